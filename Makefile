@@ -1,0 +1,95 @@
+# thidua — build, run, test.
+#   make            build bin/thidua
+#   make run        install missing packages, build, start the local stack (http://127.0.0.1:8080)
+#   make stop       stop the local stack (and a test stack left running)
+#   make test       the same set-up on the test ports, then every suite (plain and ASan/UBSan)
+#   make bench      measure (prints figures; never a test)
+
+CC      ?= gcc
+PG_INC  := $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
+# snprintf truncation is how we bound copies on purpose, so its warning is off.
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wno-format-truncation
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Ifcgi -I$(PG_INC) -MMD -MP
+LDLIBS  := -lfcgi -lpq -ljansson -lcurl -lsodium -lutf8proc -lm
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRC      := $(sort $(wildcard fcgi/*.c fcgi/api/*.c))
+LIBSRC   := $(filter-out fcgi/main.c,$(SRC))
+OBJ      := $(SRC:%.c=build/plain/%.o)
+LIBOBJ   := $(LIBSRC:%.c=build/plain/%.o)
+ASANOBJ  := $(SRC:%.c=build/asan/%.o)
+ASANLIB  := $(LIBSRC:%.c=build/asan/%.o)
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/plain/tests/%) $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+API_LIB  := tests/api/client.c
+API_SRC  := $(sort $(wildcard tests/api/test_*.c))
+API_BIN  := $(API_SRC:tests/api/%.c=build/asan/api/%)
+
+.PHONY: all asan tests deps run stop test bench clean install
+all: bin/thidua
+
+bin/thidua: $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/plain/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/asan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+asan: build/asan/thidua
+build/asan/thidua: $(ASANOBJ)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+# Unit tests: each file one module, linked against the module objects.
+build/plain/tests/%: tests/unit/%.c $(LIBOBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcmocka
+build/asan/tests/%: tests/unit/%.c $(ASANLIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SAN) -o $@ $< $(ASANLIB) $(LDLIBS) -lcmocka
+
+# API tests: real HTTP through nginx with libcurl, real PostgreSQL through libpq.
+build/asan/api/%: tests/api/%.c $(API_LIB) tests/api/client.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -O1 $(SAN) -Itests/api -o $@ $< $(API_LIB) $(LDLIBS) -lcmocka
+
+tests: all asan $(UNIT_BIN) $(API_BIN) build/plain/tools/minfcgi
+
+build/plain/tools/minfcgi: tests/bench/minfcgi.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< -lfcgi
+
+deps:
+	@deploy/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@deploy/stack.sh start dev
+
+stop:
+	@deploy/stack.sh stop dev
+	@deploy/stack.sh stop test
+
+test: deps
+	@$(MAKE) --no-print-directory tests
+	@tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory tests
+	@tests/bench/run.sh
+
+install: all
+	install -D -m 0755 bin/thidua $(DESTDIR)/usr/local/bin/thidua
+	install -d $(DESTDIR)/usr/local/share/thidua
+	cp -r sql nginx $(DESTDIR)/usr/local/share/thidua/
+
+clean:
+	rm -rf build bin
+
+-include $(OBJ:.o=.d) $(ASANOBJ:.o=.d)

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what thidua needs from Debian (12) when it is missing, and the
+# unprivileged `thidua` user that runs the workers and the private
+# PostgreSQL. Safe to run again: does nothing when all is there.
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config
+  libfcgi-dev libpq-dev libjansson-dev libcurl4-openssl-dev libsodium-dev libutf8proc-dev libcmocka-dev
+  postgresql postgresql-contrib nginx-light
+  curl ca-certificates wrk
+)
+# The dashboard's browser tests need Chromium; only `make test` asks for it.
+if [ "${THIDUA_WITH_BROWSER:-}" = 1 ]; then
+  packages+=(chromium)
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "thidua: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The packaged PostgreSQL and nginx services are not ours: thidua runs its
+# own cluster and nginx under var/. Leave the system ones as they were.
+
+if [ "$(id -u)" -eq 0 ] && ! id thidua >/dev/null 2>&1; then
+  useradd --system --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin thidua
+  echo "thidua: created system user thidua"
+fi

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# The local stack: a private PostgreSQL cluster, `thidua serve` and nginx,
+# all under var/STACK/ (STACK is dev for `make run`, test for `make test`,
+# each on its own ports).
+#   deploy/stack.sh start dev|test     start (idempotent)
+#   deploy/stack.sh stop dev|test      stop
+#   deploy/stack.sh env dev|test       print the settings as shell variables
+# Environment: THIDUA_DATABASE_URL (use that database, start no cluster),
+# THIDUA_HTTP_PORT, THIDUA_PG_PORT, THIDUA_BIN (the binary to serve with),
+# THIDUA_WORKERS, THIDUA_DEMO=0 (dev: do not load the demo campaign).
+set -euo pipefail
+
+cmd=${1:-}
+stack=${2:-dev}
+root=$(cd "$(dirname "$0")/.." && pwd)
+var=$root/var/$stack
+
+case $stack in
+  dev)  http_port=${THIDUA_HTTP_PORT:-8080};  pg_port=${THIDUA_PG_PORT:-5433};  login_rate=10r/s ;;
+  test) http_port=${THIDUA_HTTP_PORT:-18080}; pg_port=${THIDUA_PG_PORT:-15433}; login_rate=1000r/s ;;
+  *) echo "usage: $0 start|stop|env dev|test" >&2; exit 2 ;;
+esac
+bin=${THIDUA_BIN:-$root/bin/thidua}
+
+# Who runs the services: PostgreSQL refuses root, and the workers must not
+# run as root either.
+if [ "$(id -u)" -eq 0 ]; then
+  svc_user=thidua
+  web_group=www-data
+  user_line="user www-data;"
+  as_svc() { runuser -u "$svc_user" -- "$@"; }
+else
+  svc_user=$(id -un)
+  web_group=$(id -gn)
+  user_line=""
+  as_svc() { "$@"; }
+fi
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -n "${THIDUA_DATABASE_URL:-}" ]; then
+  db_url=$THIDUA_DATABASE_URL
+  own_cluster=0
+else
+  db_url="postgresql:///thidua?host=$var/run&port=$pg_port&user=$svc_user"
+  own_cluster=1
+fi
+
+say() { printf 'thidua[%s]: %s\n' "$stack" "$*"; }
+
+# The unprivileged users must reach var/ and nginx/www/ through every
+# parent directory (a clone under a private temporary directory, say).
+ensure_reachable() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  local d=$1
+  while [ "$d" != "/" ]; do
+    if ! runuser -u "$svc_user" -- test -x "$d" 2>/dev/null || ! runuser -u www-data -- test -x "$d" 2>/dev/null; then
+      say "granting search permission (o+x) on $d so the services can reach the project"
+      chmod o+x "$d"
+    fi
+    d=$(dirname "$d")
+  done
+}
+
+wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
+  local secs=$1 what=$2
+  shift 2
+  for _ in $(seq 1 $((secs * 10))); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  say "timed out waiting for $what"
+  return 1
+}
+
+start_postgres() {
+  [ "$own_cluster" = 1 ] || { say "using THIDUA_DATABASE_URL"; return 0; }
+  if [ ! -f "$var/pg/PG_VERSION" ]; then
+    say "creating PostgreSQL cluster in $var/pg"
+    as_svc "$pg_bin/initdb" -D "$var/pg" -U "$svc_user" --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    cat >> "$var/pg/postgresql.conf" <<CONF
+# thidua local stack: Unix socket only, in var/.
+listen_addresses = ''
+port = $pg_port
+unix_socket_directories = '$var/run'
+unix_socket_permissions = 0770
+timezone = 'Asia/Ho_Chi_Minh'
+shared_buffers = 256MB
+max_connections = 200
+CONF
+    if [ "$stack" = test ]; then
+      printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >> "$var/pg/postgresql.conf"
+    fi
+  fi
+  if ! as_svc "$pg_bin/pg_ctl" -D "$var/pg" status >/dev/null 2>&1; then
+    as_svc "$pg_bin/pg_ctl" -D "$var/pg" -l "$var/log/postgresql.log" -w -t 60 start >/dev/null
+  fi
+  if ! psql "postgresql:///postgres?host=$var/run&port=$pg_port&user=$svc_user" -Atqc \
+      "SELECT 1 FROM pg_database WHERE datname = 'thidua'" | grep -q 1; then
+    psql "postgresql:///postgres?host=$var/run&port=$pg_port&user=$svc_user" -qc "CREATE DATABASE thidua" >/dev/null
+  fi
+}
+
+write_config() {
+  cat > "$var/thidua.conf" <<CONF
+# Written by deploy/stack.sh for the $stack stack.
+database_url = $db_url
+socket = $var/run/thidua.sock
+pidfile = $var/run/thidua.pid
+user = $svc_user
+socket_group = $web_group
+sql_dir = $root/sql
+workers = ${THIDUA_WORKERS:-0}
+CONF
+  chmod 0644 "$var/thidua.conf"
+}
+
+load_demo() {
+  [ "$stack" = dev ] && [ "${THIDUA_DEMO:-1}" != 0 ] || return 0
+  if [ "$(psql "$db_url" -Atqc "SELECT count(*) FROM units WHERE code = 'SNV' AND kind = 'agency'")" = 0 ]; then
+    say "loading the 2025 demo campaign (sql/demo/)"
+    for f in "$root"/sql/demo/*.sql; do
+      [ -e "$f" ] || continue
+      psql "$db_url" -v ON_ERROR_STOP=1 -q -1 -f "$f" >/dev/null
+    done
+  fi
+  for u in admin:admin: office:office: vanphong:unit_head:VP council:council: director:director: viewer:viewer:; do
+    IFS=: read -r name role unit <<<"$u"
+    if [ "$(psql "$db_url" -Atqc "SELECT count(*) FROM users WHERE username = '$name'")" = 0 ]; then
+      if [ -n "$unit" ]; then
+        echo "thidua-demo" | "$bin" --config "$var/thidua.conf" user add "$name" --role "$role" --unit "$unit" --agency SNV >/dev/null || true
+      else
+        echo "thidua-demo" | "$bin" --config "$var/thidua.conf" user add "$name" --role "$role" >/dev/null
+      fi
+    fi
+  done
+}
+
+start_thidua() {
+  if [ -f "$var/run/thidua.pid" ] && kill -0 "$(cat "$var/run/thidua.pid")" 2>/dev/null; then
+    return 0
+  fi
+  rm -f "$var/run/thidua.sock"
+  say "starting thidua serve ($bin)"
+  if [ -n "${THIDUA_ASAN_LOG:-}" ]; then
+    export ASAN_OPTIONS="log_path=$THIDUA_ASAN_LOG:detect_leaks=1:halt_on_error=1:abort_on_error=0"
+    export UBSAN_OPTIONS="log_path=$THIDUA_ASAN_LOG:print_stacktrace=1:halt_on_error=1"
+  fi
+  nohup "$bin" --config "$var/thidua.conf" serve >> "$var/log/thidua.log" 2>&1 < /dev/null &
+  wait_for 30 "the FastCGI socket" test -S "$var/run/thidua.sock"
+  wait_for 10 "the pid file" test -s "$var/run/thidua.pid"
+}
+
+start_nginx() {
+  mkdir -p "$var/nginx"
+  sed -e "s|@USER_LINE@|$user_line|" -e "s|@VAR@|$var|g" -e "s|@PORT@|$http_port|g" \
+      -e "s|@SOCKET@|$var/run/thidua.sock|g" -e "s|@WWW@|$root/nginx/www|g" \
+      -e "s|@NGINX_DIR@|$root/nginx|g" -e "s|@LOGIN_RATE@|$login_rate|g" \
+      "$root/nginx/nginx.conf.in" > "$var/nginx.conf"
+  if [ -f "$var/nginx/nginx.pid" ] && kill -0 "$(cat "$var/nginx/nginx.pid")" 2>/dev/null; then
+    nginx -p "$var/nginx" -c "$var/nginx.conf" -e "$var/log/nginx-error.log" -s reload
+    return 0
+  fi
+  nginx -p "$var/nginx" -c "$var/nginx.conf" -e "$var/log/nginx-error.log"
+  wait_for 10 "nginx on port $http_port" curl -sf -o /dev/null "http://127.0.0.1:$http_port/api/v1/openapi.json"
+}
+
+start() {
+  mkdir -p "$var/pg" "$var/run" "$var/log"
+  chmod 0700 "$var/pg"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown "$svc_user:$svc_user" "$var/pg" "$var/log"
+    chown "$svc_user:$web_group" "$var/run"
+    chmod 0750 "$var/run"
+    ensure_reachable "$root/nginx/www"
+    ensure_reachable "$var/run"
+  fi
+  start_postgres
+  write_config
+  "$bin" --config "$var/thidua.conf" migrate | sed "s/^/thidua[$stack]: /"
+  load_demo
+  start_thidua
+  start_nginx
+  say "ready: http://127.0.0.1:$http_port/  (API: http://127.0.0.1:$http_port/api/v1/health)"
+  if [ "$stack" = dev ]; then
+    say "demo logins (invented people and data): admin, office, vanphong (unit head), council, director, viewer — password: thidua-demo"
+    say "stop with: make stop"
+  fi
+}
+
+stop_pidfile() { # stop_pidfile FILE NAME
+  local f=$1
+  [ -f "$f" ] || return 0
+  local pid
+  pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 400); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+
+stop() {
+  [ -d "$var" ] || return 0
+  stop_pidfile "$var/nginx/nginx.pid"
+  stop_pidfile "$var/run/thidua.pid"
+  if [ "$own_cluster" = 1 ] && [ -f "$var/pg/PG_VERSION" ]; then
+    as_svc "$pg_bin/pg_ctl" -D "$var/pg" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  say "stopped"
+}
+
+case $cmd in
+  start) start ;;
+  stop) stop ;;
+  env)
+    printf 'THIDUA_VAR=%q\nTHIDUA_URL=%q\nTHIDUA_TEST_DB=%q\nTHIDUA_CONFIG_FILE=%q\nTHIDUA_PG_BIN=%q\nTHIDUA_SVC_USER=%q\n' \
+      "$var" "http://127.0.0.1:$http_port" "$db_url" "$var/thidua.conf" "$pg_bin" "$svc_user" ;;
+  *) echo "usage: $0 start|stop|env dev|test" >&2; exit 2 ;;
+esac

@@ -1,0 +1,226 @@
+#include "api/common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "text.h"
+
+int api_body(request *req, response *res, const field_def *defs, field_val *vals, bool patch)
+{
+    json_t *errors = json_array();
+    if (fields_from_json(req->mem, defs, req->json, vals, errors, patch) > 0) {
+        http_problem_errors(res, 422, "Dữ liệu gửi lên có trường không hợp lệ.", errors);
+        return -1;
+    }
+    json_decref(errors);
+    return 0;
+}
+
+static int query_number(request *req, response *res, const char *name, long long min, long long max,
+                        long long dflt, long long *out)
+{
+    const char *v = http_query(req, name);
+    *out = dflt;
+    if (!v)
+        return 0;
+    long long n = 0;
+    size_t len = strlen(v);
+    if (len == 0 || len > 15)
+        goto bad;
+    for (size_t i = 0; i < len; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            goto bad;
+        n = n * 10 + (v[i] - '0');
+    }
+    if (n < min || n > max)
+        goto bad;
+    *out = n;
+    return 0;
+bad:
+    http_field_error(res, 400, name, arena_printf(req->mem, "%s phải là số nguyên từ %lld đến %lld", name, min, max));
+    return -1;
+}
+
+int api_page(request *req, response *res, const char **limit, const char **offset)
+{
+    long long l, o;
+    if (query_number(req, res, "limit", 1, 1000, 50, &l) != 0 ||
+        query_number(req, res, "offset", 0, 100000000000LL, 0, &o) != 0)
+        return -1;
+    *limit = api_itoa(req, l);
+    *offset = api_itoa(req, o);
+    return 0;
+}
+
+int api_query_id(request *req, response *res, const char *name, const char **out)
+{
+    long long v;
+    *out = NULL;
+    if (!http_query(req, name))
+        return 0;
+    if (query_number(req, res, name, 1, 999999999999999LL, 0, &v) != 0)
+        return -1;
+    *out = api_itoa(req, v);
+    return 0;
+}
+
+int api_query_date(request *req, response *res, const char *name, const char **out)
+{
+    *out = http_query(req, name);
+    if (!*out || text_is_date(*out))
+        return 0;
+    http_field_error(res, 400, name, arena_printf(req->mem, "%s phải là ngày hợp lệ dạng YYYY-MM-DD", name));
+    return -1;
+}
+
+int api_query_enum(request *req, response *res, const char *name, const char *const *choices, const char **out)
+{
+    *out = http_query(req, name);
+    if (!*out)
+        return 0;
+    for (const char *const *c = choices; *c; c++)
+        if (strcmp(*c, *out) == 0)
+            return 0;
+    http_field_error(res, 400, name, arena_printf(req->mem, "%s có giá trị không được hỗ trợ", name));
+    return -1;
+}
+
+/* What a constraint is about, in the words of the API. */
+typedef struct constraint_info {
+    const char *name;
+    const char *field;
+    const char *message;
+} constraint_info;
+
+static const constraint_info constraints[] = {
+    {"units_agency_code_key", "code", "Mã đơn vị đã tồn tại trong cơ quan này."},
+    {"units_root_kind", "parent_id", "Cơ quan (agency) không có đơn vị cha; mọi đơn vị khác phải có."},
+    {"units_same_agency", "parent_id", "Không được chuyển đơn vị sang cơ quan khác."},
+    {"units_no_cycle", "parent_id", "Không được đặt đơn vị dưới chính nó."},
+    {"units_parent_id_fkey", "parent_id", "Đơn vị cha không tồn tại."},
+    {"staff_agency_code_key", "code", "Mã cán bộ đã tồn tại trong cơ quan này."},
+    {"staff_left_after_joined", "left_on", "Ngày nghỉ không được trước ngày vào làm."},
+    {"staff_same_agency", "unit_id", "Không được chuyển cán bộ sang cơ quan khác."},
+    {"staff_unit_id_fkey", "unit_id", "Đơn vị không tồn tại."},
+    {"campaigns_agency_code_key", "code", "Mã phong trào đã tồn tại trong cơ quan này."},
+    {"campaigns_ends_after_start", "ends_on", "Ngày kết thúc không được trước ngày bắt đầu."},
+    {"campaigns_closes_after_end", "closes_on", "Ngày khóa sổ không được trước ngày kết thúc."},
+    {"targets_campaign_code_key", "code", "Mã chỉ tiêu đã tồn tại trong phong trào."},
+    {"study_topics_campaign_code_key", "code", "Mã chuyên đề đã tồn tại trong phong trào."},
+    {"titles_staff_key", "title", "Cán bộ này đã có danh hiệu này trong phong trào."},
+    {"titles_unit_key", "title", "Tập thể này đã có danh hiệu này trong phong trào."},
+    {"titles_kind_fits", "title", "Danh hiệu không phù hợp với loại đối tượng."},
+    {"index_ranks_rank_in_total", "rank", "Thứ hạng không được lớn hơn tổng số."},
+    {"users_username_key", "username", "Tên đăng nhập đã tồn tại."},
+    {"users_unit_head_unit", "unit_id", "Trưởng đơn vị phải gắn với một đơn vị."},
+};
+
+void api_db_error(request *req, response *res)
+{
+    const db_error *e = db_last_error(req->db);
+    db_rollback(req->db);
+    switch (e->status) {
+    case DB_DOWN:
+        http_problem(res, 503, "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.");
+        http_set_header(res, "Retry-After", "5");
+        return;
+    case DB_SERIALIZATION:
+        http_problem(res, 409, "Dữ liệu vừa bị thay đổi đồng thời; vui lòng gửi lại.");
+        return;
+    case DB_CONFLICT:
+    case DB_INVALID: {
+        int status = e->status == DB_CONFLICT ? 409 : 422;
+        /* A row still referenced cannot be deleted: a conflict, not bad input. */
+        if (strcmp(e->sqlstate, "23503") == 0 && strcmp(req->method, "DELETE") == 0) {
+            http_problem(res, 409, "Không xóa được: dữ liệu khác còn tham chiếu đến mục này.");
+            return;
+        }
+        for (size_t i = 0; i < sizeof constraints / sizeof constraints[0]; i++) {
+            if (strcmp(constraints[i].name, e->constraint) == 0) {
+                http_field_error(res, status, constraints[i].field, constraints[i].message);
+                return;
+            }
+        }
+        const char *field = e->column[0] ? e->column : e->constraint[0] ? e->constraint : "body";
+        log_info("unmapped constraint %s (%s): %s", e->constraint, e->sqlstate, e->message);
+        http_field_error(res, status, arena_strdup(req->mem, field),
+                         status == 409 ? "Giá trị trùng với dữ liệu đã có." : "Giá trị không hợp lệ.");
+        return;
+    }
+    default:
+        http_problem(res, 500, "Lỗi máy chủ khi truy cập dữ liệu.");
+        return;
+    }
+}
+
+int api_json_row(request *req, response *res, const db_stmt *st, int n, const char *const *p, int status,
+                 const char *not_found)
+{
+    db_result *r = db_run(req->db, st, n, p);
+    if (!r) {
+        api_db_error(req, res);
+        return -1;
+    }
+    int rc = -1;
+    if (db_rows(r) == 0 || !db_value(r, 0, 0))
+        http_problem(res, 404, not_found);
+    else {
+        http_json_text(res, status, db_value(r, 0, 0));
+        rc = 0;
+    }
+    db_free(r);
+    return rc;
+}
+
+int api_begin(request *req, response *res)
+{
+    if (db_begin(req->db, req->user ? req->user->id : 0) != 0) {
+        api_db_error(req, res);
+        return -1;
+    }
+    return 0;
+}
+
+int api_commit(request *req, response *res)
+{
+    if (db_commit(req->db) != 0) {
+        api_db_error(req, res);
+        return -1;
+    }
+    return 0;
+}
+
+void api_location(request *req, response *res, const char *fmt, long long id)
+{
+    http_set_header(res, "Location", arena_printf(req->mem, fmt, id));
+}
+
+const char *api_itoa(request *req, long long v)
+{
+    return arena_printf(req->mem, "%lld", v);
+}
+
+int api_patch_merge(request *req, response *res, const field_def *defs, const char *current, field_val *vals)
+{
+    if (api_body(req, res, defs, vals, true) != 0)
+        return -1;
+    json_t *merged = json_loads(current, 0, NULL);
+    if (!merged) {
+        http_problem(res, 500, "Lỗi máy chủ.");
+        return -1;
+    }
+    /* Keep only writable fields of the stored row, then overlay the patch. */
+    json_t *clean = json_object();
+    for (const field_def *d = defs; d->name; d++) {
+        json_t *v = json_object_get(merged, d->name);
+        if (v)
+            json_object_set(clean, d->name, v);
+    }
+    json_decref(merged);
+    json_object_update(clean, req->json);
+    /* The merged object replaces the body: handlers and errors see one view. */
+    json_decref(req->json);
+    req->json = clean;
+    return api_body(req, res, defs, vals, false);
+}

@@ -1,0 +1,45 @@
+/* api/meta.c — health, the OpenAPI document and Prometheus metrics. */
+#include "api/resources.h"
+
+#include "metrics.h"
+#include "openapi.h"
+
+#ifndef THIDUA_VERSION
+#define THIDUA_VERSION "0.1.0"
+#endif
+
+static const db_stmt STMT_PING = {"health_ping", "SELECT 1"};
+
+static void health(request *req, response *res)
+{
+    bool up = db_ensure(req->db) == 0;
+    if (up) {
+        db_result *r = db_run(req->db, &STMT_PING, 0, NULL);
+        up = r != NULL;
+        db_free(r);
+    }
+    json_t *body = json_pack("{s:s, s:s, s:s}", "status", up ? "ok" : "error", "database", up ? "ok" : "down",
+                             "version", THIDUA_VERSION);
+    http_json(res, up ? 200 : 503, body);
+    if (!up)
+        http_set_header(res, "Retry-After", "5");
+}
+
+static void openapi(request *req, response *res)
+{
+    (void)req;
+    http_json_text(res, 200, openapi_document());
+}
+
+static void metrics(request *req, response *res)
+{
+    const char *text = metrics_render(req->mem);
+    http_text(res, 200, "text/plain; version=0.0.4", text, strlen(text));
+}
+
+const route meta_routes[] = {
+    {"GET", "/api/v1/health", health, ACCESS_PUBLIC, BODY_NONE, "Tình trạng dịch vụ và cơ sở dữ liệu", NULL, ROUTE_NO_DB},
+    {"GET", "/api/v1/openapi.json", openapi, ACCESS_PUBLIC, BODY_NONE, "Mô tả OpenAPI 3.1 của API", NULL, ROUTE_NO_DB},
+    {"GET", "/metrics", metrics, ACCESS_PUBLIC, BODY_NONE, "Số liệu Prometheus (nginx chỉ mở cho loopback)", NULL, ROUTE_NO_DB},
+    {0},
+};

@@ -1,0 +1,13 @@
+/* api/resources.h — the route groups of every resource file (each ends
+ * with an empty entry); routes.c lists them in the route table. */
+#ifndef THIDUA_API_RESOURCES_H
+#define THIDUA_API_RESOURCES_H
+#include <string.h>
+
+#include "api/common.h"
+
+extern const route meta_routes[];
+extern const route sessions_routes[];
+extern const route units_routes[];
+
+#endif

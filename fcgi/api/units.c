@@ -1,0 +1,164 @@
+/* api/units.c — the unit tree of an agency: the agency root, its divisions
+ * and affiliated units, the Party committee and the unions.
+ * Creating or deleting units is the office's; a unit_head may change its
+ * own unit; creating an agency is the admin's. */
+#include "api/resources.h"
+
+static const char *const unit_kinds[] = {"agency", "division", "affiliated", "party", "union", NULL};
+
+static const field_def unit_fields[] = {
+    {"code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã đơn vị, duy nhất trong cơ quan"},
+    {"name", FT_STRING, F_REQUIRED, 1, 200, NULL, "Tên đơn vị"},
+    {"kind", FT_ENUM, F_REQUIRED, 0, 0, unit_kinds, "agency, division (thuộc), affiliated (trực thuộc), party, union"},
+    {"parent_id", FT_ID, F_NULLABLE, 0, 0, NULL, "Đơn vị cha; null chỉ với agency"},
+    {"dissolved_on", FT_DATE, F_NULLABLE, 0, 0, NULL, "Ngày giải thể, null nếu còn hoạt động"},
+    {0},
+};
+enum { U_CODE, U_NAME, U_KIND, U_PARENT, U_DISSOLVED, U_COUNT };
+
+#define UNIT_JSON(u) \
+    "json_build_object('id', " u ".id, 'code', " u ".code, 'name', " u ".name, 'kind', " u ".kind," \
+    " 'parent_id', " u ".parent_id, 'agency_id', " u ".agency_id, 'dissolved_on', " u ".dissolved_on)"
+
+static const db_stmt STMT_LIST = {
+    "units_list",
+    "WITH f AS (SELECT * FROM units WHERE ($3::bigint IS NULL OR agency_id = $3)"
+    "   AND ($4::text IS NULL OR kind = $4) AND ($5::bigint IS NULL OR parent_id = $5))"
+    " SELECT json_build_object('items', coalesce((SELECT json_agg(" UNIT_JSON("p") " ORDER BY p.agency_id,"
+    "   p.parent_id NULLS FIRST, p.name COLLATE vi, p.id) FROM (SELECT * FROM f ORDER BY agency_id,"
+    "   parent_id NULLS FIRST, name COLLATE vi, id LIMIT $1 OFFSET $2) p), '[]'::json),"
+    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"};
+static const db_stmt STMT_GET = {"units_get", "SELECT " UNIT_JSON("u") " FROM units u WHERE u.id = $1"};
+static const db_stmt STMT_LOCK = {"units_lock", "SELECT " UNIT_JSON("u") " FROM units u WHERE u.id = $1 FOR UPDATE"};
+static const db_stmt STMT_INSERT = {
+    "units_insert",
+    "INSERT INTO units (agency_id, code, name, kind, parent_id, dissolved_on) VALUES (0, $1, $2, $3, $4, $5)"
+    " RETURNING id, " UNIT_JSON("units")};
+static const db_stmt STMT_UPDATE = {
+    "units_update",
+    "UPDATE units SET code = $2, name = $3, kind = $4, parent_id = $5, dissolved_on = $6 WHERE id = $1"
+    " RETURNING " UNIT_JSON("units")};
+static const db_stmt STMT_DELETE = {"units_delete", "DELETE FROM units WHERE id = $1"};
+
+static void list(request *req, response *res)
+{
+    const char *limit, *offset, *agency, *kind, *parent;
+    if (api_page(req, res, &limit, &offset) != 0 || api_query_id(req, res, "agency_id", &agency) != 0 ||
+        api_query_enum(req, res, "kind", unit_kinds, &kind) != 0 || api_query_id(req, res, "parent_id", &parent) != 0)
+        return;
+    const char *p[] = {limit, offset, agency, kind, parent};
+    api_json_row(req, res, &STMT_LIST, 5, p, 200, "");
+}
+
+static void get(request *req, response *res)
+{
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    api_json_row(req, res, &STMT_GET, 1, p, 200, "Không có đơn vị này.");
+}
+
+/* The tree rules a field table cannot say. 0, or -1 with a 422. */
+static int check_shape(request *req, response *res, const field_val *v)
+{
+    bool agency = strcmp(v[U_KIND].s, "agency") == 0;
+    if (agency && !v[U_PARENT].null) {
+        http_field_error(res, 422, "parent_id", "Cơ quan (agency) là gốc: không có đơn vị cha.");
+        return -1;
+    }
+    if (!agency && v[U_PARENT].null) {
+        http_field_error(res, 422, "parent_id", "là bắt buộc với đơn vị không phải cơ quan gốc");
+        return -1;
+    }
+    if (agency && req->user->role != ROLE_ADMIN) {
+        http_problem(res, 403, "Chỉ quản trị viên được tạo hoặc đổi cơ quan gốc.");
+        return -1;
+    }
+    return 0;
+}
+
+static void create(request *req, response *res)
+{
+    field_val v[U_COUNT];
+    if (api_body(req, res, unit_fields, v, false) != 0 || check_shape(req, res, v) != 0)
+        return;
+    if (api_begin(req, res) != 0)
+        return;
+    const char *p[] = {v[U_CODE].s, v[U_NAME].s, v[U_KIND].s, v[U_PARENT].s, v[U_DISSOLVED].s};
+    db_result *r = db_run(req->db, &STMT_INSERT, 5, p);
+    if (!r) {
+        api_db_error(req, res);
+        return;
+    }
+    long long id = db_int(r, 0, 0);
+    char *json = arena_strdup(req->mem, db_value(r, 0, 1));
+    db_free(r);
+    if (api_commit(req, res) != 0)
+        return;
+    api_location(req, res, "/api/v1/units/%lld", id);
+    http_json_text(res, 201, json);
+}
+
+static void change(request *req, response *res)
+{
+    const char *id = api_itoa(req, req->path_ids[0]);
+    if (auth_unit_scope(req, res, req->path_ids[0]) != 0 || api_begin(req, res) != 0)
+        return;
+    const char *p[] = {id};
+    db_result *cur = db_run(req->db, &STMT_LOCK, 1, p);
+    if (!cur) {
+        api_db_error(req, res);
+        return;
+    }
+    if (db_rows(cur) == 0) {
+        db_free(cur);
+        db_rollback(req->db);
+        http_problem(res, 404, "Không có đơn vị này.");
+        return;
+    }
+    field_val v[U_COUNT];
+    int bad = api_patch_merge(req, res, unit_fields, db_value(cur, 0, 0), v);
+    db_free(cur);
+    if (bad || check_shape(req, res, v) != 0) {
+        db_rollback(req->db);
+        return;
+    }
+    const char *up[] = {id, v[U_CODE].s, v[U_NAME].s, v[U_KIND].s, v[U_PARENT].s, v[U_DISSOLVED].s};
+    db_result *r = db_run(req->db, &STMT_UPDATE, 6, up);
+    if (!r) {
+        api_db_error(req, res);
+        return;
+    }
+    char *json = arena_strdup(req->mem, db_value(r, 0, 0));
+    db_free(r);
+    if (api_commit(req, res) == 0)
+        http_json_text(res, 200, json);
+}
+
+static void destroy(request *req, response *res)
+{
+    if (api_begin(req, res) != 0)
+        return;
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    db_result *r = db_run(req->db, &STMT_DELETE, 1, p);
+    if (!r) {
+        api_db_error(req, res);
+        return;
+    }
+    long long n = db_affected(r);
+    db_free(r);
+    if (n == 0) {
+        db_rollback(req->db);
+        http_problem(res, 404, "Không có đơn vị này.");
+        return;
+    }
+    if (api_commit(req, res) == 0)
+        http_empty(res, 204);
+}
+
+const route units_routes[] = {
+    {"GET", "/api/v1/units", list, ACCESS_READ, BODY_NONE, "Danh sách đơn vị (?agency_id=&kind=&parent_id=)", NULL, 0},
+    {"POST", "/api/v1/units", create, ACCESS_OFFICE, BODY_JSON, "Tạo đơn vị", unit_fields, 0},
+    {"GET", "/api/v1/units/{id}", get, ACCESS_READ, BODY_NONE, "Một đơn vị", NULL, 0},
+    {"PATCH", "/api/v1/units/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa đơn vị", unit_fields, 0},
+    {"DELETE", "/api/v1/units/{id}", destroy, ACCESS_OFFICE, BODY_NONE, "Xóa đơn vị (khi không còn dữ liệu tham chiếu)", NULL, 0},
+    {0},
+};

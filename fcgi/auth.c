@@ -1,0 +1,141 @@
+#include "auth.h"
+
+#include <sodium.h>
+#include <string.h>
+#include <strings.h>
+
+#include "db.h"
+
+static const char *const role_names[ROLE_COUNT] = {"admin", "office", "unit_head", "council", "director", "viewer"};
+
+const char *auth_role_name(int role)
+{
+    return role >= 0 && role < ROLE_COUNT ? role_names[role] : "unknown";
+}
+
+int auth_role_parse(const char *name)
+{
+    for (int i = 0; i < ROLE_COUNT; i++)
+        if (strcmp(role_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+int auth_init(void)
+{
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+int auth_hash_password(const char *password, char *out, size_t outlen)
+{
+    if (outlen < crypto_pwhash_STRBYTES)
+        return -1;
+    return crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                 crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13);
+}
+
+bool auth_verify_password(const char *hash, const char *password)
+{
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void auth_token_hash(const char *token, char hash[AUTH_HASH_HEX + 1])
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(hash, AUTH_HASH_HEX + 1, h, sizeof h);
+}
+
+void auth_new_token(char token[AUTH_TOKEN_HEX + 1], char hash[AUTH_HASH_HEX + 1])
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(token, AUTH_TOKEN_HEX + 1, raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+    auth_token_hash(token, hash);
+}
+
+static const db_stmt STMT_SESSION = {
+    "auth_session",
+    "SELECT u.id, u.username, u.role, u.unit_id, s.csrf_token"
+    "  FROM sessions s JOIN users u ON u.id = s.user_id"
+    " WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active"};
+
+static const char *bearer_token(const request *req)
+{
+    const char *h = http_header(req, "Authorization");
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+        return NULL;
+    h += 7;
+    while (*h == ' ')
+        h++;
+    return h;
+}
+
+int auth_authenticate(request *req)
+{
+    bool via_cookie = false;
+    const char *token = bearer_token(req);
+    if (!token) {
+        token = http_cookie(req, "thidua_session");
+        via_cookie = token != NULL;
+    }
+    if (!token || strlen(token) != AUTH_TOKEN_HEX)
+        return 401;
+    char hash[AUTH_HASH_HEX + 1];
+    auth_token_hash(token, hash);
+    const char *p[] = {hash};
+    db_result *r = db_run(req->db, &STMT_SESSION, 1, p);
+    if (!r)
+        return db_last_error(req->db)->status == DB_DOWN ? 503 : 500;
+    int status = 401;
+    if (db_rows(r) == 1) {
+        session_user *u = arena_alloc(req->mem, sizeof *u);
+        u->id = db_int(r, 0, 0);
+        u->username = arena_strdup(req->mem, db_value(r, 0, 1));
+        u->role = auth_role_parse(db_value(r, 0, 2));
+        u->unit_id = db_int(r, 0, 3);
+        u->csrf = arena_strdup(req->mem, db_value(r, 0, 4) ? db_value(r, 0, 4) : "");
+        u->token_hash_hex = arena_strdup(req->mem, hash);
+        u->via_cookie = via_cookie;
+        req->user = u;
+        status = 0;
+    }
+    db_free(r);
+    return status;
+}
+
+bool auth_allows(const session_user *user, access_level level)
+{
+    if (level == ACCESS_PUBLIC)
+        return true;
+    if (!user)
+        return false;
+    switch (level) {
+    case ACCESS_READ:
+        return true;
+    case ACCESS_DATA:
+        return user->role == ROLE_ADMIN || user->role == ROLE_OFFICE || user->role == ROLE_UNIT_HEAD;
+    case ACCESS_OFFICE:
+        return user->role == ROLE_ADMIN || user->role == ROLE_OFFICE;
+    case ACCESS_ADMIN:
+        return user->role == ROLE_ADMIN;
+    case ACCESS_DIRECTOR:
+        return user->role == ROLE_ADMIN || user->role == ROLE_DIRECTOR;
+    case ACCESS_COUNCIL:
+        return user->role == ROLE_ADMIN || user->role == ROLE_COUNCIL;
+    default:
+        return false;
+    }
+}
+
+int auth_unit_scope(request *req, response *res, long long unit_id)
+{
+    const session_user *u = req->user;
+    if (u && (u->role == ROLE_ADMIN || u->role == ROLE_OFFICE))
+        return 0;
+    if (u && u->role == ROLE_UNIT_HEAD && u->unit_id != 0 && u->unit_id == unit_id)
+        return 0;
+    http_problem(res, 403, "Bạn chỉ được ghi dữ liệu của đơn vị mình.");
+    return -1;
+}

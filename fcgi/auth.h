@@ -1,0 +1,37 @@
+/* auth.h — users, sessions and roles.
+ * Passwords are Argon2id hashes (libsodium); session tokens are 256 random
+ * bits of which only a BLAKE2b hash is stored. One helper decides what a
+ * role may do (auth_allows) and one what unit a unit_head may write
+ * (auth_unit_scope): every handler goes through them. */
+#ifndef THIDUA_AUTH_H
+#define THIDUA_AUTH_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http.h"
+#include "router.h"
+
+typedef enum { ROLE_ADMIN, ROLE_OFFICE, ROLE_UNIT_HEAD, ROLE_COUNCIL, ROLE_DIRECTOR, ROLE_VIEWER, ROLE_COUNT } user_role;
+
+enum { AUTH_TOKEN_HEX = 64, AUTH_HASH_HEX = 64 };
+
+const char *auth_role_name(int role);
+int auth_role_parse(const char *name); /* -1 when unknown */
+
+int auth_init(void); /* sodium_init; 0 or -1 */
+/* Argon2id hash into out (crypto_pwhash_STRBYTES); 0 or -1 (out of memory). */
+int auth_hash_password(const char *password, char *out, size_t outlen);
+bool auth_verify_password(const char *hash, const char *password);
+/* New random token (hex, 64 chars + NUL) and its stored hash (hex). */
+void auth_new_token(char token[AUTH_TOKEN_HEX + 1], char hash[AUTH_HASH_HEX + 1]);
+void auth_token_hash(const char *token, char hash[AUTH_HASH_HEX + 1]);
+
+/* Finds the session of the request (Bearer token, else the session
+ * cookie) and sets req->user. Returns 0, 401 (none or expired) or 503. */
+int auth_authenticate(request *req);
+bool auth_allows(const session_user *user, access_level level);
+/* May the user write rows of unit_id? 0 if so; else fills res with 403
+ * and returns -1. Admin and office may write every unit. */
+int auth_unit_scope(request *req, response *res, long long unit_id);
+
+#endif

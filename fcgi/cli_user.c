@@ -1,0 +1,137 @@
+#include "cli_user.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "db.h"
+
+static const db_stmt STMT_UNIT = {
+    "cli_unit",
+    "SELECT u.id FROM units u JOIN units a ON a.id = u.agency_id"
+    " WHERE u.code = $1 AND ($2::text IS NULL OR a.code = $2)"};
+static const db_stmt STMT_UPSERT = {
+    "cli_user_upsert",
+    "INSERT INTO users (username, password_hash, role, unit_id) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,"
+    " unit_id = EXCLUDED.unit_id, active = true RETURNING id, (xmax = 0)"};
+static const db_stmt STMT_LIST = {
+    "cli_user_list",
+    "SELECT u.username, u.role, coalesce(un.code, '-'), u.active FROM users u LEFT JOIN units un ON un.id = u.unit_id"
+    " ORDER BY u.username"};
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: thidua user add USERNAME --role ROLE [--unit CODE] [--agency CODE] < password\n"
+                    "       thidua user list\n"
+                    "roles: admin, office, unit_head, council, director, viewer\n");
+    return 2;
+}
+
+static int read_password(char *buf, size_t cap)
+{
+    if (!fgets(buf, (int)cap, stdin))
+        return -1;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return strlen(buf) >= 8 ? 0 : -1;
+}
+
+static int add(db *d, int argc, char **argv)
+{
+    const char *username = NULL, *role = NULL, *unit = NULL, *agency = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+            role = argv[++i];
+        else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
+            unit = argv[++i];
+        else if (strcmp(argv[i], "--agency") == 0 && i + 1 < argc)
+            agency = argv[++i];
+        else if (argv[i][0] != '-' && !username)
+            username = argv[i];
+        else
+            return usage();
+    }
+    if (!username || !role || auth_role_parse(role) < 0)
+        return usage();
+    if (strcmp(role, "unit_head") == 0 && !unit) {
+        fprintf(stderr, "thidua user: a unit_head needs --unit CODE\n");
+        return 2;
+    }
+    char unit_id[24] = "";
+    if (unit) {
+        const char *p[] = {unit, agency};
+        db_result *r = db_run(d, &STMT_UNIT, 2, p);
+        int rows = r ? db_rows(r) : -1;
+        if (rows == 1)
+            snprintf(unit_id, sizeof unit_id, "%s", db_value(r, 0, 0));
+        db_free(r);
+        if (rows != 1) {
+            fprintf(stderr, "thidua user: %s unit %s%s%s\n", rows > 1 ? "ambiguous" : "no such", unit,
+                    rows > 1 ? " (add --agency CODE)" : "", "");
+            return 1;
+        }
+    }
+    char password[1100];
+    if (read_password(password, sizeof password) != 0) {
+        fprintf(stderr, "thidua user: give a password of at least 8 characters on standard input\n");
+        return 2;
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    if (auth_hash_password(password, hash, sizeof hash) != 0) {
+        fprintf(stderr, "thidua user: cannot hash the password (out of memory)\n");
+        return 1;
+    }
+    sodium_memzero(password, sizeof password);
+    if (db_begin(d, 0) != 0)
+        goto failed;
+    const char *p[] = {username, hash, role, unit ? unit_id : NULL};
+    db_result *r = db_run(d, &STMT_UPSERT, 4, p);
+    if (!r)
+        goto failed;
+    printf("%s user %s (%s)\n", strcmp(db_value(r, 0, 1), "t") == 0 ? "created" : "updated", username, role);
+    db_free(r);
+    if (db_commit(d) != 0)
+        goto failed;
+    return 0;
+failed:
+    fprintf(stderr, "thidua user: %s\n", db_last_error(d)->message);
+    db_rollback(d);
+    return 1;
+}
+
+static int list(db *d)
+{
+    db_result *r = db_run(d, &STMT_LIST, 0, NULL);
+    if (!r) {
+        fprintf(stderr, "thidua user: %s\n", db_last_error(d)->message);
+        return 1;
+    }
+    for (int i = 0; i < db_rows(r); i++)
+        printf("%-24s %-10s %-12s %s\n", db_value(r, i, 0), db_value(r, i, 1), db_value(r, i, 2),
+               strcmp(db_value(r, i, 3), "t") == 0 ? "active" : "disabled");
+    db_free(r);
+    return 0;
+}
+
+int cli_user_main(const config *cfg, int argc, char **argv)
+{
+    if (argc < 1)
+        return usage();
+    if (auth_init() != 0)
+        return 1;
+    db *d = db_open(cfg->database_url);
+    int rc;
+    if (db_ensure(d) != 0) {
+        fprintf(stderr, "thidua user: cannot connect to the database: %s\n", db_last_error(d)->message);
+        rc = 1;
+    } else if (strcmp(argv[0], "add") == 0) {
+        rc = add(d, argc - 1, argv + 1);
+    } else if (strcmp(argv[0], "list") == 0) {
+        rc = list(d);
+    } else {
+        rc = usage();
+    }
+    db_close(d);
+    return rc;
+}

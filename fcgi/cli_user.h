@@ -1,0 +1,11 @@
+/* cli_user.h — `thidua user add USERNAME --role ROLE [--unit CODE]
+ * [--agency CODE]`: creates or updates a user, the password read from
+ * standard input (first line). `thidua user list` prints users. */
+#ifndef THIDUA_CLI_USER_H
+#define THIDUA_CLI_USER_H
+
+#include "config.h"
+
+int cli_user_main(const config *cfg, int argc, char **argv);
+
+#endif

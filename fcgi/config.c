@@ -1,0 +1,169 @@
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void set_str(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src);
+}
+
+/* The directory holding the running binary's parent (the source tree when
+ * run from bin/), or "" when unknown. */
+static void tree_root(char *out, size_t cap)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    out[0] = '\0';
+    if (n <= 0)
+        return;
+    exe[n] = '\0';
+    for (int i = 0; i < 2; i++) { /* strip "/thidua", then "/bin" */
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return;
+        *slash = '\0';
+    }
+    set_str(out, cap, exe);
+}
+
+static void defaults(config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    char root[PATH_MAX];
+    tree_root(root, sizeof root);
+    set_str(cfg->database_url, sizeof cfg->database_url, "postgresql:///thidua");
+    set_str(cfg->socket, sizeof cfg->socket, "/run/thidua/thidua.sock");
+    set_str(cfg->socket_group, sizeof cfg->socket_group, "www-data");
+    set_str(cfg->user, sizeof cfg->user, "thidua");
+    if (root[0] && snprintf(cfg->sql_dir, sizeof cfg->sql_dir, "%s/sql", root) < (int)sizeof cfg->sql_dir
+        && access(cfg->sql_dir, R_OK) == 0) {
+        /* running from a source tree */
+    } else {
+        set_str(cfg->sql_dir, sizeof cfg->sql_dir, "/usr/local/share/thidua/sql");
+    }
+    cfg->workers = 0;
+    cfg->body_limit = 1024 * 1024;
+    cfg->import_body_limit = 32 * 1024 * 1024;
+    cfg->session_ttl = 8 * 3600;
+    cfg->drain_timeout = 30;
+}
+
+static int parse_long(const char *v, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end || n < min || n > max)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+static int apply(config *cfg, const char *key, const char *val)
+{
+    long n;
+    struct { const char *key; char *dst; size_t cap; } strs[] = {
+        {"database_url", cfg->database_url, sizeof cfg->database_url},
+        {"socket", cfg->socket, sizeof cfg->socket},
+        {"socket_group", cfg->socket_group, sizeof cfg->socket_group},
+        {"user", cfg->user, sizeof cfg->user},
+        {"sql_dir", cfg->sql_dir, sizeof cfg->sql_dir},
+        {"pidfile", cfg->pidfile, sizeof cfg->pidfile},
+    };
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        if (strcmp(key, strs[i].key) == 0) {
+            if (strlen(val) >= strs[i].cap)
+                return -1;
+            set_str(strs[i].dst, strs[i].cap, val);
+            return 0;
+        }
+    }
+    if (strcmp(key, "workers") == 0 && parse_long(val, 0, 256, &n) == 0)
+        cfg->workers = (int)n;
+    else if (strcmp(key, "body_limit") == 0 && parse_long(val, 1024, 1L << 30, &n) == 0)
+        cfg->body_limit = (size_t)n;
+    else if (strcmp(key, "import_body_limit") == 0 && parse_long(val, 1024, 1L << 31, &n) == 0)
+        cfg->import_body_limit = (size_t)n;
+    else if (strcmp(key, "session_ttl") == 0 && parse_long(val, 1, 90L * 86400, &n) == 0)
+        cfg->session_ttl = n;
+    else if (strcmp(key, "drain_timeout") == 0 && parse_long(val, 0, 3600, &n) == 0)
+        cfg->drain_timeout = n;
+    else
+        return -1;
+    return 0;
+}
+
+static const char *find_default_file(char *buf, size_t cap)
+{
+    const char *env = getenv("THIDUA_CONFIG");
+    if (env && *env)
+        return env;
+    char root[PATH_MAX];
+    tree_root(root, sizeof root);
+    if (root[0] && snprintf(buf, cap, "%s/var/dev/thidua.conf", root) < (int)cap && access(buf, R_OK) == 0)
+        return buf;
+    if (access("/etc/thidua/thidua.conf", R_OK) == 0)
+        return "/etc/thidua/thidua.conf";
+    return NULL;
+}
+
+int config_load(config *cfg, const char *path, char *err, size_t errlen)
+{
+    char buf[PATH_MAX];
+    defaults(cfg);
+    if (!path)
+        path = find_default_file(buf, sizeof buf);
+    if (path) {
+        FILE *f = fopen(path, "r");
+        if (!f) {
+            snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+            return -1;
+        }
+        set_str(cfg->path, sizeof cfg->path, path);
+        char line[1024];
+        int lineno = 0;
+        while (fgets(line, sizeof line, f)) {
+            lineno++;
+            char *s = trim(line);
+            if (!*s || *s == '#')
+                continue;
+            char *eq = strchr(s, '=');
+            if (!eq) {
+                snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+                fclose(f);
+                return -1;
+            }
+            *eq = '\0';
+            char *key = trim(s), *val = trim(eq + 1);
+            if (apply(cfg, key, val) != 0) {
+                snprintf(err, errlen, "%s:%d: bad setting '%s'", path, lineno, key);
+                fclose(f);
+                return -1;
+            }
+        }
+        fclose(f);
+    }
+    const char *url = getenv("THIDUA_DATABASE_URL");
+    if (url && *url)
+        set_str(cfg->database_url, sizeof cfg->database_url, url);
+    if (cfg->workers == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        cfg->workers = cores > 0 ? (int)cores : 1;
+    }
+    return 0;
+}

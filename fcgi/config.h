@@ -1,0 +1,30 @@
+/* config.h — settings of a thidua process, from a key = value file and the
+ * environment (THIDUA_DATABASE_URL wins over the file's database_url).
+ * config_load fills a config the caller owns; strings live inside it. */
+#ifndef THIDUA_CONFIG_H
+#define THIDUA_CONFIG_H
+#include <stddef.h>
+
+enum { CONFIG_STR = 512 };
+
+typedef struct config {
+    char path[CONFIG_STR];         /* file it was read from, "" for defaults only */
+    char database_url[CONFIG_STR];
+    char socket[CONFIG_STR];       /* FastCGI Unix socket */
+    char socket_group[64];         /* group of nginx's workers: may connect */
+    char user[64];                 /* unprivileged user the master drops to when root */
+    char sql_dir[CONFIG_STR];      /* holds migrations/ */
+    char pidfile[CONFIG_STR];
+    int workers;                   /* 0: one per core */
+    size_t body_limit;             /* bytes of a JSON body */
+    size_t import_body_limit;      /* bytes of a CSV import */
+    long session_ttl;              /* seconds */
+    long drain_timeout;            /* seconds a SIGTERM waits for in-flight requests */
+} config;
+
+/* Loads defaults, then `path` (or the default search when path is NULL:
+ * $THIDUA_CONFIG, <bin>/../var/dev/thidua.conf, /etc/thidua/thidua.conf),
+ * then the environment. Returns 0, or -1 with a message in err. */
+int config_load(config *cfg, const char *path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,55 @@
+/* csv.h — RFC 4180 reader for CSV imports: parses a whole in-memory body into
+ * a header and rows of NUL-terminated fields. csv_parse allocates the
+ * document; the caller frees it with csv_free. Field strings are owned by the
+ * document. The input buffer is copied and may be freed after csv_parse.
+ *
+ * Accepted dialect (separator is always ','):
+ *   - a UTF-8 BOM (EF BB BF) at the very start is skipped;
+ *   - records end with CRLF, LF or a lone CR (classic Mac Excel exports);
+ *     the last record needs no line break;
+ *   - fully empty lines (zero bytes before the line break) are ignored
+ *     anywhere, including before the header; a line of only "," is not empty;
+ *     a one-column file therefore cannot hold an empty unquoted value — write
+ *     it as "" instead;
+ *   - a field starting with '"' is quoted: it may hold ',', line breaks
+ *     (kept byte-exact, CRLF stays CRLF) and "" for one '"'; the closing quote
+ *     must be followed by ',', a line break or the end of the input;
+ *   - a '"' inside an unquoted field, text after a closing quote, an
+ *     unterminated quote, a NUL byte, a record whose field count differs from
+ *     the header, duplicate header names and an input with no header are
+ *     errors (messages in Vietnamese, naming the line);
+ *   - fields are not trimmed; header names are compared (csv_column, duplicate
+ *     check) after trimming ASCII spaces, case-sensitively, byte-wise.
+ * Line numbers count LF, CRLF and lone CR as one break each, inside quoted
+ * fields too, so they match what a text editor shows. */
+#ifndef THIDUA_CSV_H
+#define THIDUA_CSV_H
+#include <stddef.h>
+
+typedef struct csv_doc csv_doc;
+
+typedef struct {
+    size_t line;       /* 1-based physical line in the input */
+    size_t row;        /* 1-based data row (0 = header) */
+    char message[160]; /* Vietnamese, UTF-8, for the user */
+} csv_error;
+
+/* 0 on success, -1 on malformed input (err filled if not NULL, *out NULL). */
+int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err);
+/* Header columns. */
+size_t csv_ncols(const csv_doc *doc);
+/* Header name as written (untrimmed); "" if col is out of range. */
+const char *csv_header(const csv_doc *doc, size_t col);
+/* Index of a header name, -1 if absent. Both the header names and name are
+ * compared after trimming ASCII spaces, case-sensitively. */
+long csv_column(const csv_doc *doc, const char *name);
+/* Data rows, header excluded. */
+size_t csv_nrows(const csv_doc *doc);
+/* row 0-based; never NULL: "" for an empty field or out-of-range indexes. */
+const char *csv_field(const csv_doc *doc, size_t row, size_t col);
+/* Physical line where the row starts (1-based); 0 if row is out of range. */
+size_t csv_row_line(const csv_doc *doc, size_t row);
+/* Frees the document and all its strings; NULL is allowed. */
+void csv_free(csv_doc *doc);
+
+#endif

@@ -1,0 +1,58 @@
+/* fields.h — inputs declared, not parsed by hand: each endpoint declares its
+ * fields in a table; one validator turns a JSON object (or a CSV row of
+ * text) into typed values, or into field errors for problem+json.
+ * Values live in the request's arena. */
+#ifndef THIDUA_FIELDS_H
+#define THIDUA_FIELDS_H
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "arena.h"
+
+typedef enum {
+    FT_STRING,  /* one line of text, NFC, trimmed */
+    FT_TEXT,    /* text that may hold line breaks, NFC */
+    FT_CODE,    /* [A-Za-z0-9_.-]+ */
+    FT_INT,     /* integer within min..max */
+    FT_ID,      /* positive integer id */
+    FT_NUMBER,  /* JSON number */
+    FT_DATE,    /* YYYY-MM-DD */
+    FT_BOOL,
+    FT_ENUM,    /* one of choices */
+    FT_JSON     /* any JSON value, checked by the handler */
+} field_type;
+
+enum { F_REQUIRED = 1, F_NULLABLE = 2 };
+
+typedef struct field_def {
+    const char *name;
+    field_type type;
+    unsigned flags;
+    long long min, max;          /* FT_INT bounds; FT_STRING/FT_CODE/FT_TEXT length in characters (max 0: 200) */
+    const char *const *choices;  /* FT_ENUM: NULL-terminated */
+    const char *description;     /* for the OpenAPI document */
+} field_def;
+
+typedef struct field_val {
+    bool present;   /* the field was given (PATCH) */
+    bool null;      /* given as null, or absent */
+    long long i;
+    double d;
+    bool b;
+    const char *s;  /* text form of every scalar (ids and ints too), NULL when null */
+    json_t *j;      /* FT_JSON: borrowed from the body */
+} field_val;
+
+/* Number of defs in a NULL-name terminated table. */
+int fields_count(const field_def *defs);
+/* Validates obj against defs into vals[fields_count(defs)]. Unknown keys
+ * and bad values are appended to errors as {field, message}. With patch,
+ * required fields may be absent. Returns the number of errors added. */
+int fields_from_json(arena *a, const field_def *defs, json_t *obj, field_val *vals, json_t *errors, bool patch);
+/* Validates one text value (a CSV cell; "" = null) into val. Returns NULL,
+ * or the Vietnamese message of what is wrong. */
+const char *fields_from_text(arena *a, const field_def *def, const char *text, field_val *val);
+/* Appends {field, message} (and row when row > 0) to errors. */
+void fields_error(json_t *errors, const char *field, const char *message, long row);
+
+#endif

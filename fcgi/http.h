@@ -1,0 +1,84 @@
+/* http.h — a parsed request and the response a handler fills.
+ * Nothing here knows FastCGI: serve.c builds the request from it and writes
+ * the response back. Everything a request or response points to lives in
+ * the request's arena and is freed when the request ends. */
+#ifndef THIDUA_HTTP_H
+#define THIDUA_HTTP_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+
+struct db;
+struct config;
+struct route;
+
+typedef struct session_user {
+    long long id;
+    const char *username;
+    int role;            /* enum role, auth.h */
+    long long unit_id;   /* 0 when none */
+    const char *token_hash_hex;
+    const char *csrf;    /* the session's CSRF token (cookie sessions) */
+    bool via_cookie;
+} session_user;
+
+typedef struct request {
+    arena *mem;
+    const char *method;
+    const char *path;            /* without the query string */
+    const char *query;           /* raw, "" when none */
+    const char *content_type;    /* "" when none */
+    long long content_length;    /* -1 when absent */
+    const char *body;            /* NUL-terminated copy; NULL when none was read */
+    size_t body_len;
+    json_t *json;                /* parsed JSON body (routes taking JSON); owned by the worker */
+    const char *remote_addr;
+    char **env;                  /* FastCGI parameters, NAME=value */
+    long long path_ids[4];       /* {id} segments of the matched route, in order */
+    const char *path_words[4];   /* {code} segments of the matched route, in order */
+    const struct route *route;
+    session_user *user;          /* NULL until authenticated */
+    struct db *db;
+    const struct config *cfg;
+} request;
+
+typedef struct http_field {
+    const char *name, *value;
+    struct http_field *next;
+} http_field;
+
+typedef struct response {
+    int status;
+    const char *content_type;
+    const char *body;
+    size_t body_len;
+    http_field *headers;
+    arena *mem;
+} response;
+
+/* Request helpers. */
+const char *http_header(const request *req, const char *name); /* NULL when absent */
+const char *http_query(const request *req, const char *key);   /* decoded, NULL when absent */
+const char *http_cookie(const request *req, const char *name); /* NULL when absent */
+bool http_content_type_is(const request *req, const char *mime);
+
+/* Response helpers: each sets status, content type and body. */
+void http_set_header(response *res, const char *name, const char *value); /* copies both */
+void http_json(response *res, int status, json_t *body);                 /* steals body */
+void http_json_text(response *res, int status, const char *json);      /* copies */
+void http_text(response *res, int status, const char *ctype, const char *body, size_t len); /* copies */
+void http_empty(response *res, int status);
+/* problem+json (RFC 9457). errors (may be NULL) is stolen. */
+void http_problem(response *res, int status, const char *detail);
+void http_problem_errors(response *res, int status, const char *detail, json_t *errors);
+/* Shorthand for a 422 naming one field. */
+void http_field_error(response *res, int status, const char *field, const char *message);
+
+const char *http_reason(int status);
+
+/* Percent-decoding of a query component; returns NULL on a bad escape. */
+char *http_url_decode(arena *a, const char *s, size_t len);
+
+#endif

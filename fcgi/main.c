@@ -1,0 +1,65 @@
+/* main.c — `thidua [--config FILE] COMMAND`: serve, migrate, user, routes,
+ * openapi. */
+#include <stdio.h>
+#include <string.h>
+
+#include "auth.h"
+#include "cli_user.h"
+#include "config.h"
+#include "migrate.h"
+#include "openapi.h"
+#include "router.h"
+#include "serve.h"
+
+static int usage(void)
+{
+    fprintf(stderr,
+            "usage: thidua [--config FILE] COMMAND\n"
+            "  serve                 FastCGI master and workers (see the README)\n"
+            "  migrate               apply sql/migrations\n"
+            "  user add NAME --role ROLE [--unit CODE] [--agency CODE]   (password on stdin)\n"
+            "  user list\n"
+            "  routes                print the route table\n"
+            "  openapi               print the OpenAPI document\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    const char *config_path = NULL;
+    int i = 1;
+    if (i + 1 < argc && strcmp(argv[i], "--config") == 0) {
+        config_path = argv[i + 1];
+        i += 2;
+    }
+    if (i >= argc)
+        return usage();
+    const char *cmd = argv[i++];
+    if (strcmp(cmd, "routes") == 0) {
+        for (size_t r = 0; r < router_count(); r++)
+            printf("%s %s\n", router_at(r)->method, router_at(r)->pattern);
+        return 0;
+    }
+    if (strcmp(cmd, "openapi") == 0) {
+        puts(openapi_document());
+        return 0;
+    }
+    static config cfg;
+    char err[512];
+    if (config_load(&cfg, config_path, err, sizeof err) != 0) {
+        fprintf(stderr, "thidua: %s\n", err);
+        return 1;
+    }
+    if (strcmp(cmd, "serve") == 0) {
+        if (auth_init() != 0) {
+            fprintf(stderr, "thidua: libsodium failed to initialise\n");
+            return 1;
+        }
+        return serve_main(&cfg);
+    }
+    if (strcmp(cmd, "migrate") == 0)
+        return migrate_main(&cfg);
+    if (strcmp(cmd, "user") == 0)
+        return cli_user_main(&cfg, argc - i, argv + i);
+    return usage();
+}

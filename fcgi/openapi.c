@@ -1,0 +1,158 @@
+#include "openapi.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields.h"
+#include "router.h"
+
+static json_t *field_schema(const field_def *d)
+{
+    json_t *s = json_object();
+    const char *type = "string";
+    switch (d->type) {
+    case FT_INT:
+    case FT_ID:
+        type = "integer";
+        break;
+    case FT_NUMBER:
+        type = "number";
+        break;
+    case FT_BOOL:
+        type = "boolean";
+        break;
+    case FT_JSON:
+        type = NULL;
+        break;
+    default:
+        break;
+    }
+    if (type && (d->flags & F_NULLABLE))
+        json_object_set_new(s, "type", json_pack("[s, s]", type, "null"));
+    else if (type)
+        json_object_set_new(s, "type", json_string(type));
+    if (d->type == FT_DATE)
+        json_object_set_new(s, "format", json_string("date"));
+    if (d->type == FT_ID)
+        json_object_set_new(s, "minimum", json_integer(1));
+    if (d->type == FT_INT) {
+        json_object_set_new(s, "minimum", json_integer(d->min));
+        json_object_set_new(s, "maximum", json_integer(d->max));
+    }
+    if (d->type == FT_ENUM) {
+        json_t *e = json_array();
+        for (const char *const *c = d->choices; c && *c; c++)
+            json_array_append_new(e, json_string(*c));
+        json_object_set_new(s, "enum", e);
+    }
+    if (d->description)
+        json_object_set_new(s, "description", json_string(d->description));
+    return s;
+}
+
+static json_t *body_schema(const field_def *defs)
+{
+    json_t *props = json_object(), *required = json_array();
+    for (const field_def *d = defs; d->name; d++) {
+        json_object_set_new(props, d->name, field_schema(d));
+        if (d->flags & F_REQUIRED)
+            json_array_append_new(required, json_string(d->name));
+    }
+    return json_pack("{s:s, s:o, s:o, s:b}", "type", "object", "properties", props, "required", required,
+                     "additionalProperties", 0);
+}
+
+static json_t *operation(const route *r)
+{
+    json_t *op = json_pack("{s:s, s:s}", "summary", r->summary ? r->summary : "",
+                           "operationId", "");
+    char opid[256];
+    size_t o = 0;
+    for (const char *p = r->method; *p && o + 1 < sizeof opid; p++)
+        opid[o++] = (char)(*p | 0x20);
+    for (const char *p = r->pattern + strlen("/api/v1"); *p && o + 1 < sizeof opid; p++)
+        if (*p != '{' && *p != '}')
+            opid[o++] = *p == '/' || *p == '-' || *p == '.' ? '_' : *p;
+    opid[o] = '\0';
+    json_object_set_new(op, "operationId", json_string(opid));
+
+    json_t *params = json_array();
+    for (const char *p = strchr(r->pattern, '{'); p; p = strchr(p + 1, '{')) {
+        bool id = strncmp(p, "{id}", 4) == 0;
+        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:o}", "name", id ? "id" : "code", "in", "path",
+                                                "required", 1, "schema",
+                                                id ? json_pack("{s:s, s:i}", "type", "integer", "minimum", 1)
+                                                   : json_pack("{s:s}", "type", "string")));
+    }
+    if (json_array_size(params))
+        json_object_set_new(op, "parameters", params);
+    else
+        json_decref(params);
+
+    if (r->body == BODY_JSON || r->body == BODY_JSON_OR_CSV) {
+        json_t *content = json_object();
+        json_object_set_new(content, "application/json",
+                            json_pack("{s:o}", "schema", r->fields ? body_schema(r->fields) : json_pack("{s:s}", "type", "object")));
+        if (r->body == BODY_JSON_OR_CSV)
+            json_object_set_new(content, "text/csv", json_pack("{s:{s:s}}", "schema", "type", "string"));
+        json_object_set_new(op, "requestBody", json_pack("{s:b, s:o}", "required", 1, "content", content));
+    } else if (r->body == BODY_CSV) {
+        json_object_set_new(op, "requestBody",
+                            json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv", "schema", "type", "string"));
+    }
+    json_t *responses = json_pack("{s:{s:s}, s:{s:s}}", "2XX", "description", "Thành công", "default", "description",
+                                  "Lỗi (application/problem+json)");
+    json_object_set_new(json_object_get(responses, "default"), "content",
+                        json_pack("{s:{s:{s:s}}}", "application/problem+json", "schema", "$ref", "#/components/schemas/Problem"));
+    json_object_set_new(op, "responses", responses);
+    if (r->access == ACCESS_PUBLIC)
+        json_object_set_new(op, "security", json_array());
+    static const char *const who[] = {"public", "any role", "admin, office, unit_head (own unit)", "admin, office",
+                                      "admin", "admin, director", "admin, council"};
+    json_object_set_new(op, "x-roles", json_string(who[r->access]));
+    return op;
+}
+
+static char *build(void)
+{
+    json_t *paths = json_object();
+    for (size_t i = 0; i < router_count(); i++) {
+        const route *r = router_at(i);
+        json_t *item = json_object_get(paths, r->pattern);
+        if (!item) {
+            item = json_object();
+            json_object_set_new(paths, r->pattern, item);
+        }
+        char method[16];
+        size_t n = 0;
+        for (; r->method[n] && n + 1 < sizeof method; n++)
+            method[n] = (char)(r->method[n] | 0x20);
+        method[n] = '\0';
+        json_object_set_new(item, method, operation(r));
+    }
+    json_t *problem = json_pack(
+        "{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s, s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}}}}, s:[s, s, s, s]}",
+        "type", "object", "properties", "type", "type", "string", "title", "type", "string", "status", "type",
+        "integer", "detail", "type", "string", "errors", "type", "array", "items", "type", "object", "properties",
+        "field", "type", "string", "message", "type", "string", "row", "type", "integer", "required", "type", "title",
+        "status", "detail");
+    json_t *doc = json_pack(
+        "{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:{s:o}, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}, s:[{s:[]}, {s:[]}]}",
+        "openapi", "3.1.0", "info", "title", "thidua API", "version", "1",
+        "description", "Theo dõi phong trào thi đua và công tác khen thưởng của một cơ quan.",
+        "servers", "url", "/", "paths", paths, "components", "schemas", "Problem", problem, "securitySchemes",
+        "bearerAuth", "type", "http", "scheme", "bearer", "cookieAuth", "type", "apiKey", "in", "cookie", "name",
+        "thidua_session", "security", "bearerAuth", "cookieAuth");
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    return text;
+}
+
+const char *openapi_document(void)
+{
+    static char *doc;
+    if (!doc)
+        doc = build();
+    return doc ? doc : "{}";
+}

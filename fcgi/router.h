@@ -1,0 +1,55 @@
+/* router.h — the route table: one line per route (method, path pattern,
+ * handler, who may call it, what body it takes). Patterns are literal
+ * segments, {id} (a positive integer, into req->path_ids) and {code} (any
+ * segment, into req->path_words). Resource files export their routes as a
+ * group ending with {0}; routes.c lists the groups. */
+#ifndef THIDUA_ROUTER_H
+#define THIDUA_ROUTER_H
+#include <stddef.h>
+
+#include "http.h"
+
+struct field_def;
+
+typedef void (*handler_fn)(request *req, response *res);
+
+typedef enum {
+    ACCESS_PUBLIC,   /* no session */
+    ACCESS_READ,     /* any role */
+    ACCESS_DATA,     /* admin, office, unit_head (the handler checks unit scope) */
+    ACCESS_OFFICE,   /* admin, office */
+    ACCESS_ADMIN,    /* admin */
+    ACCESS_DIRECTOR, /* admin, director */
+    ACCESS_COUNCIL   /* admin, council */
+} access_level;
+
+typedef enum { BODY_NONE, BODY_JSON, BODY_CSV, BODY_JSON_OR_CSV } body_kind;
+
+enum { ROUTE_NO_DB = 1 }; /* the handler runs even while the database is down */
+
+typedef struct route {
+    const char *method;
+    const char *pattern;
+    handler_fn handler;
+    access_level access;
+    body_kind body;
+    const char *summary;             /* for the OpenAPI document */
+    const struct field_def *fields;  /* JSON body fields, NULL-name terminated, or NULL */
+    int flags;
+} route;
+
+/* Each resource's routes end with an empty entry ({0}); route_groups
+ * lists them, ending with NULL. */
+extern const route *const route_groups[];
+
+size_t router_count(void);
+const route *router_at(size_t index); /* index < router_count() */
+size_t router_index(const route *r);
+
+typedef enum { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD } route_match;
+/* Finds the route for method and path; fills req path ids and words.
+ * With ROUTE_BAD_METHOD, allow gets the methods the path does take
+ * ("GET, POST"), allocated in req->mem. */
+route_match router_find(request *req, const route **found, const char **allow);
+
+#endif

@@ -1,0 +1,94 @@
+#include "text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+bool text_valid_utf8(const char *s, size_t len)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+    while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+        if (n < 0 || cp == 0)
+            return false;
+        p += n;
+        left -= n;
+    }
+    return true;
+}
+
+char *text_nfc(arena *a, const char *s)
+{
+    if (!text_valid_utf8(s, strlen(s)))
+        return NULL;
+    utf8proc_uint8_t *n = utf8proc_NFC((const utf8proc_uint8_t *)s);
+    if (!n)
+        return NULL;
+    char *out = arena_strdup(a, (const char *)n);
+    free(n);
+    return out;
+}
+
+size_t text_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+bool text_has_control(const char *s, bool allow_newlines)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\t' || (allow_newlines && (c == '\n' || c == '\r')))
+            continue;
+        if (c < 0x20 || c == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+char *text_percent_vi(arena *a, double value, int decimals)
+{
+    double scale = pow(10, decimals);
+    double rounded = floor(value * scale + 0.5) / scale;
+    char *s = arena_printf(a, "%.*f %%", decimals, rounded);
+    char *dot = strchr(s, '.');
+    if (dot)
+        *dot = ',';
+    return s;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return days[m - 1];
+}
+
+bool text_is_date(const char *s)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+char *text_date_vi(arena *a, const char *iso)
+{
+    if (!text_is_date(iso))
+        return NULL;
+    return arena_printf(a, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+}
