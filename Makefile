@@ -12,6 +12,8 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Ifcgi -I$(PG_INC) -MMD -MP
 LDLIBS  := -lfcgi -lpq -ljansson -lcurl -lsodium -lutf8proc -lm
+# V=1 shows full commands.
+Q       := $(if $(V),,@)
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 SRC      := $(sort $(wildcard fcgi/*.c fcgi/api/*.c))
@@ -32,38 +34,46 @@ all: bin/thidua
 
 bin/thidua: $(OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 build/plain/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 build/asan/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
 
 asan: build/asan/thidua
 build/asan/thidua: $(ASANOBJ)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
 # Unit tests: each file one module, linked against the module objects.
 build/plain/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcmocka
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIBOBJ) $(LDLIBS) -lcmocka
 build/asan/tests/%: tests/unit/%.c $(ASANLIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O1 $(SAN) -o $@ $< $(ASANLIB) $(LDLIBS) -lcmocka
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -o $@ $< $(ASANLIB) $(LDLIBS) -lcmocka
 
 # API tests: real HTTP through nginx with libcurl, real PostgreSQL through libpq.
 build/asan/api/%: tests/api/%.c $(API_LIB) tests/api/client.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -O1 $(SAN) -Itests/api -o $@ $< $(API_LIB) $(LDLIBS) -lcmocka
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -Itests/api -o $@ $< $(API_LIB) $(LDLIBS) -lcmocka
 
 tests: all asan $(UNIT_BIN) $(API_BIN) build/plain/tools/minfcgi
 
 build/plain/tools/minfcgi: tests/bench/minfcgi.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< -lfcgi
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< -lfcgi
 
 deps:
 	@deploy/install-deps.sh

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Every test suite: unit tests (plain and ASan/UBSan builds), then a fresh
+# test stack (its own ports, served by the ASan/UBSan build) and the API
+# tests through the real nginx and PostgreSQL, then the browser tests.
+# Ends with "N passed, N failed"; exits non-zero on any failure or any
+# sanitizer report. Called by `make test` after the build.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+passed=0
+failed=0
+failures=()
+
+run_suite() { # run_suite NAME COMMAND...
+  local name=$1
+  shift
+  local log="$var/log/tests/${name//\//_}.log"
+  local start=$SECONDS
+  if "$@" >"$log" 2>&1; then
+    passed=$((passed + 1))
+    printf '  ok    %-44s %3ss\n' "$name" $((SECONDS - start))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    printf '  FAIL  %-44s %3ss  (log: %s)\n' "$name" $((SECONDS - start)) "${log#$root/}"
+    tail -n 40 "$log" | sed 's/^/        /'
+  fi
+}
+
+deploy/stack.sh stop test >/dev/null 2>&1 || true
+rm -rf var/test
+eval "$(deploy/stack.sh env test)"
+var=$THIDUA_VAR
+mkdir -p "$var/log/tests"
+asan_log="$var/log/sanitizer"
+mkdir -p "$asan_log"
+export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+echo "unit tests"
+for t in build/plain/tests/test_* build/asan/tests/test_*; do
+  [ -x "$t" ] || continue
+  run_suite "${t#build/}" "$t"
+done
+
+echo "starting the test stack"
+THIDUA_BIN="$root/build/asan/thidua" THIDUA_ASAN_LOG="$asan_log/thidua" deploy/stack.sh start test || {
+  echo "the test stack did not start"; tail -n 50 "$var"/log/*.log; exit 1; }
+if [ "$(id -u)" -eq 0 ]; then chown thidua "$asan_log"; fi
+export THIDUA_URL THIDUA_TEST_DB THIDUA_VAR THIDUA_CONFIG_FILE THIDUA_PG_BIN THIDUA_SVC_USER
+export THIDUA_BIN_PATH="$root/build/asan/thidua"
+export THIDUA_ROOT="$root"
+
+echo "API tests (through nginx on $THIDUA_URL)"
+# Tests that stop workers or the database run last (names test_zz_*).
+for t in build/asan/api/test_*; do
+  [ -x "$t" ] || continue
+  run_suite "${t#build/asan/}" "$t"
+done
+
+if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
+  echo "browser tests (headless Chromium)"
+  for t in tests/browser/*.test.mjs; do
+    run_suite "$t" node "$t"
+  done
+fi
+
+echo "stopping the test stack"
+deploy/stack.sh stop test >/dev/null
+# Workers flush LeakSanitizer reports when they exit.
+reports=$(find "$asan_log" -type f 2>/dev/null)
+if [ -n "$reports" ]; then
+  failed=$((failed + 1))
+  failures+=("sanitizer reports from the served binary")
+  echo "  FAIL  sanitizer reports from the served binary:"
+  for f in $reports; do sed 's/^/        /' "$f" | head -n 60; done
+else
+  passed=$((passed + 1))
+  echo "  ok    no sanitizer report from the served binary"
+fi
+
+echo
+if [ "$failed" -gt 0 ]; then
+  printf 'failed: %s\n' "${failures[@]}"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
