@@ -35,6 +35,7 @@ var=$THIDUA_VAR
 mkdir -p "$var/log/tests"
 asan_log="$var/log/sanitizer"
 mkdir -p "$asan_log"
+if [ "$(id -u)" -eq 0 ]; then chown thidua "$asan_log"; fi
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
@@ -47,7 +48,6 @@ done
 echo "starting the test stack"
 THIDUA_BIN="$root/build/asan/thidua" THIDUA_ASAN_LOG="$asan_log/thidua" deploy/stack.sh start test || {
   echo "the test stack did not start"; tail -n 50 "$var"/log/*.log; exit 1; }
-if [ "$(id -u)" -eq 0 ]; then chown thidua "$asan_log"; fi
 export THIDUA_URL THIDUA_TEST_DB THIDUA_VAR THIDUA_CONFIG_FILE THIDUA_PG_BIN THIDUA_SVC_USER
 export THIDUA_BIN_PATH="$root/build/asan/thidua"
 export THIDUA_ROOT="$root"
