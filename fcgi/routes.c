@@ -5,5 +5,6 @@ const route *const route_groups[] = {
     meta_routes,
     sessions_routes,
     units_routes,
+    scorecard_routes,
     NULL,
 };

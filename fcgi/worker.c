@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "auth.h"
@@ -178,9 +179,14 @@ static void write_response(FCGX_Request *fr, const response *res)
         FCGX_FPrintF(fr->out, "Content-Type: %s; charset=utf-8\r\n", res->content_type);
     if (res->status != 304 && res->status != 204)
         FCGX_FPrintF(fr->out, "Content-Length: %zu\r\n", res->body_len);
-    FCGX_PutS("Cache-Control: no-store\r\n", fr->out);
-    for (const http_field *h = res->headers; h; h = h->next)
+    /* Nothing is cached unless the handler says how (ETag answers do). */
+    bool cache_control = false;
+    for (const http_field *h = res->headers; h; h = h->next) {
         FCGX_FPrintF(fr->out, "%s: %s\r\n", h->name, h->value);
+        cache_control = cache_control || strcasecmp(h->name, "Cache-Control") == 0;
+    }
+    if (!cache_control)
+        FCGX_PutS("Cache-Control: no-store\r\n", fr->out);
     FCGX_PutS("\r\n", fr->out);
     if (res->body_len && res->status != 304 && res->status != 204)
         FCGX_PutStr(res->body, (int)res->body_len, fr->out);

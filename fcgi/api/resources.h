@@ -9,5 +9,6 @@
 extern const route meta_routes[];
 extern const route sessions_routes[];
 extern const route units_routes[];
+extern const route scorecard_routes[];
 
 #endif
