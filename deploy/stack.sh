@@ -118,10 +118,10 @@ load_demo() {
   [ "$stack" = dev ] && [ "${THIDUA_DEMO:-1}" != 0 ] || return 0
   if [ "$(psql "$db_url" -Atqc "SELECT count(*) FROM units WHERE code = 'SNV' AND kind = 'agency'")" = 0 ]; then
     say "loading the 2025 demo campaign (sql/demo/)"
-    for f in "$root"/sql/demo/*.sql; do
-      [ -e "$f" ] || continue
-      psql "$db_url" -v ON_ERROR_STOP=1 -q -1 -f "$f" >/dev/null
-    done
+    # All files in one transaction: a failure leaves nothing half-loaded.
+    local files=()
+    for f in "$root"/sql/demo/*.sql; do files+=(-f "$f"); done
+    psql "$db_url" -v ON_ERROR_STOP=1 -q -1 "${files[@]}" >/dev/null
   fi
   for u in admin:admin: office:office: vanphong:unit_head:VP council:council: director:director: viewer:viewer:; do
     IFS=: read -r name role unit <<<"$u"
