@@ -172,7 +172,7 @@ start() {
     chown "$svc_user:$web_group" "$var/run"
     chmod 0750 "$var/run"
     ensure_reachable "$root/nginx/www"
-    ensure_reachable "$var/run"
+    ensure_reachable "$var"
   fi
   start_postgres
   write_config
