@@ -92,7 +92,7 @@ static void create(request *req, response *res)
     campaign_ref c;
     if (api_body(req, res, title_fields, v, false) != 0 || scope_campaign(req, res, req->path_ids[0], &c) != 0)
         return;
-    subject_ref s = {v[D_TYPE].s, v[D_SUBJECT].s, 0, false};
+    subject_ref s = {v[D_TYPE].s, v[D_SUBJECT].s, 0, false, false};
     if (scope_subjects(req, res, &c, false, &s, 1) != 0)
         return;
     json_t *errors = json_array();
@@ -163,7 +163,7 @@ static int check_rows(request *req, response *res, const campaign_ref *c, csv_do
             r->msg[f] = fields_from_text(req->mem, &import_fields[f], csv_field(doc, i, (size_t)cols[f]), &r->v[f]);
         r->keyed = !r->msg[D_TYPE] && !r->msg[D_SUBJECT] && !r->msg[D_TITLE];
         if (!r->msg[D_TYPE] && !r->msg[D_SUBJECT])
-            subjects[ns++] = (subject_ref){r->v[D_TYPE].s, r->v[D_SUBJECT].s, 0, false};
+            subjects[ns++] = (subject_ref){r->v[D_TYPE].s, r->v[D_SUBJECT].s, 0, false, true};
     }
     if (scope_subjects(req, res, c, true, subjects, ns) != 0)
         return -1;
