@@ -55,11 +55,12 @@ static const db_stmt STMT_INSERT = {
     " VALUES ($1, $2, CASE WHEN $2 = 'staff' THEN $3::bigint END, CASE WHEN $2 = 'unit' THEN $3::bigint END, $4, $5, $6)"
     " RETURNING id, " TITLE_JSON("titles")};
 /* $1 campaign, $2 [{"t", "id", "title", "no", "on"}, ...] without two of
- * the same subject and title. xmax is 0 on a row inserted, not on one
- * updated. */
+ * the same subject and title. Rows go in key order, so that concurrent
+ * imports wait for each other rather than deadlock. xmax is 0 on a row
+ * inserted, not on one updated. */
 #define UPSERT_ONE(type, col) \
     "INSERT INTO titles (campaign_id, subject_type, " col ", title, decision_no, decided_on)" \
-    " SELECT $1::bigint, t, id, title, no, d FROM g WHERE t = '" type "'" \
+    " SELECT $1::bigint, t, id, title, no, d FROM g WHERE t = '" type "' ORDER BY id, title" \
     " ON CONFLICT (campaign_id, " col ", title) WHERE " col " IS NOT NULL" \
     " DO UPDATE SET decision_no = EXCLUDED.decision_no, decided_on = EXCLUDED.decided_on RETURNING xmax = 0 AS created"
 static const db_stmt STMT_UPSERT = {

@@ -503,6 +503,20 @@ static void import_header_and_body(void **state)
     assert_string_equal(decision_no_of("S2", "LDTT"), "(none)");
 }
 
+static void import_concurrent_same_file(void **state)
+{
+    (void)state;
+    char csv[512], path[128];
+    snprintf(csv, sizeof csv, "%sstaff,S1,CSTD_TOAN_QUOC,,2026-04-01\nunit,DANGBO,TTLDTT,,2026-04-01\n", header);
+    snprintf(path, sizeof path, "/api/v1/campaigns/%lld/titles/import", campaign);
+    long status[2];
+    fx_post_twice(path, office, "text/csv", csv, status);
+    assert_int_equal(status[0], 200);
+    assert_int_equal(status[1], 200);
+    assert_int_equal(fx_count("SELECT count(*) FROM titles WHERE staff_id = $1 AND title = 'CSTD_TOAN_QUOC'", s1), 1);
+    assert_int_equal(fx_count("SELECT count(*) FROM titles WHERE unit_id = $1 AND title = 'TTLDTT'", party), 1);
+}
+
 /* ------------------------------------------------------------ indexes */
 
 static void indexes_create_and_replace(void **state)
@@ -574,6 +588,19 @@ static void indexes_create_and_replace(void **state)
     r = t_get("/api/v1/indexes?year=abc", viewer);
     t_assert_problem(r, 400, "year");
     t_free(r);
+}
+
+static void indexes_concurrent_first_posts(void **state)
+{
+    (void)state;
+    char body[256];
+    snprintf(body, sizeof body, "{\"agency_id\":%lld,\"kind\":\"dti\",\"year\":2023,\"rank\":9,\"published_on\":\"2024-04-01\"}",
+             agency);
+    long status[2];
+    fx_post_twice("/api/v1/indexes", office, "application/json", body, status);
+    /* One creates it, the other replaces it. */
+    assert_true((status[0] == 201 && status[1] == 200) || (status[0] == 200 && status[1] == 201));
+    assert_int_equal(fx_count("SELECT count(*) FROM index_ranks WHERE agency_id = $1 AND kind = 'dti' AND year = 2023", agency), 1);
 }
 
 static void indexes_validation(void **state)
@@ -714,7 +741,9 @@ int main(void)
         cmocka_unit_test(import_lists_every_bad_row),
         cmocka_unit_test(import_duplicates_named),
         cmocka_unit_test(import_header_and_body),
+        cmocka_unit_test(import_concurrent_same_file),
         cmocka_unit_test(indexes_create_and_replace),
+        cmocka_unit_test(indexes_concurrent_first_posts),
         cmocka_unit_test(indexes_validation),
         cmocka_unit_test(certifications_kept),
         cmocka_unit_test(certifications_validation),
