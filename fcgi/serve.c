@@ -50,7 +50,9 @@ static int open_socket(const config *cfg, uid_t uid, gid_t gid)
         log_error("cannot bind %s: %s", cfg->socket, strerror(errno));
         return -1;
     }
-    if (chown(cfg->socket, uid, gid) != 0 || chmod(cfg->socket, 0660) != 0) {
+    /* chmod while still ours: after the chown it would take CAP_FOWNER,
+     * which the systemd unit does not grant. */
+    if (chmod(cfg->socket, 0660) != 0 || chown(cfg->socket, uid, gid) != 0) {
         log_error("cannot set owner of %s: %s", cfg->socket, strerror(errno));
         return -1;
     }
