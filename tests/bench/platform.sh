@@ -170,7 +170,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f %%", 100 * a 
 
 echo
 echo "platform bench: wrk $wrk_args through nginx (2 nginx workers), $nworkers thidua workers, $(nproc) cores"
-echo "served binary: ${served#$root/}; body: $body_bytes bytes"
+echo "served binary: ${served#"$root"/}; body: $body_bytes bytes"
 printf '  %-46s %10s %9s %8s %7s\n' "what" "req/s" "latency" "non-2xx" "errors"
 printf '  %-46s %10s %9s %8s %7s\n' "GET /api/v1/health (thidua, SELECT 1)" "$h_rps" "$h_lat" "$h_bad" "$h_err"
 printf '  %-46s %10s %9s %8s %7s\n' "static file of the same bytes (nginx alone)" "$s_rps" "$s_lat" "$s_bad" "$s_err"
