@@ -130,7 +130,7 @@ void worker_handle(request *req, response *res)
     if (check_body(req, res) != 0)
         return;
     r->handler(req, res);
-    if (db_in_transaction(req->db)) {
+    if (req->db && db_in_transaction(req->db)) {
         /* A handler that forgot its transaction must not leave it open. */
         log_error("%s %s left a transaction open", r->method, r->pattern);
         db_rollback(req->db);
