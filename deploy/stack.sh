@@ -55,7 +55,7 @@ ensure_reachable() {
   [ "$(id -u)" -eq 0 ] || return 0
   local d=$1
   while [ "$d" != "/" ]; do
-    if ! runuser -u "$svc_user" -- test -x "$d" 2>/dev/null || ! runuser -u www-data -- test -x "$d" 2>/dev/null; then
+    if [ $((0$(stat -c %a "$d") & 1)) -eq 0 ]; then
       say "granting search permission (o+x) on $d so the services can reach the project"
       chmod o+x "$d"
     fi
@@ -126,10 +126,10 @@ load_demo() {
   [ "$stack" = dev ] && [ "${THIDUA_DEMO:-1}" != 0 ] || return 0
   if [ "$(psql "$db_url" -Atqc "SELECT count(*) FROM units WHERE code = 'SNV' AND kind = 'agency'")" = 0 ]; then
     say "loading the 2025 demo campaign (sql/demo/)"
-    for f in "$root"/sql/demo/*.sql; do
-      [ -e "$f" ] || continue
-      psql "$db_url" -v ON_ERROR_STOP=1 -q -1 -f "$f" >/dev/null
-    done
+    # All files in one transaction: a failure leaves nothing half-loaded.
+    local files=()
+    for f in "$root"/sql/demo/*.sql; do files+=(-f "$f"); done
+    psql "$db_url" -v ON_ERROR_STOP=1 -q -1 "${files[@]}" >/dev/null
   fi
   for u in admin:admin: office:office: vanphong:unit_head:VP council:council: director:director: viewer:viewer:; do
     IFS=: read -r name role unit <<<"$u"
@@ -180,7 +180,7 @@ start() {
     chown "$svc_user:$web_group" "$var/run"
     chmod 0750 "$var/run"
     ensure_reachable "$root/nginx/www"
-    ensure_reachable "$var/run"
+    ensure_reachable "$var"
   fi
   start_postgres
   write_config
