@@ -15,7 +15,8 @@
 --    staff member instead of aggregating attendance (millions of rows at
 --    1 000 000 staff).
 -- 3. scorecard_cache: computed answers keyed by campaign, kind, as_of and
---    version (see fcgi/scorecard.h for why a table and not worker memory).
+--    version (see fcgi/api/scorecard.c for why a table, and a small copy in
+--    each worker).
 
 -- ---------------------------------------------------------------- version
 

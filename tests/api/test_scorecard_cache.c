@@ -294,9 +294,34 @@ static void api_write_changes_the_etag(void **state)
     t_free(w);
     char *e3 = scorecard_etag("2025-07-01");
     assert_string_not_equal(e2, e3);
+    /* Attendance through its endpoint changes the answer; the same POST
+     * again adds nothing and changes nothing. */
+    long long topic = sc_sql("INSERT INTO study_topics (campaign_id, code, title) VALUES (%lld, 'API', 'Nghị quyết')"
+                             " RETURNING id", campaign);
+    long long session = sc_sql("INSERT INTO study_sessions (campaign_id, topic_id, held_on) VALUES (%lld, %lld,"
+                               " '2025-05-05') RETURNING id", campaign, topic);
+    sc_staff(unit, "API1", "2020-01-01", NULL);
+    char *e4 = scorecard_etag("2025-07-01");
+    char path2[96];
+    snprintf(path2, sizeof path2, "/api/v1/study-sessions/%lld/attendance", session);
+    w = t_post(path2, admin, "{\"staff_codes\":[\"API1\"]}");
+    t_assert_status(w, 200);
+    t_free(w);
+    char *e5 = scorecard_etag("2025-07-01");
+    assert_string_not_equal(e4, e5);
+    w = t_post(path2, admin, "{\"staff_codes\":[\"API1\"]}");
+    t_assert_status(w, 200);
+    assert_int_equal(t_json_int(w->json, "already"), 1);
+    t_free(w);
+    char *e6 = scorecard_etag("2025-07-01");
+    assert_string_equal(e5, e6);
+    sc_sql("DELETE FROM study_topics WHERE id = %lld", topic);
     free(e1);
     free(e2);
     free(e3);
+    free(e4);
+    free(e5);
+    free(e6);
 }
 
 /* Runs sql and checks the campaign's version went up by exactly one. */

@@ -51,6 +51,12 @@ cleanup() {
 trap cleanup EXIT
 
 say "starting the bench stack (var/bench, bin/thidua)"
+# The workers of this build, fresh: stop a running master first.
+if [ -f "$var/run/thidua.pid" ] && kill -0 "$(cat "$var/run/thidua.pid")" 2>/dev/null; then
+  pid=$(cat "$var/run/thidua.pid")
+  kill -TERM "$pid"
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+fi
 deploy/stack.sh start bench >&2
 
 sql() { psql "$db" -X -v ON_ERROR_STOP=1 -Atq "$@"; }
@@ -141,6 +147,11 @@ cold() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "n/a" }'; }
 
+# The floor of any answer that asks the database once: GET /health
+# (SELECT 1, no session), same nginx, same workers.
+say "health (one SELECT 1, no session): warm"
+read -r h_rps h_p50 h_p99 _ <<<"$(wrk_median "$base/api/v1/health")"
+
 rows=()
 row() { rows+=("$(printf '%-9s %-15s %10s %9s %9s %9s %8s %8s %6s' "$@")"); }
 for n in "${size_list[@]}"; do
@@ -149,6 +160,8 @@ for n in "${size_list[@]}"; do
     if [ "$kind" = scorecard ]; then path=/api/v1/campaigns/$c/scorecard; else path=/api/v1/campaigns/$c/units/scorecard; fi
     bytes=$(curl -sf -H "$auth" "$base$path" | wc -c)
     [ "$bytes" -gt 2 ] || { say "GET $path failed"; exit 1; }
+    source=$(curl -s -o /dev/null -D - -H "$auth" "$base$path" | awk -F': ' 'tolower($1) == "x-thidua-answer" {print $2}' | tr -d '\r')
+    case $source in worker|stored) ;; *) say "warning: a repeated read of $path was '$source', not a cached answer" ;; esac
     head -c "$bytes" /dev/zero | tr '\0' ' ' > "$bench/static/$kind-$n.json"
     start_minfcgi "$bytes"
     say "$n staff, $kind ($bytes bytes): warm"
@@ -198,6 +211,8 @@ echo "scorecard bench: wrk $wrk_args, $runs runs (medians), cold = $colds reads 
 echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $(ps -o pid= --ppid "$master" | wc -l) thidua workers; nginx 2 workers"
 printf '%-9s %-15s %10s %9s %9s %9s %8s %8s %6s\n' staff answer "req/s" "p50 ms" "p99 ms" "/minfcgi" "cold ms" "worst" "errors"
 printf '%s\n' "${rows[@]}"
+printf '%-9s %-15s %10s %9s %9s\n' "" "health" "$h_rps" "$h_p50" "$h_p99"
 echo "workers' RSS after the runs (MiB): $rss"
 echo "attendance import of $import_rows rows into the $largest-staff campaign: ${imp_with} ms with the triggers, ${imp_without} ms without the scorecard's"
+echo "health: GET /api/v1/health (one SELECT 1, no session), the floor of an answer that asks the database once"
 echo "goals: warm >= 80% of minfcgi; cold < 50 ms at 30 000 staff, < 1 s at 1 000 000; worker RSS < 20 MB"
