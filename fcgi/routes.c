@@ -5,5 +5,9 @@ const route *const route_groups[] = {
     meta_routes,
     sessions_routes,
     units_routes,
+    staff_routes,
+    staff_import_routes,
+    campaigns_routes,
+    targets_routes,
     NULL,
 };

@@ -9,5 +9,9 @@
 extern const route meta_routes[];
 extern const route sessions_routes[];
 extern const route units_routes[];
+extern const route staff_routes[];
+extern const route staff_import_routes[];
+extern const route campaigns_routes[];
+extern const route targets_routes[];
 
 #endif
