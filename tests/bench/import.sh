@@ -13,6 +13,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 rows=${1:-100000}
 work=$(mktemp -d)
+export PGOPTIONS="-c client_min_messages=warning"
 eval "$(deploy/stack.sh env test)"
 bin=${THIDUA_BIN:-$root/bin/thidua}
 [ -x "$bin" ] || make --no-print-directory all >/dev/null
