@@ -147,18 +147,7 @@ static void create(request *req, response *res)
         return;
     const char *p[] = {v[C_AGENCY].s, v[C_YEAR].s, v[C_CODE].s, v[C_NAME].s, v[C_THEME].s,
                        v[C_PLAN].s, v[C_STARTS].s, v[C_ENDS].s, v[C_CLOSES].s};
-    db_result *r = db_run(req->db, &STMT_INSERT, 9, p);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    long long id = db_int(r, 0, 0);
-    char *json = arena_strdup(req->mem, db_value(r, 0, 1));
-    db_free(r);
-    if (api_commit(req, res) != 0)
-        return;
-    api_location(req, res, "/api/v1/campaigns/%lld", id);
-    http_json_text(res, 201, json);
+    api_write_commit(req, res, &STMT_INSERT, 9, p, "/api/v1/campaigns/%lld");
 }
 
 static void change(request *req, response *res)
@@ -166,18 +155,9 @@ static void change(request *req, response *res)
     if (api_begin(req, res) != 0)
         return;
     const char *id = api_itoa(req, req->path_ids[0]);
-    const char *p[] = {id};
-    db_result *cur = db_run(req->db, &STMT_LOCK, 1, p);
-    if (!cur) {
-        api_db_error(req, res);
+    db_result *cur = api_lock_row(req, res, &STMT_LOCK, id, "Không có phong trào này.");
+    if (!cur)
         return;
-    }
-    if (db_rows(cur) == 0) {
-        db_free(cur);
-        db_rollback(req->db);
-        http_problem(res, 404, "Không có phong trào này.");
-        return;
-    }
     long long agency = db_int(cur, 0, 1);
     field_val v[C_COUNT];
     int bad = api_patch_merge(req, res, campaign_fields, db_value(cur, 0, 0), v);
@@ -192,15 +172,7 @@ static void change(request *req, response *res)
     }
     const char *up[] = {id, v[C_YEAR].s, v[C_CODE].s, v[C_NAME].s, v[C_THEME].s,
                         v[C_PLAN].s, v[C_STARTS].s, v[C_ENDS].s, v[C_CLOSES].s};
-    db_result *r = db_run(req->db, &STMT_UPDATE, 9, up);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    char *json = arena_strdup(req->mem, db_value(r, 0, 0));
-    db_free(r);
-    if (api_commit(req, res) == 0)
-        http_json_text(res, 200, json);
+    api_write_commit(req, res, &STMT_UPDATE, 9, up, NULL);
 }
 
 const route campaigns_routes[] = {

@@ -252,3 +252,39 @@ int api_patch_merge(request *req, response *res, const field_def *defs, const ch
     req->json = clean;
     return api_body(req, res, defs, vals, false);
 }
+
+int api_write_commit(request *req, response *res, const db_stmt *st, int n, const char *const *p,
+                     const char *location_fmt)
+{
+    db_result *r = db_run(req->db, st, n, p);
+    if (!r) {
+        api_db_error(req, res);
+        return -1;
+    }
+    long long id = location_fmt ? db_int(r, 0, 0) : 0;
+    char *json = arena_strdup(req->mem, db_value(r, 0, location_fmt ? 1 : 0));
+    db_free(r);
+    if (api_commit(req, res) != 0)
+        return -1;
+    if (location_fmt)
+        api_location(req, res, location_fmt, id);
+    http_json_text(res, location_fmt ? 201 : 200, json);
+    return 0;
+}
+
+db_result *api_lock_row(request *req, response *res, const db_stmt *st, const char *id, const char *not_found)
+{
+    const char *p[] = {id};
+    db_result *r = db_run(req->db, st, 1, p);
+    if (!r) {
+        api_db_error(req, res);
+        return NULL;
+    }
+    if (db_rows(r) == 0) {
+        db_free(r);
+        db_rollback(req->db);
+        http_problem(res, 404, not_found);
+        return NULL;
+    }
+    return r;
+}

@@ -110,18 +110,7 @@ static void create(request *req, response *res)
         auth_unit_scope(req, res, v[S_UNIT].i) != 0 || api_begin(req, res) != 0)
         return;
     const char *p[] = {v[S_CODE].s, v[S_NAME].s, v[S_UNIT].s, v[S_CATEGORY].s, v[S_JOINED].s, v[S_LEFT].s};
-    db_result *r = db_run(req->db, &STMT_INSERT, 6, p);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    long long id = db_int(r, 0, 0);
-    char *json = arena_strdup(req->mem, db_value(r, 0, 1));
-    db_free(r);
-    if (api_commit(req, res) != 0)
-        return;
-    api_location(req, res, "/api/v1/staff/%lld", id);
-    http_json_text(res, 201, json);
+    api_write_commit(req, res, &STMT_INSERT, 6, p, "/api/v1/staff/%lld");
 }
 
 /* Locks the staff row of the path in an open transaction and checks the
@@ -161,15 +150,7 @@ static void change(request *req, response *res)
     }
     const char *p[] = {api_itoa(req, req->path_ids[0]), v[S_CODE].s, v[S_NAME].s, v[S_UNIT].s,
                        v[S_CATEGORY].s, v[S_JOINED].s, v[S_LEFT].s};
-    db_result *r = db_run(req->db, &STMT_UPDATE, 7, p);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    char *json = arena_strdup(req->mem, db_value(r, 0, 0));
-    db_free(r);
-    if (api_commit(req, res) == 0)
-        http_json_text(res, 200, json);
+    api_write_commit(req, res, &STMT_UPDATE, 7, p, NULL);
 }
 
 static void destroy(request *req, response *res)

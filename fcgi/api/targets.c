@@ -276,18 +276,7 @@ static void create(request *req, response *res)
         return;
     }
     const char *p[] = {campaign, v[T_CODE].s, v[T_NAME].s, v[T_METRIC].s, params, v[T_COMPARATOR].s, threshold};
-    db_result *r = db_run(req->db, &STMT_INSERT, 7, p);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    long long id = db_int(r, 0, 0);
-    char *json = arena_strdup(req->mem, db_value(r, 0, 1));
-    db_free(r);
-    if (api_commit(req, res) != 0)
-        return;
-    api_location(req, res, "/api/v1/targets/%lld", id);
-    http_json_text(res, 201, json);
+    api_write_commit(req, res, &STMT_INSERT, 7, p, "/api/v1/targets/%lld");
 }
 
 const route targets_routes[] = {
