@@ -5,5 +5,7 @@ const route *const route_groups[] = {
     meta_routes,
     sessions_routes,
     units_routes,
+    exemplars_routes,
+    publications_routes,
     NULL,
 };

@@ -112,6 +112,9 @@ static const constraint_info constraints[] = {
     {"titles_unit_key", "title", "Tập thể này đã có danh hiệu này trong phong trào."},
     {"titles_kind_fits", "title", "Danh hiệu không phù hợp với loại đối tượng."},
     {"index_ranks_rank_in_total", "rank", "Thứ hạng không được lớn hơn tổng số."},
+    {"exemplars_period", "period_to", "Ngày kết thúc không được trước ngày bắt đầu."},
+    {"exemplars_person_has_staff", "staff_id", "Cá nhân phải gắn với một cán bộ; tập thể thì không."},
+    {"publications_one_withdrawal", "publication_id", "Tin này đã được thu hồi."},
     {"users_username_key", "username", "Tên đăng nhập đã tồn tại."},
     {"users_unit_head_unit", "unit_id", "Trưởng đơn vị phải gắn với một đơn vị."},
 };

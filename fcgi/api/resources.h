@@ -9,5 +9,7 @@
 extern const route meta_routes[];
 extern const route sessions_routes[];
 extern const route units_routes[];
+extern const route exemplars_routes[];
+extern const route publications_routes[];
 
 #endif
