@@ -46,22 +46,23 @@ static const field_def exemplar_reason_fields[] = {
     {0},
 };
 
-#define EXEMPLAR_JSON(x)                                                                                            \
-    "json_build_object('id', " x ".id, 'campaign_id', " x ".campaign_id, 'unit_id', " x ".unit_id,"               \
+#define EXEMPLAR_FIELDS(x)                                                                                          \
+    "'id', " x ".id, 'campaign_id', " x ".campaign_id, 'unit_id', " x ".unit_id,"               \
     " 'subject_type', " x ".subject_type, 'staff_id', " x ".staff_id,"                                            \
     " 'subject_name', CASE WHEN " x ".subject_type = 'person' THEN (SELECT s.full_name FROM staff s WHERE s.id = " \
     x ".staff_id) ELSE (SELECT u.name FROM units u WHERE u.id = " x ".unit_id) END,"                               \
     " 'kind', " x ".kind, 'title', " x ".title, 'achievements', " x ".achievements,"                             \
     " 'period_from', " x ".period_from, 'period_to', " x ".period_to, 'state', " x ".state,"                     \
     " 'state_reason', " x ".state_reason, 'created_at', " x ".created_at,"                                        \
-    " 'publication_id', (SELECT max(p.id) FROM publications p WHERE p.exemplar_id = " x ".id AND p.kind = 'exemplar'))"
+    " 'publication_id', (SELECT max(p.id) FROM publications p WHERE p.exemplar_id = " x ".id AND p.kind = 'exemplar')"
+#define EXEMPLAR_JSON(x) "json_build_object(" EXEMPLAR_FIELDS(x) ")"
 
 /* One exemplar with its history. */
 #define EXEMPLAR_FULL(x)                                                                                        \
-    "(" EXEMPLAR_JSON(x) "::jsonb || jsonb_build_object('events', coalesce((SELECT jsonb_agg(jsonb_build_object(" \
+    "json_build_object(" EXEMPLAR_FIELDS(x) ", 'events', coalesce((SELECT json_agg(json_build_object("            \
     "'from_state', ev.from_state, 'to_state', ev.to_state, 'reason', ev.reason, 'user_id', ev.user_id,"          \
     " 'username', us.username, 'at', ev.at) ORDER BY ev.id) FROM exemplar_events ev"                             \
-    " LEFT JOIN users us ON us.id = ev.user_id WHERE ev.exemplar_id = " x ".id), '[]'::jsonb)))"
+    " LEFT JOIN users us ON us.id = ev.user_id WHERE ev.exemplar_id = " x ".id), '[]'::json))"
 
 static const db_stmt STMT_CAMPAIGN = {"exemplars_campaign", "SELECT agency_id FROM campaigns WHERE id = $1"};
 static const db_stmt STMT_UNIT = {"exemplars_unit", "SELECT agency_id, dissolved_on FROM units WHERE id = $1"};

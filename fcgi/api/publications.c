@@ -21,15 +21,16 @@ static const field_def publication_fields[] = {
 };
 enum { P_KIND, P_TARGET, P_REASON, P_AS_OF, P_COUNT };
 
-#define PUBLICATION_JSON(p)                                                                                     \
-    "json_build_object('id', " p ".id, 'kind', " p ".kind, 'campaign_id', " p ".campaign_id,"                 \
+#define PUBLICATION_FIELDS(p)                                                                                   \
+    "'id', " p ".id, 'kind', " p ".kind, 'campaign_id', " p ".campaign_id,"                 \
     " 'exemplar_id', " p ".exemplar_id, 'withdraws_id', " p ".withdraws_id,"                                   \
     " 'withdrawn_by', (SELECT w.id FROM publications w WHERE w.withdraws_id = " p ".id AND w.kind = 'withdrawal'),"\
     " 'heading', " p ".payload->>'heading', 'state', " p ".state, 'attempts', " p ".attempts,"               \
     " 'next_attempt_at', CASE WHEN " p ".state IN ('queued', 'sending') THEN " p ".next_attempt_at END,"      \
     " 'last_error', " p ".last_error, 'last_status', " p ".last_status, 'portal_ref', " p ".portal_ref,"      \
     " 'idempotency_key', " p ".idempotency_key, 'created_by', " p ".created_by, 'created_at', " p ".created_at," \
-    " 'sent_at', " p ".sent_at)"
+    " 'sent_at', " p ".sent_at"
+#define PUBLICATION_JSON(p) "json_build_object(" PUBLICATION_FIELDS(p) ")"
 
 static const db_stmt STMT_LIST = {
     "publications_list",
@@ -40,7 +41,7 @@ static const db_stmt STMT_LIST = {
     "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"};
 static const db_stmt STMT_GET = {
     "publications_get",
-    "SELECT (" PUBLICATION_JSON("p") "::jsonb || jsonb_build_object('payload', p.payload, 'reason', p.reason))"
+    "SELECT json_build_object(" PUBLICATION_FIELDS("p") ", 'reason', p.reason, 'payload', p.payload)"
     " FROM publications p WHERE p.id = $1"};
 static const db_stmt STMT_CAMPAIGN = {"publications_campaign", "SELECT id FROM campaigns WHERE id = $1"};
 static const db_stmt STMT_TARGET = {
