@@ -340,7 +340,11 @@ static PS_UNUSED void ps_portal_start(ps_portal *p, const char *dir, int port, i
     for (int i = 0; i < 100; i++) {
         json_t *r = ps_control(p, "GET", "/health", NULL);
         if (r) {
+            /* ours, not something else already on the port */
+            pid_t who = (pid_t)json_integer_value(json_object_get(r, "pid"));
             json_decref(r);
+            if (who != p->pid)
+                fail_msg("port %d is taken by another process (pid %ld)", control, (long)who);
             return;
         }
         ps_sleep_ms(100);

@@ -398,7 +398,9 @@ static void control_request(conn *c, const char *head, const char *body, size_t 
     } else if (strncmp(head, "POST /mode ", 11) == 0) {
         set_mode(c, body, len);
     } else if (strncmp(head, "GET /health ", 12) == 0) {
-        respond(c, 200, "{\"status\":\"ok\"}", NULL);
+        char ok[64];
+        snprintf(ok, sizeof ok, "{\"status\":\"ok\",\"pid\":%ld}", (long)getpid());
+        respond(c, 200, ok, NULL);
     } else {
         respond(c, 404, "{\"error\":\"not found\"}", NULL);
     }
