@@ -92,31 +92,9 @@ static const db_stmt STMT_EVENT = {
 static const db_stmt STMT_MOVE = {
     "exemplars_move", "UPDATE exemplars SET state = $2, state_reason = $3 WHERE id = $1"};
 
-/* The document the portal receives for an approved exemplar (deploy/portal.md). */
+/* The document itself is thidua_exemplar_document() (migration 0005). */
 static const db_stmt STMT_ENQUEUE = {
-    "exemplars_enqueue",
-    "INSERT INTO publications (kind, campaign_id, exemplar_id, payload, created_by)"
-    " SELECT 'exemplar', x.campaign_id, x.id, jsonb_build_object("
-    "   'kind', 'exemplar',"
-    "   'heading', CASE x.kind WHEN 'guong_dien_hinh' THEN 'Gương điển hình tiên tiến'"
-    "     WHEN 'nguoi_tot_viec_tot' THEN 'Người tốt, việc tốt' ELSE 'Mô hình mới, cách làm hay' END"
-    "     || ': ' || CASE WHEN x.subject_type = 'person' THEN s.full_name ELSE u.name END,"
-    "   'agency', jsonb_build_object('code', a.code, 'name', a.name),"
-    "   'campaign', jsonb_build_object('id', c.id, 'code', c.code, 'year', c.year, 'name', c.name),"
-    "   'exemplar', jsonb_build_object('id', x.id, 'kind', x.kind,"
-    "     'kind_label', CASE x.kind WHEN 'guong_dien_hinh' THEN 'Gương điển hình tiên tiến'"
-    "       WHEN 'nguoi_tot_viec_tot' THEN 'Người tốt, việc tốt' ELSE 'Mô hình mới, cách làm hay' END,"
-    "     'subject_type', x.subject_type,"
-    "     'subject_label', CASE WHEN x.subject_type = 'person' THEN 'Cá nhân' ELSE 'Tập thể' END,"
-    "     'name', CASE WHEN x.subject_type = 'person' THEN s.full_name ELSE u.name END,"
-    "     'unit', jsonb_build_object('code', u.code, 'name', u.name),"
-    "     'title', x.title, 'achievements', x.achievements,"
-    "     'period_from', x.period_from, 'period_to', x.period_to),"
-    "   'approved_at', now()),"
-    "   nullif($2, '0')::bigint"
-    " FROM exemplars x JOIN campaigns c ON c.id = x.campaign_id JOIN units a ON a.id = c.agency_id"
-    " JOIN units u ON u.id = x.unit_id LEFT JOIN staff s ON s.id = x.staff_id WHERE x.id = $1"
-    " RETURNING id"};
+    "exemplars_enqueue", "SELECT thidua_enqueue_exemplar($1, nullif($2, '0')::bigint)"};
 
 static void list(request *req, response *res)
 {

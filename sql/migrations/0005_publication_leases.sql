@@ -31,3 +31,44 @@ CREATE TRIGGER publications_audit AFTER INSERT OR DELETE ON publications
 CREATE TRIGGER publications_audit_outcome AFTER UPDATE ON publications
     FOR EACH ROW WHEN (NEW.state IN ('sent', 'failed') OR OLD.state = 'failed')
     EXECUTE FUNCTION audit_row();
+
+-- The document the portal receives for an approved exemplar
+-- (deploy/portal.md): one definition for the approval in the API and for
+-- data loaded by other means (the demo).
+CREATE FUNCTION thidua_exemplar_document(exemplar bigint) RETURNS jsonb
+    LANGUAGE sql STABLE
+    RETURN (
+        SELECT jsonb_build_object(
+            'kind', 'exemplar',
+            'heading', k.label || ': ' || CASE WHEN x.subject_type = 'person' THEN s.full_name ELSE u.name END,
+            'agency', jsonb_build_object('code', a.code, 'name', a.name),
+            'campaign', jsonb_build_object('id', c.id, 'code', c.code, 'year', c.year, 'name', c.name),
+            'exemplar', jsonb_build_object(
+                'id', x.id, 'kind', x.kind, 'kind_label', k.label,
+                'subject_type', x.subject_type,
+                'subject_label', CASE WHEN x.subject_type = 'person' THEN 'Cá nhân' ELSE 'Tập thể' END,
+                'name', CASE WHEN x.subject_type = 'person' THEN s.full_name ELSE u.name END,
+                'unit', jsonb_build_object('code', u.code, 'name', u.name),
+                'title', x.title, 'achievements', x.achievements,
+                'period_from', x.period_from, 'period_to', x.period_to),
+            'approved_at', coalesce((SELECT max(ev.at) FROM exemplar_events ev
+                                     WHERE ev.exemplar_id = x.id AND ev.to_state = 'approved'), now()))
+        FROM exemplars x
+        JOIN campaigns c ON c.id = x.campaign_id
+        JOIN units a ON a.id = c.agency_id
+        JOIN units u ON u.id = x.unit_id
+        LEFT JOIN staff s ON s.id = x.staff_id
+        CROSS JOIN LATERAL (SELECT CASE x.kind WHEN 'guong_dien_hinh' THEN 'Gương điển hình tiên tiến'
+                                   WHEN 'nguoi_tot_viec_tot' THEN 'Người tốt, việc tốt'
+                                   ELSE 'Mô hình mới, cách làm hay' END AS label) k
+        WHERE x.id = exemplar);
+
+-- Queues an approved exemplar's publication; returns its id (NULL when
+-- the exemplar is not approved).
+CREATE FUNCTION thidua_enqueue_exemplar(exemplar bigint, actor bigint) RETURNS bigint
+    LANGUAGE sql VOLATILE AS $$
+        INSERT INTO publications (kind, campaign_id, exemplar_id, payload, created_by)
+        SELECT 'exemplar', x.campaign_id, x.id, thidua_exemplar_document(x.id), actor
+        FROM exemplars x WHERE x.id = exemplar AND x.state = 'approved'
+        RETURNING id
+    $$;

@@ -73,6 +73,16 @@ static void signature_covers_timestamp_and_body(void **state)
     assert_string_not_equal(sig, other);
 }
 
+/* The test vector of deploy/portal.md: the vendor checks against it. */
+static void signature_matches_the_documented_vector(void **state)
+{
+    (void)state;
+    char sig[72];
+    const char *body = "{\"id\": 42, \"kind\": \"withdrawal\", \"heading\": \"Thu hồi: Người tốt, việc tốt: Trần Văn Bình\"}";
+    push_signature("khoa-bi-mat-cua-cong", "1767225600", body, strlen(body), sig);
+    assert_string_equal(sig, "sha256=6aaaa9738da36b1b363afe76ae610bfa7a022f24a276c06dcedf9f01b946c1f5");
+}
+
 static void clean_text_keeps_vietnamese_drops_garbage(void **state)
 {
     (void)state;
@@ -117,6 +127,7 @@ int main(void)
         cmocka_unit_test(backoff_doubles_with_jitter_and_ceiling),
         cmocka_unit_test(hmac_matches_rfc4231),
         cmocka_unit_test(signature_covers_timestamp_and_body),
+        cmocka_unit_test(signature_matches_the_documented_vector),
         cmocka_unit_test(clean_text_keeps_vietnamese_drops_garbage),
         cmocka_unit_test(urls_https_or_loopback_only),
     };
