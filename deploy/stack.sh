@@ -179,6 +179,10 @@ standin_bin=$root/build/plain/tools/standin
 write_portal_config() {
   [ "$stack" = dev ] || return 0
   local secret=${THIDUA_PORTAL_SECRET_FILE:-$var/portal.secret}
+  if [ -n "${THIDUA_PORTAL_URL:-}" ] && [ ! -r "$secret" ]; then
+    say "THIDUA_PORTAL_URL is set: THIDUA_PORTAL_SECRET_FILE must name the file with the portal's shared secret"
+    exit 1
+  fi
   if [ -z "${THIDUA_PORTAL_URL:-}" ] && [ ! -s "$secret" ]; then
     (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$secret")
     [ "$(id -u)" -ne 0 ] || chown "$svc_user" "$secret"

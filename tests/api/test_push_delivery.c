@@ -70,7 +70,7 @@ static int group_setup(void **state)
     char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/api/thidua/publications", PORTAL_PORT);
     snprintf(conf, sizeof conf, "%s", ps_push_config(dir, "push", url, P.secret_file, NULL));
-    snprintf(conf_kill, sizeof conf_kill, "%s", ps_push_config(dir, "push-kill", url, P.secret_file, "push_lease = 6\n"));
+    snprintf(conf_kill, sizeof conf_kill, "%s", ps_push_config(dir, "push-kill", url, P.secret_file, "portal_timeout = 8\npush_lease = 12\n"));
     return 0;
 }
 
