@@ -10,11 +10,12 @@
  *   POST /mode      {"mode": "ok" | "500" | "422" | "429" | "stall" | "delay" | "flaky" | "down" | "up",
  *                    "count": N (that many requests, then ok; 0 = until changed),
  *                    "retry_after": S (429), "seconds": S (stall), "ms": M (delay),
- *                    "percent": P, "seed": N (flaky)}
+ *                    "percent": P (flaky)}
  *   GET  /health
  * "stall" stores a valid request, then holds the answer for S seconds (a
  * portal that got it but whose answer never arrives); "flaky" answers 500
- * to P % of requests, half of them after storing. "down" closes port P
+ * to exactly P % of requests, spread evenly, every other one after
+ * storing (so the retry must be recognised as a duplicate). "down" closes port P
  * (connections refused) until "up". One thread, poll(). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -69,7 +70,7 @@ static struct {
     /* the mode */
     char mode[16];
     long count, retry_after, seconds, ms, percent;
-    unsigned long long rng;
+    long flaky_seen, flaky_failed;
 } S;
 
 static volatile sig_atomic_t stop;
@@ -85,12 +86,6 @@ static long long now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static unsigned rnd100(void)
-{
-    S.rng = S.rng * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (unsigned)((S.rng >> 33) % 100);
 }
 
 static int listen_on(int port)
@@ -278,8 +273,12 @@ static void portal_request(conn *c, const char *head, const char *body, size_t l
     }
     bool flaky_after = false;
     if (mode_is("flaky")) {
-        if (rnd100() < (unsigned)S.percent) {
-            if (rnd100() < 50) {
+        /* Exactly percent % of requests, spread evenly (a Bresenham walk
+         * over the request count), alternately before and after storing. */
+        long n = S.flaky_seen++;
+        bool fail = (n + 1) * S.percent / 100 > n * S.percent / 100;
+        if (fail) {
+            if (S.flaky_failed++ % 2 == 0) {
                 S.failed_500++;
                 respond(c, 500, "{\"error\":\"lỗi máy chủ (thử)\"}", NULL);
                 return;
@@ -381,8 +380,7 @@ static void set_mode(conn *c, const char *body, size_t len)
     S.seconds = (long)json_integer_value(json_object_get(j, "seconds"));
     S.ms = (long)json_integer_value(json_object_get(j, "ms"));
     S.percent = (long)json_integer_value(json_object_get(j, "percent"));
-    if (json_object_get(j, "seed"))
-        S.rng = (unsigned long long)json_integer_value(json_object_get(j, "seed"));
+    S.flaky_seen = S.flaky_failed = 0;
     json_decref(j);
     respond(c, 200, "{\"ok\":true}", NULL);
 }
@@ -512,7 +510,6 @@ int main(int argc, char **argv)
         return 1;
     }
     snprintf(S.mode, sizeof S.mode, "ok");
-    S.rng = 42;
     for (int i = 0; i < MAX_CONNS; i++)
         S.conns[i].fd = -1;
     S.portal_fd = listen_on(S.port);
