@@ -91,6 +91,15 @@ static void propose_roles_and_scope(void **state)
     r = t_post(path, W.head, body);
     t_assert_problem(r, 403, NULL);
     t_free(r);
+    /* proposed there by the office, it stays out of the head's reach */
+    long long theirs = ps_post_id(path, W.office, body);
+    char xpath[128];
+    snprintf(xpath, sizeof xpath, "/api/v1/exemplars/%lld", theirs);
+    r = t_patch(xpath, W.head, "{\"title\":\"Không được sửa\"}");
+    t_assert_problem(r, 403, NULL);
+    t_free(r);
+    ps_action(W.office, theirs, "return", "{\"reason\":\"Bổ sung\"}", 200);
+    ps_action(W.head, theirs, "resubmit", NULL, 403);
     /* the head's own unit: created, proposed, with its first event */
     snprintf(body, sizeof body, "{\"unit_id\":%lld,\"subject_type\":\"collective\",\"kind\":\"mo_hinh_moi\","
              "\"title\":\"Mô hình “Một cửa, một chỗ”\",\"achievements\":\"Giảm 40%% thời gian giải quyết hồ sơ.\"}", W.unit);
