@@ -16,5 +16,7 @@ const route *const route_groups[] = {
     titles_routes,
     indexes_routes,
     certifications_routes,
+    exemplars_routes,
+    publications_routes,
     NULL,
 };

@@ -140,6 +140,9 @@ static const constraint_info constraints[] = {
     {"index_ranks_year_check", "year", "Năm phải từ 2000 đến 2100."},
     {"index_ranks_key", "year", "Cơ quan đã có xếp hạng chỉ số này trong năm."},
     {"certifications_kind_check", "kind", "Loại công nhận không hợp lệ."},
+    {"exemplars_period", "period_to", "Ngày kết thúc không được trước ngày bắt đầu."},
+    {"exemplars_person_has_staff", "staff_id", "Cá nhân phải gắn với một cán bộ; tập thể thì không."},
+    {"publications_one_withdrawal", "publication_id", "Tin này đã được thu hồi."},
     {"users_username_key", "username", "Tên đăng nhập đã tồn tại."},
     {"users_unit_head_unit", "unit_id", "Trưởng đơn vị phải gắn với một đơn vị."},
 };

@@ -20,5 +20,7 @@ extern const route ratings_routes[];
 extern const route titles_routes[];
 extern const route indexes_routes[];
 extern const route certifications_routes[];
+extern const route exemplars_routes[];
+extern const route publications_routes[];
 
 #endif
