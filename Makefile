@@ -86,6 +86,8 @@ stop:
 	@deploy/stack.sh stop dev
 	@deploy/stack.sh stop test
 
+# The browser tests need Chromium and chromedriver: deps installs them for `make test`.
+test: export THIDUA_WITH_BROWSER = 1
 test: deps
 	@$(MAKE) --no-print-directory tests
 	@tests/run.sh
