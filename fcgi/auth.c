@@ -124,6 +124,8 @@ bool auth_allows(const session_user *user, access_level level)
         return user->role == ROLE_ADMIN || user->role == ROLE_DIRECTOR;
     case ACCESS_COUNCIL:
         return user->role == ROLE_ADMIN || user->role == ROLE_COUNCIL;
+    case ACCESS_DECIDE:
+        return user->role == ROLE_ADMIN || user->role == ROLE_OFFICE || user->role == ROLE_DIRECTOR;
     default:
         return false;
     }

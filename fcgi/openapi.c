@@ -109,7 +109,8 @@ static json_t *operation(const route *r)
     if (r->access == ACCESS_PUBLIC)
         json_object_set_new(op, "security", json_array());
     static const char *const who[] = {"public", "any role", "admin, office, unit_head (own unit)", "admin, office",
-                                      "admin", "admin, director", "admin, council"};
+                                      "admin", "admin, director", "admin, council",
+                                      "admin, office, director"};
     json_object_set_new(op, "x-roles", json_string(who[r->access]));
     return op;
 }

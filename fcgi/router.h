@@ -20,7 +20,8 @@ typedef enum {
     ACCESS_OFFICE,   /* admin, office */
     ACCESS_ADMIN,    /* admin */
     ACCESS_DIRECTOR, /* admin, director */
-    ACCESS_COUNCIL   /* admin, council */
+    ACCESS_COUNCIL,  /* admin, council */
+    ACCESS_DECIDE    /* admin, office, director: recording decisions (ratings, titles, ranks) */
 } access_level;
 
 typedef enum { BODY_NONE, BODY_JSON, BODY_CSV, BODY_JSON_OR_CSV } body_kind;

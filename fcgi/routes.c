@@ -5,5 +5,12 @@ const route *const route_groups[] = {
     meta_routes,
     sessions_routes,
     units_routes,
+    study_routes,
+    attendance_routes,
+    tasks_routes,
+    ratings_routes,
+    titles_routes,
+    indexes_routes,
+    certifications_routes,
     NULL,
 };

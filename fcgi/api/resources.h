@@ -9,5 +9,12 @@
 extern const route meta_routes[];
 extern const route sessions_routes[];
 extern const route units_routes[];
+extern const route study_routes[];
+extern const route attendance_routes[];
+extern const route tasks_routes[];
+extern const route ratings_routes[];
+extern const route titles_routes[];
+extern const route indexes_routes[];
+extern const route certifications_routes[];
 
 #endif

@@ -1,0 +1,74 @@
+/* api/certifications.c — the agency's certifications for a campaign's year
+ * (an toàn về an ninh, trật tự; đơn vị học tập tốt): each decision is kept,
+ * a refusal then a grant are two rows; the scorecard takes the latest.
+ * Recorded by the office, the director or an admin. */
+#include "api/campaign_scope.h"
+#include "api/resources.h"
+
+static const char *const cert_kinds[] = {"security_order", "good_learning_unit", NULL};
+
+static const field_def cert_fields[] = {
+    {"kind", FT_ENUM, F_REQUIRED, 0, 0, cert_kinds,
+     "security_order (an toàn về an ninh, trật tự) hoặc good_learning_unit (đơn vị học tập tốt)"},
+    {"achieved", FT_BOOL, F_REQUIRED, 0, 0, NULL, "Đạt (true) hay không đạt (false)"},
+    {"decided_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Ngày quyết định, từ starts_on đến closes_on của phong trào"},
+    {"decision_no", FT_STRING, F_NULLABLE, 0, 100, NULL, "Số quyết định"},
+    {0},
+};
+enum { C_KIND, C_ACHIEVED, C_DECIDED, C_NO, C_COUNT };
+
+#define CERT_JSON(x) \
+    "json_build_object('id', " x ".id, 'campaign_id', " x ".campaign_id, 'kind', " x ".kind, 'achieved', " x ".achieved," \
+    " 'decided_on', " x ".decided_on, 'decision_no', " x ".decision_no)"
+
+static const db_stmt STMT_LIST = {
+    "certifications_list",
+    "WITH f AS (SELECT * FROM certifications WHERE campaign_id = $3 AND ($4::text IS NULL OR kind = $4))"
+    " SELECT json_build_object('items', coalesce((SELECT json_agg(" CERT_JSON("p") " ORDER BY p.decided_on, p.id)"
+    "   FROM (SELECT * FROM f ORDER BY decided_on, id LIMIT $1 OFFSET $2) p), '[]'::json),"
+    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
+    " FROM campaigns c WHERE c.id = $3"};
+static const db_stmt STMT_GET = {
+    "certifications_get", "SELECT " CERT_JSON("x") " FROM certifications x WHERE x.id = $1"};
+static const db_stmt STMT_INSERT = {
+    "certifications_insert",
+    "INSERT INTO certifications (campaign_id, kind, achieved, decided_on, decision_no) VALUES ($1, $2, $3, $4, $5)"
+    " RETURNING id, " CERT_JSON("certifications")};
+
+static void list(request *req, response *res)
+{
+    const char *limit, *offset, *kind;
+    if (api_page(req, res, &limit, &offset) != 0 || api_query_enum(req, res, "kind", cert_kinds, &kind) != 0)
+        return;
+    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0]), kind};
+    api_json_row(req, res, &STMT_LIST, 4, p, 200, "Không có phong trào này.");
+}
+
+static void get(request *req, response *res)
+{
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    api_json_row(req, res, &STMT_GET, 1, p, 200, "Không có quyết định công nhận này.");
+}
+
+static void create(request *req, response *res)
+{
+    field_val v[C_COUNT];
+    campaign_ref c;
+    if (api_body(req, res, cert_fields, v, false) != 0 || scope_campaign(req, res, req->path_ids[0], &c) != 0)
+        return;
+    json_t *errors = json_array();
+    scope_date_within(req, errors, "decided_on", 0, v[C_DECIDED].s, c.starts_on, c.closes_on);
+    if (scope_errors(res, errors, NULL) != 0)
+        return;
+    const char *p[] = {api_itoa(req, c.id), v[C_KIND].s, v[C_ACHIEVED].s, v[C_DECIDED].s, v[C_NO].s};
+    scope_insert_201(req, res, &STMT_INSERT, 5, p, "/api/v1/certifications/%lld");
+}
+
+const route certifications_routes[] = {
+    {"GET", "/api/v1/campaigns/{id}/certifications", list, ACCESS_READ, BODY_NONE,
+     "Quyết định công nhận (an ninh trật tự, đơn vị học tập tốt) (?kind=)", NULL, 0},
+    {"POST", "/api/v1/campaigns/{id}/certifications", create, ACCESS_DECIDE, BODY_JSON,
+     "Ghi một quyết định công nhận (mỗi lần một quyết định mới)", cert_fields, 0},
+    {"GET", "/api/v1/certifications/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định công nhận", NULL, 0},
+    {0},
+};

@@ -1,0 +1,138 @@
+/* api/study.c — what a campaign asks its staff to study (topics: the
+ * directives and resolutions, each required or not) and the sessions held
+ * on them. The office keeps both; everyone reads them. Attendance of a
+ * session is in attendance.c. */
+#include "api/campaign_scope.h"
+#include "api/resources.h"
+
+static const field_def topic_fields[] = {
+    {"code", FT_CODE, F_REQUIRED, 1, 60, NULL, "Mã chuyên đề, duy nhất trong phong trào"},
+    {"title", FT_STRING, F_REQUIRED, 1, 500, NULL, "Tên chỉ thị, nghị quyết hoặc chuyên đề"},
+    {"required", FT_BOOL, 0, 0, 0, NULL, "Bắt buộc (tính vào chỉ tiêu học tập); mặc định true"},
+    {0},
+};
+enum { T_CODE, T_TITLE, T_REQUIRED, T_COUNT };
+
+static const field_def session_fields[] = {
+    {"topic_id", FT_ID, F_REQUIRED, 0, 0, NULL, "Chuyên đề của phong trào"},
+    {"held_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Ngày học, từ starts_on đến closes_on của phong trào"},
+    {"title", FT_STRING, F_NULLABLE, 0, 300, NULL, "Tên buổi học"},
+    {0},
+};
+enum { S_TOPIC, S_HELD, S_TITLE, S_COUNT };
+
+#define TOPIC_JSON(t) \
+    "json_build_object('id', " t ".id, 'code', " t ".code, 'title', " t ".title, 'required', " t ".required)"
+#define SESSION_JSON(s) \
+    "json_build_object('id', " s ".id, 'topic_id', " s ".topic_id, 'held_on', " s ".held_on, 'title', " s ".title," \
+    " 'attendees', (SELECT count(*) FROM attendance a WHERE a.session_id = " s ".id))"
+
+/* Lists answer for an existing campaign only: no campaign, no row (404). */
+static const db_stmt STMT_TOPIC_LIST = {
+    "study_topics_list",
+    "WITH f AS (SELECT * FROM study_topics WHERE campaign_id = $3)"
+    " SELECT json_build_object('items', coalesce((SELECT json_agg(" TOPIC_JSON("p") " ORDER BY p.id)"
+    "   FROM (SELECT * FROM f ORDER BY id LIMIT $1 OFFSET $2) p), '[]'::json),"
+    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
+    " FROM campaigns c WHERE c.id = $3"};
+static const db_stmt STMT_TOPIC_GET = {
+    "study_topics_get", "SELECT " TOPIC_JSON("t") " FROM study_topics t WHERE t.id = $1"};
+static const db_stmt STMT_TOPIC_INSERT = {
+    "study_topics_insert",
+    "INSERT INTO study_topics (campaign_id, code, title, required) VALUES ($1, $2, $3, coalesce($4::boolean, true))"
+    " RETURNING id, " TOPIC_JSON("study_topics")};
+
+static const db_stmt STMT_SESSION_LIST = {
+    "study_sessions_list",
+    "WITH f AS (SELECT * FROM study_sessions WHERE campaign_id = $3 AND ($4::bigint IS NULL OR topic_id = $4)"
+    "   AND ($5::date IS NULL OR held_on >= $5) AND ($6::date IS NULL OR held_on <= $6))"
+    " SELECT json_build_object('items', coalesce((SELECT json_agg(" SESSION_JSON("p") " ORDER BY p.held_on, p.id)"
+    "   FROM (SELECT * FROM f ORDER BY held_on, id LIMIT $1 OFFSET $2) p), '[]'::json),"
+    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
+    " FROM campaigns c WHERE c.id = $3"};
+static const db_stmt STMT_SESSION_GET = {
+    "study_sessions_get", "SELECT " SESSION_JSON("s") " FROM study_sessions s WHERE s.id = $1"};
+static const db_stmt STMT_SESSION_TOPIC = {
+    "study_sessions_topic", "SELECT 1 FROM study_topics WHERE id = $1 AND campaign_id = $2"};
+static const db_stmt STMT_SESSION_INSERT = {
+    "study_sessions_insert",
+    "INSERT INTO study_sessions (campaign_id, topic_id, held_on, title) VALUES ($1, $2, $3, $4)"
+    " RETURNING id, " SESSION_JSON("study_sessions")};
+
+static void topic_list(request *req, response *res)
+{
+    const char *limit, *offset;
+    if (api_page(req, res, &limit, &offset) != 0)
+        return;
+    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0])};
+    api_json_row(req, res, &STMT_TOPIC_LIST, 3, p, 200, "Không có phong trào này.");
+}
+
+static void topic_get(request *req, response *res)
+{
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    api_json_row(req, res, &STMT_TOPIC_GET, 1, p, 200, "Không có chuyên đề này.");
+}
+
+static void topic_create(request *req, response *res)
+{
+    field_val v[T_COUNT];
+    campaign_ref c;
+    if (api_body(req, res, topic_fields, v, false) != 0 || scope_campaign(req, res, req->path_ids[0], &c) != 0)
+        return;
+    const char *p[] = {api_itoa(req, c.id), v[T_CODE].s, v[T_TITLE].s, v[T_REQUIRED].s};
+    scope_insert_201(req, res, &STMT_TOPIC_INSERT, 4, p, "/api/v1/study-topics/%lld");
+}
+
+static void session_list(request *req, response *res)
+{
+    const char *limit, *offset, *topic, *from, *to;
+    if (api_page(req, res, &limit, &offset) != 0 || api_query_id(req, res, "topic_id", &topic) != 0 ||
+        api_query_date(req, res, "from", &from) != 0 || api_query_date(req, res, "to", &to) != 0)
+        return;
+    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0]), topic, from, to};
+    api_json_row(req, res, &STMT_SESSION_LIST, 6, p, 200, "Không có phong trào này.");
+}
+
+static void session_get(request *req, response *res)
+{
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    api_json_row(req, res, &STMT_SESSION_GET, 1, p, 200, "Không có buổi học này.");
+}
+
+static void session_create(request *req, response *res)
+{
+    field_val v[S_COUNT];
+    campaign_ref c;
+    if (api_body(req, res, session_fields, v, false) != 0 || scope_campaign(req, res, req->path_ids[0], &c) != 0)
+        return;
+    const char *tp[] = {v[S_TOPIC].s, api_itoa(req, c.id)};
+    db_result *t = db_run(req->db, &STMT_SESSION_TOPIC, 2, tp);
+    if (!t) {
+        api_db_error(req, res);
+        return;
+    }
+    json_t *errors = json_array();
+    if (db_rows(t) == 0)
+        fields_error(errors, "topic_id", "Chuyên đề không thuộc phong trào này", 0);
+    db_free(t);
+    scope_date_within(req, errors, "held_on", 0, v[S_HELD].s, c.starts_on, c.closes_on);
+    if (scope_errors(res, errors, NULL) != 0)
+        return;
+    const char *p[] = {api_itoa(req, c.id), v[S_TOPIC].s, v[S_HELD].s, v[S_TITLE].s};
+    scope_insert_201(req, res, &STMT_SESSION_INSERT, 4, p, "/api/v1/study-sessions/%lld");
+}
+
+const route study_routes[] = {
+    {"GET", "/api/v1/campaigns/{id}/study-topics", topic_list, ACCESS_READ, BODY_NONE,
+     "Chuyên đề học tập, quán triệt của phong trào", NULL, 0},
+    {"POST", "/api/v1/campaigns/{id}/study-topics", topic_create, ACCESS_OFFICE, BODY_JSON,
+     "Thêm chuyên đề học tập", topic_fields, 0},
+    {"GET", "/api/v1/study-topics/{id}", topic_get, ACCESS_READ, BODY_NONE, "Một chuyên đề học tập", NULL, 0},
+    {"GET", "/api/v1/campaigns/{id}/study-sessions", session_list, ACCESS_READ, BODY_NONE,
+     "Buổi học tập, quán triệt (?topic_id=&from=&to=)", NULL, 0},
+    {"POST", "/api/v1/campaigns/{id}/study-sessions", session_create, ACCESS_OFFICE, BODY_JSON,
+     "Ghi một buổi học tập, quán triệt", session_fields, 0},
+    {"GET", "/api/v1/study-sessions/{id}", session_get, ACCESS_READ, BODY_NONE, "Một buổi học tập", NULL, 0},
+    {0},
+};

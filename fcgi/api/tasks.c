@@ -1,0 +1,128 @@
+/* api/tasks.c — the tasks of a campaign's work programme, each due within
+ * the campaign, of one unit or of the whole agency (unit_id null), and
+ * when each was completed. The office writes any; a unit_head only those
+ * of its own unit (before and after a change). */
+#include "api/campaign_scope.h"
+#include "api/resources.h"
+
+static const field_def task_fields[] = {
+    {"title", FT_STRING, F_REQUIRED, 1, 500, NULL, "Nhiệm vụ"},
+    {"unit_id", FT_ID, F_NULLABLE, 0, 0, NULL, "Đơn vị chủ trì (thuộc cơ quan của phong trào); null: cả cơ quan"},
+    {"due_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Hạn hoàn thành, từ starts_on đến ends_on của phong trào"},
+    {"completed_on", FT_DATE, F_NULLABLE, 0, 0, NULL, "Ngày hoàn thành; null khi chưa xong"},
+    {0},
+};
+enum { K_TITLE, K_UNIT, K_DUE, K_DONE, K_COUNT };
+
+#define TASK_JSON(t) \
+    "json_build_object('id', " t ".id, 'campaign_id', " t ".campaign_id, 'title', " t ".title, 'unit_id', " t ".unit_id," \
+    " 'due_on', " t ".due_on, 'completed_on', " t ".completed_on)"
+
+static const db_stmt STMT_LIST = {
+    "tasks_list",
+    "WITH f AS (SELECT * FROM tasks WHERE campaign_id = $3 AND ($4::bigint IS NULL OR unit_id = $4))"
+    " SELECT json_build_object('items', coalesce((SELECT json_agg(" TASK_JSON("p") " ORDER BY p.due_on, p.id)"
+    "   FROM (SELECT * FROM f ORDER BY due_on, id LIMIT $1 OFFSET $2) p), '[]'::json),"
+    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
+    " FROM campaigns c WHERE c.id = $3"};
+static const db_stmt STMT_GET = {"tasks_get", "SELECT " TASK_JSON("t") " FROM tasks t WHERE t.id = $1"};
+static const db_stmt STMT_LOCK = {
+    "tasks_lock", "SELECT " TASK_JSON("t") ", t.campaign_id, t.unit_id FROM tasks t WHERE t.id = $1 FOR UPDATE"};
+static const db_stmt STMT_INSERT = {
+    "tasks_insert",
+    "INSERT INTO tasks (campaign_id, title, unit_id, due_on, completed_on) VALUES ($1, $2, $3, $4, $5)"
+    " RETURNING id, " TASK_JSON("tasks")};
+static const db_stmt STMT_UPDATE = {
+    "tasks_update",
+    "UPDATE tasks SET title = $2, unit_id = $3, due_on = $4, completed_on = $5 WHERE id = $1 RETURNING " TASK_JSON("tasks")};
+
+/* The rules the field table cannot say: due within the campaign, the unit
+ * one of its agency. 0, or -1 with res filled (422). */
+static int check(request *req, response *res, const campaign_ref *c, const field_val *v)
+{
+    json_t *errors = json_array();
+    scope_date_within(req, errors, "due_on", 0, v[K_DUE].s, c->starts_on, c->ends_on);
+    if (!v[K_UNIT].null) {
+        subject_ref unit = {"unit", v[K_UNIT].s, 0, false};
+        if (scope_subjects(req, res, c, false, &unit, 1) != 0) {
+            json_decref(errors);
+            return -1;
+        }
+        scope_subject_error(req, errors, "unit_id", 0, &unit, false);
+    }
+    return scope_errors(res, errors, NULL);
+}
+
+static void list(request *req, response *res)
+{
+    const char *limit, *offset, *unit;
+    if (api_page(req, res, &limit, &offset) != 0 || api_query_id(req, res, "unit_id", &unit) != 0)
+        return;
+    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0]), unit};
+    api_json_row(req, res, &STMT_LIST, 4, p, 200, "Không có phong trào này.");
+}
+
+static void get(request *req, response *res)
+{
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    api_json_row(req, res, &STMT_GET, 1, p, 200, "Không có nhiệm vụ này.");
+}
+
+static void create(request *req, response *res)
+{
+    field_val v[K_COUNT];
+    campaign_ref c;
+    if (api_body(req, res, task_fields, v, false) != 0 || auth_unit_scope(req, res, v[K_UNIT].null ? 0 : v[K_UNIT].i) != 0 ||
+        scope_campaign(req, res, req->path_ids[0], &c) != 0 || check(req, res, &c, v) != 0)
+        return;
+    const char *p[] = {api_itoa(req, c.id), v[K_TITLE].s, v[K_UNIT].s, v[K_DUE].s, v[K_DONE].s};
+    scope_insert_201(req, res, &STMT_INSERT, 5, p, "/api/v1/tasks/%lld");
+}
+
+static void change(request *req, response *res)
+{
+    const char *id = api_itoa(req, req->path_ids[0]);
+    if (api_begin(req, res) != 0)
+        return;
+    const char *lp[] = {id};
+    db_result *cur = db_run(req->db, &STMT_LOCK, 1, lp);
+    if (!cur) {
+        api_db_error(req, res);
+        return;
+    }
+    if (db_rows(cur) == 0) {
+        db_free(cur);
+        db_rollback(req->db);
+        http_problem(res, 404, "Không có nhiệm vụ này.");
+        return;
+    }
+    long long campaign = db_int(cur, 0, 1), unit = db_int(cur, 0, 2);
+    field_val v[K_COUNT];
+    campaign_ref c;
+    int bad = auth_unit_scope(req, res, unit) != 0 || api_patch_merge(req, res, task_fields, db_value(cur, 0, 0), v) != 0 ||
+              auth_unit_scope(req, res, v[K_UNIT].null ? 0 : v[K_UNIT].i) != 0 ||
+              scope_campaign(req, res, campaign, &c) != 0 || check(req, res, &c, v) != 0;
+    db_free(cur);
+    if (bad) {
+        db_rollback(req->db);
+        return;
+    }
+    const char *up[] = {id, v[K_TITLE].s, v[K_UNIT].s, v[K_DUE].s, v[K_DONE].s};
+    db_result *r = db_run(req->db, &STMT_UPDATE, 5, up);
+    if (!r) {
+        api_db_error(req, res);
+        return;
+    }
+    char *json = arena_strdup(req->mem, db_value(r, 0, 0));
+    db_free(r);
+    if (api_commit(req, res) == 0)
+        http_json_text(res, 200, json);
+}
+
+const route tasks_routes[] = {
+    {"GET", "/api/v1/campaigns/{id}/tasks", list, ACCESS_READ, BODY_NONE, "Nhiệm vụ của phong trào (?unit_id=)", NULL, 0},
+    {"POST", "/api/v1/campaigns/{id}/tasks", create, ACCESS_DATA, BODY_JSON, "Thêm nhiệm vụ", task_fields, 0},
+    {"GET", "/api/v1/tasks/{id}", get, ACCESS_READ, BODY_NONE, "Một nhiệm vụ", NULL, 0},
+    {"PATCH", "/api/v1/tasks/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa nhiệm vụ (vd. ghi ngày hoàn thành)", task_fields, 0},
+    {0},
+};
