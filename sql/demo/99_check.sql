@@ -1,0 +1,50 @@
+-- Demo data, last part: checks that the demo loaded as designed. A failed
+-- check aborts the load (psql ON_ERROR_STOP) with a message saying what.
+-- The expected scorecard itself is in tests/demo/expected.sql.
+
+DO $$
+DECLARE
+    agency bigint;
+    n bigint;
+BEGIN
+    SELECT id INTO agency FROM units WHERE code = 'SNV' AND kind = 'agency';
+
+    -- Every Vietnamese text is in Unicode NFC.
+    SELECT count(*) INTO n FROM (
+        SELECT name AS t FROM units WHERE agency_id = agency
+        UNION ALL SELECT full_name FROM staff WHERE agency_id = agency
+        UNION ALL SELECT name FROM campaigns WHERE agency_id = agency
+        UNION ALL SELECT theme FROM campaigns WHERE agency_id = agency
+        UNION ALL SELECT t.name FROM targets t JOIN campaigns c ON c.id = t.campaign_id WHERE c.agency_id = agency
+        UNION ALL SELECT t.title FROM study_topics t JOIN campaigns c ON c.id = t.campaign_id WHERE c.agency_id = agency
+        UNION ALL SELECT s.title FROM study_sessions s JOIN campaigns c ON c.id = s.campaign_id WHERE c.agency_id = agency
+        UNION ALL SELECT t.title FROM tasks t JOIN campaigns c ON c.id = t.campaign_id WHERE c.agency_id = agency
+        UNION ALL SELECT e.title || e.achievements FROM exemplars e JOIN campaigns c ON c.id = e.campaign_id
+                  WHERE c.agency_id = agency) x
+    WHERE t IS NOT NULL AND t <> normalize(t, NFC);
+    IF n > 0 THEN
+        RAISE EXCEPTION 'demo: % texts are not in NFC', n;
+    END IF;
+
+    SELECT count(*) INTO n FROM staff WHERE agency_id = agency;
+    IF n <> 200 THEN
+        RAISE EXCEPTION 'demo: % staff, expected 200', n;
+    END IF;
+
+    SELECT count(*) INTO n FROM (
+        SELECT full_name FROM staff WHERE agency_id = agency GROUP BY full_name HAVING count(*) > 1) d;
+    IF n > 0 THEN
+        RAISE EXCEPTION 'demo: % staff names occur more than once', n;
+    END IF;
+
+    SELECT count(*) INTO n FROM targets t JOIN campaigns c ON c.id = t.campaign_id
+    WHERE c.agency_id = agency AND c.code = 'TD2025';
+    IF n <> 12 THEN
+        RAISE EXCEPTION 'demo: % targets, expected 12', n;
+    END IF;
+
+    SELECT count(*) INTO n FROM exemplars e JOIN campaigns c ON c.id = e.campaign_id WHERE c.agency_id = agency;
+    IF n <> 2 THEN
+        RAISE EXCEPTION 'demo: % exemplars, expected 2', n;
+    END IF;
+END $$;
