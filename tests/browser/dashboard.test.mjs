@@ -107,6 +107,7 @@ async function assertCardsMatch(sc) {
         break;
       case 'rating':
         assertEqual(c.value, t.value ? ratingLabel(t.value) : 'Chưa xếp loại', `${at}: rating`);
+        assert(c.lastYear !== null, `${at}: last year's rating beside it`);
         break;
       case 'ratings_all':
         assertEqual(c.fraction, formatFraction(t.numerator, t.denominator), `${at}: rated units`);

@@ -234,6 +234,20 @@ function describeAsOf(sc) {
   );
 }
 
+// The final scorecard of the same agency's campaign of the year before, or
+// null; fetched once per campaign. A failure only loses the comparison.
+const previousCache = new Map();
+function previousYear(c) {
+  if (!previousCache.has(c.id)) {
+    const prev = state.campaigns.filter((x) => x.agency_id === c.agency_id && x.year === c.year - 1)
+      .sort((a, b) => b.id - a.id)[0];
+    previousCache.set(c.id, prev
+      ? api.scorecard(prev.id, prev.closes_on || prev.ends_on).catch(() => null)
+      : Promise.resolve(null));
+  }
+  return previousCache.get(c.id);
+}
+
 async function load() {
   const seq = ++state.loadSeq;
   const c = state.campaign;
@@ -241,12 +255,14 @@ async function load() {
   setState('loading');
   $('dashboard').setAttribute('aria-busy', 'true');
   try {
-    const [sc, units] = await Promise.all([api.scorecard(c.id, asOf), api.unitsScorecard(c.id, asOf)]);
+    const [sc, units, previous] = await Promise.all([
+      api.scorecard(c.id, asOf), api.unitsScorecard(c.id, asOf), previousYear(c),
+    ]);
     if (seq !== state.loadSeq) return;
     state.scorecard = sc;
     notice('');
     describeAsOf(sc);
-    renderScorecard($('cards'), $('summary'), sc);
+    renderScorecard($('cards'), $('summary'), sc, previous);
     unitsTable.render(units, sc.targets);
     setupSeriesChoices(sc.targets);
     $('dashboard').dataset.asOf = sc.as_of;

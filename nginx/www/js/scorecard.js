@@ -82,8 +82,8 @@ function thresholdText(t) {
   }
 }
 
-/** The card's main figure and the lines under it. */
-function body(t) {
+/** The card's main figure and the lines under it; `previous` maps codes to last year's items. */
+function body(t, previous) {
   const parts = [];
   const pending = t.status === 'pending';
   const thText = `Chỉ tiêu: ${thresholdText(t)}`;
@@ -102,12 +102,22 @@ function body(t) {
       parts.push(h('p', { class: 'threshold', text: thText }));
       break;
     }
-    case 'rating':
+    case 'rating': {
       parts.push(h('p', { class: 'figure figure-text' }, [
         h('span', { 'data-role': 'value', text: t.value ? ratingLabel(t.value) : 'Chưa xếp loại' }),
       ]));
+      // Last year's, from the agency's campaign of the year before when there is one.
+      const last = previous ? previous.get(t.code) : undefined;
+      parts.push(h('p', { class: 'detail' }, [
+        'Năm trước: ',
+        h('span', {
+          class: 'num-sm', 'data-role': 'last-year',
+          text: last && last.value ? ratingLabel(last.value) : 'chưa có dữ liệu',
+        }),
+      ]));
       parts.push(h('p', { class: 'threshold', text: thText }));
       break;
+    }
     case 'ratings_all':
       parts.push(h('p', { class: 'figure' }, [
         h('span', { class: 'num', 'data-role': 'fraction', text: formatFraction(t.numerator, t.denominator) }),
@@ -153,7 +163,7 @@ function body(t) {
   return parts;
 }
 
-function card(t, i) {
+function card(t, i, previous) {
   const status = t.status in STATUS ? t.status : 'pending';
   const id = `target-${i + 1}`;
   return h('li', { class: `card status-${status}`, 'data-code': t.code, 'data-status': status, 'data-metric': t.metric }, [
@@ -163,14 +173,19 @@ function card(t, i) {
         badge(status),
       ]),
       h('h3', { id, class: 'card-title', text: t.name }),
-      ...body(t),
+      ...body(t, previous),
     ]),
   ]);
 }
 
-/** Fills the list with one card per target and the summary line. */
-export function renderScorecard(list, summaryEl, data) {
-  list.replaceChildren(...data.targets.map(card));
+/**
+ * Fills the list with one card per target and the summary line. `previous`
+ * (optional) is the final scorecard of the agency's campaign of the year
+ * before: its ratings are shown beside this year's.
+ */
+export function renderScorecard(list, summaryEl, data, previous = null) {
+  const last = previous ? new Map(previous.targets.map((t) => [t.code, t])) : null;
+  list.replaceChildren(...data.targets.map((t, i) => card(t, i, last)));
   const sm = data.summary || {};
   const total = data.targets.length;
   const item = (status, n) => h('span', { class: `sum sum-${status}`, 'data-status': status }, [
