@@ -36,10 +36,12 @@ static const db_stmt STMT_RESOLVE = {
     "SELECT s.id, s.unit_id, s.joined_on <= $3::date AND (s.left_on IS NULL OR s.left_on > $3::date)"
     " FROM json_array_elements_text($1::json) WITH ORDINALITY AS g(code, ord)"
     " LEFT JOIN staff s ON s.agency_id = $2 AND s.code = g.code ORDER BY g.ord"};
+/* In staff order, so that concurrent posts wait for each other rather
+ * than deadlock. */
 static const db_stmt STMT_INSERT = {
     "attendance_insert",
     "INSERT INTO attendance (session_id, staff_id) SELECT DISTINCT $1::bigint, x::bigint"
-    " FROM json_array_elements_text($2::json) AS x ON CONFLICT DO NOTHING"};
+    " FROM json_array_elements_text($2::json) AS x ORDER BY 2 ON CONFLICT DO NOTHING"};
 
 /* The codes of a request, with the CSV row each came from (0 for JSON)
  * and what is wrong with its form (NULL when nothing). */
@@ -128,10 +130,10 @@ static void list(request *req, response *res)
     api_json_row(req, res, &STMT_LIST, 3, p, 200, "Không có buổi học này.");
 }
 
-/* Turns the codes into staff ids (a JSON array text in *ids): 422 naming
- * every code malformed, unknown or not on the staff on held_on (in the
- * order given), 403 when a unit_head
- * names someone of another unit. 0, or -1 with res filled. */
+/* Turns the codes into staff ids (a JSON array text in *ids): 403 when a
+ * unit_head names someone of another unit, else 422 naming every code
+ * malformed, unknown or not on the staff on held_on, in the order given.
+ * 0, or -1 with res filled. */
 static int resolve(request *req, response *res, const code_list *l, const char *agency, const char *held_on,
                    const char **ids)
 {

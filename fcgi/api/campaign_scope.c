@@ -89,6 +89,8 @@ int scope_subjects(request *req, response *res, const campaign_ref *c, bool by_c
         subjects[i].id = db_int(r, i, 1);
         subjects[i].served = strcmp(db_value(r, i, 2), "t") == 0;
     }
+    for (size_t i = 0; i < n; i++)
+        subjects[i].by_code = by_code;
     db_free(r);
     return 0;
 }
@@ -96,18 +98,18 @@ int scope_subjects(request *req, response *res, const campaign_ref *c, bool by_c
 int scope_subject_error(request *req, json_t *errors, const char *field, long row, const subject_ref *s,
                         bool must_serve)
 {
-    bool staff = strcmp(s->type, "staff") == 0;
+    const char *who = arena_printf(req->mem, "%s %s%s", strcmp(s->type, "staff") == 0 ? "Cán bộ" : "Đơn vị",
+                                   s->by_code ? "mã " : "id ", s->key);
     if (s->id == 0) {
-        fields_error(errors, field,
-                     arena_printf(req->mem, "%s %s không thuộc cơ quan của phong trào", staff ? "Cán bộ" : "Đơn vị", s->key),
-                     row);
+        fields_error(errors, field, arena_printf(req->mem, "%s không thuộc cơ quan của phong trào", who), row);
         return 1;
     }
     if (must_serve && !s->served) {
         fields_error(errors, field,
-                     arena_printf(req->mem, staff ? "Cán bộ %s không công tác tại cơ quan trong thời gian phong trào"
-                                                  : "Đơn vị %s đã giải thể trước khi phong trào bắt đầu",
-                                  s->key),
+                     arena_printf(req->mem, strcmp(s->type, "staff") == 0
+                                                ? "%s không công tác tại cơ quan trong thời gian phong trào"
+                                                : "%s đã giải thể trước hoặc đúng ngày phong trào bắt đầu",
+                                  who),
                      row);
         return 1;
     }

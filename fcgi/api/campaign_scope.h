@@ -34,6 +34,7 @@ typedef struct subject_ref {
     const char *key;
     long long id;
     bool served;
+    bool by_code; /* set by the lookup: key is a code (for messages) */
 } subject_ref;
 
 /* Looks up n subjects in c's agency, by id or by code, in one query.

@@ -61,7 +61,7 @@ static void create(request *req, response *res)
     campaign_ref c;
     if (api_body(req, res, rating_fields, v, false) != 0 || scope_campaign(req, res, req->path_ids[0], &c) != 0)
         return;
-    subject_ref s = {v[R_TYPE].s, v[R_SUBJECT].s, 0, false};
+    subject_ref s = {v[R_TYPE].s, v[R_SUBJECT].s, 0, false, false};
     if (scope_subjects(req, res, &c, false, &s, 1) != 0)
         return;
     json_t *errors = json_array();

@@ -43,7 +43,7 @@ static int check(request *req, response *res, const campaign_ref *c, const field
     json_t *errors = json_array();
     scope_date_within(req, errors, "due_on", 0, v[K_DUE].s, c->starts_on, c->ends_on);
     if (!v[K_UNIT].null) {
-        subject_ref unit = {"unit", v[K_UNIT].s, 0, false};
+        subject_ref unit = {"unit", v[K_UNIT].s, 0, false, false};
         if (scope_subjects(req, res, c, false, &unit, 1) != 0) {
             json_decref(errors);
             return -1;

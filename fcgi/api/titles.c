@@ -55,11 +55,12 @@ static const db_stmt STMT_INSERT = {
     " VALUES ($1, $2, CASE WHEN $2 = 'staff' THEN $3::bigint END, CASE WHEN $2 = 'unit' THEN $3::bigint END, $4, $5, $6)"
     " RETURNING id, " TITLE_JSON("titles")};
 /* $1 campaign, $2 [{"t", "id", "title", "no", "on"}, ...] without two of
- * the same subject and title. xmax is 0 on a row inserted, not on one
- * updated. */
+ * the same subject and title. Rows go in key order, so that concurrent
+ * imports wait for each other rather than deadlock. xmax is 0 on a row
+ * inserted, not on one updated. */
 #define UPSERT_ONE(type, col) \
     "INSERT INTO titles (campaign_id, subject_type, " col ", title, decision_no, decided_on)" \
-    " SELECT $1::bigint, t, id, title, no, d FROM g WHERE t = '" type "'" \
+    " SELECT $1::bigint, t, id, title, no, d FROM g WHERE t = '" type "' ORDER BY id, title" \
     " ON CONFLICT (campaign_id, " col ", title) WHERE " col " IS NOT NULL" \
     " DO UPDATE SET decision_no = EXCLUDED.decision_no, decided_on = EXCLUDED.decided_on RETURNING xmax = 0 AS created"
 static const db_stmt STMT_UPSERT = {
@@ -92,7 +93,7 @@ static void create(request *req, response *res)
     campaign_ref c;
     if (api_body(req, res, title_fields, v, false) != 0 || scope_campaign(req, res, req->path_ids[0], &c) != 0)
         return;
-    subject_ref s = {v[D_TYPE].s, v[D_SUBJECT].s, 0, false};
+    subject_ref s = {v[D_TYPE].s, v[D_SUBJECT].s, 0, false, false};
     if (scope_subjects(req, res, &c, false, &s, 1) != 0)
         return;
     json_t *errors = json_array();
@@ -163,7 +164,7 @@ static int check_rows(request *req, response *res, const campaign_ref *c, csv_do
             r->msg[f] = fields_from_text(req->mem, &import_fields[f], csv_field(doc, i, (size_t)cols[f]), &r->v[f]);
         r->keyed = !r->msg[D_TYPE] && !r->msg[D_SUBJECT] && !r->msg[D_TITLE];
         if (!r->msg[D_TYPE] && !r->msg[D_SUBJECT])
-            subjects[ns++] = (subject_ref){r->v[D_TYPE].s, r->v[D_SUBJECT].s, 0, false};
+            subjects[ns++] = (subject_ref){r->v[D_TYPE].s, r->v[D_SUBJECT].s, 0, false, true};
     }
     if (scope_subjects(req, res, c, true, subjects, ns) != 0)
         return -1;

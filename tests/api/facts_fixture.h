@@ -11,6 +11,8 @@
 
 #include "client.h"
 
+#include <curl/curl.h>
+
 /* A unit under parent, through the API; returns its id. */
 static inline long long fx_unit(const char *admin, long long parent, const char *code, const char *kind,
                                 const char *dissolved_on)
@@ -100,6 +102,51 @@ static inline long long fx_item_int(const t_resp *r, size_t index, const char *k
     if (index >= json_array_size(items))
         fail_msg("no item %zu: %s", index, r->body);
     return t_json_int(json_array_get(items, index), key);
+}
+
+static inline size_t fx_discard(char *data, size_t size, size_t n, void *userp)
+{
+    (void)data;
+    (void)userp;
+    return size * n;
+}
+
+/* Sends the same POST twice at once (curl multi: both in flight together)
+ * and returns both statuses. */
+static inline void fx_post_twice(const char *path, const char *token, const char *content_type, const char *body,
+                                 long status[2])
+{
+    char url[512], auth[256], ctype[128];
+    snprintf(url, sizeof url, "%s%s", t_url(), path);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    snprintf(ctype, sizeof ctype, "Content-Type: %s", content_type);
+    struct curl_slist *hdrs = curl_slist_append(NULL, auth);
+    hdrs = curl_slist_append(hdrs, ctype);
+    hdrs = curl_slist_append(hdrs, "Expect:");
+    CURLM *m = curl_multi_init();
+    CURL *c[2];
+    for (int i = 0; i < 2; i++) {
+        c[i] = curl_easy_init();
+        curl_easy_setopt(c[i], CURLOPT_URL, url);
+        curl_easy_setopt(c[i], CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c[i], CURLOPT_HTTPHEADER, hdrs);
+        curl_easy_setopt(c[i], CURLOPT_WRITEFUNCTION, fx_discard);
+        curl_easy_setopt(c[i], CURLOPT_TIMEOUT, 60L);
+        curl_multi_add_handle(m, c[i]);
+    }
+    int running = 1;
+    while (running) {
+        assert_int_equal(curl_multi_perform(m, &running), CURLM_OK);
+        if (running)
+            curl_multi_poll(m, NULL, 0, 1000, NULL);
+    }
+    for (int i = 0; i < 2; i++) {
+        curl_easy_getinfo(c[i], CURLINFO_RESPONSE_CODE, &status[i]);
+        curl_multi_remove_handle(m, c[i]);
+        curl_easy_cleanup(c[i]);
+    }
+    curl_multi_cleanup(m);
+    curl_slist_free_all(hdrs);
 }
 
 #endif

@@ -4,8 +4,6 @@
 #include "client.h"
 #include "facts_fixture.h"
 
-#include <curl/curl.h>
-
 static char *admin, *office, *viewer, *head, *director, *council;
 static long long agency, campaign, topic, d1, d2;
 static char agency_code[64];
@@ -243,47 +241,6 @@ static void roles_and_unit_scope(void **state)
     t_free(r);
 }
 
-static size_t discard(char *data, size_t size, size_t n, void *userp)
-{
-    (void)data;
-    (void)userp;
-    return size * n;
-}
-
-/* Sends the same body twice at once (curl multi) and returns both statuses. */
-static void post_twice_at_once(long long session, const char *body, long status[2])
-{
-    char url[256], auth[256];
-    snprintf(url, sizeof url, "%s/api/v1/study-sessions/%lld/attendance", t_url(), session);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", office);
-    struct curl_slist *hdrs = curl_slist_append(NULL, auth);
-    hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-    CURLM *m = curl_multi_init();
-    CURL *c[2];
-    for (int i = 0; i < 2; i++) {
-        c[i] = curl_easy_init();
-        curl_easy_setopt(c[i], CURLOPT_URL, url);
-        curl_easy_setopt(c[i], CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c[i], CURLOPT_HTTPHEADER, hdrs);
-        curl_easy_setopt(c[i], CURLOPT_WRITEFUNCTION, discard);
-        curl_easy_setopt(c[i], CURLOPT_TIMEOUT, 60L);
-        curl_multi_add_handle(m, c[i]);
-    }
-    int running = 1;
-    while (running) {
-        assert_int_equal(curl_multi_perform(m, &running), CURLM_OK);
-        if (running)
-            curl_multi_poll(m, NULL, 0, 1000, NULL);
-    }
-    for (int i = 0; i < 2; i++) {
-        curl_easy_getinfo(c[i], CURLINFO_RESPONSE_CODE, &status[i]);
-        curl_multi_remove_handle(m, c[i]);
-        curl_easy_cleanup(c[i]);
-    }
-    curl_multi_cleanup(m);
-    curl_slist_free_all(hdrs);
-}
-
 static void concurrent_posts_one_row_each(void **state)
 {
     (void)state;
@@ -296,7 +253,9 @@ static void concurrent_posts_one_row_each(void **state)
     for (int round = 0; round < 5; round++) {
         long long s = new_session();
         long status[2];
-        post_twice_at_once(s, body, status);
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/study-sessions/%lld/attendance", s);
+        fx_post_twice(path, office, "application/json", body, status);
         assert_int_equal(status[0], 200);
         assert_int_equal(status[1], 200);
         assert_int_equal(attendees(s), 40);
