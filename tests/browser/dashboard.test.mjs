@@ -64,8 +64,10 @@ const waitState = (want) => browser.waitFor(`page state ${want}`, async () => (a
 const waitAsOf = (iso) => browser.waitFor(`figures as of ${iso}`, async () =>
   (await state()) === 'ready' && (await browser.exec('return document.getElementById("dashboard").dataset.asOf')) === iso);
 
+const consoleLines = [];
 async function drainNetworkLog() {
   seenUrls.push(...requestedUrls(await browser.log('performance')));
+  consoleLines.push(...(await browser.log('browser')).map((e) => e.message));
 }
 
 /** What each card shows, read from the page in one go. */
@@ -397,7 +399,11 @@ test('the page makes no request outside the server', async () => {
   const outside = outsideRequests(seenUrls, origin);
   assertEqual(JSON.stringify(outside), '[]', 'requests outside the server');
   // The check itself finds one (so it is not a check that cannot fail).
-  assertEqual(outsideRequests([`${origin}/x`, 'https://fonts.example.org/a.css', 'data:,'], origin).length, 1, 'detector');
+  assertEqual(outsideRequests([`${origin}/x`, 'https://fonts.example.org/a.css', 'data:,', 'ws://127.0.0.2:80/'], origin).length, 2, 'detector');
+  // Nothing was refused by the Content-Security-Policy either (an attempt
+  // to load from elsewhere, an inline script or style).
+  const refused = consoleLines.filter((m) => /Content Security Policy|Refused to/i.test(m));
+  assertEqual(JSON.stringify(refused), '[]', 'CSP reports in the console');
   const resources = await browser.exec('return performance.getEntriesByType("resource").map((e) => e.name)');
   assertEqual(JSON.stringify(outsideRequests(resources, origin)), '[]', 'resource timing entries outside the server');
 });

@@ -185,10 +185,15 @@ export function requestedUrls(entries) {
   return urls;
 }
 
-/** Those of `urls` that go anywhere but `origin` (data: and blob: stay in the page). */
+/**
+ * Those of `urls` that go over the network anywhere but `origin`. Only the
+ * browser's own pages use chrome: and the like (the new tab before the
+ * first navigation); data: and blob: stay in the page.
+ */
 export function outsideRequests(urls, origin) {
+  const local = ['data:', 'blob:', 'about:', 'chrome:', 'chrome-untrusted:', 'chrome-extension:', 'devtools:'];
   return urls.filter((u) => {
-    if (u.startsWith('data:') || u.startsWith('blob:') || u === 'about:blank') return false;
+    if (local.some((s) => u.startsWith(s))) return false;
     try {
       return new URL(u).origin !== origin;
     } catch {
