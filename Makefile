@@ -104,4 +104,4 @@ install: all
 clean:
 	rm -rf build bin
 
--include $(OBJ:.o=.d) $(ASANOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(ASANOBJ:.o=.d) $(API_BIN:=.d)

@@ -5,9 +5,10 @@
 #   deploy/stack.sh start dev|test     start (idempotent)
 #   deploy/stack.sh stop dev|test      stop
 #   deploy/stack.sh env dev|test       print the settings as shell variables
+# (bench: tests/bench/run.sh, a larger database and its own nginx config.)
 # Environment: THIDUA_DATABASE_URL (use that database, start no cluster),
 # THIDUA_HTTP_PORT, THIDUA_PG_PORT, THIDUA_BIN (the binary to serve with),
-# THIDUA_WORKERS, THIDUA_DEMO=0 (dev: do not load the demo campaign).
+# THIDUA_WORKERS, THIDUA_NGINX_TEMPLATE (another nginx.conf.in), THIDUA_DEMO=0 (dev: do not load the demo campaign).
 set -euo pipefail
 
 cmd=${1:-}
@@ -18,7 +19,8 @@ var=$root/var/$stack
 case $stack in
   dev)  http_port=${THIDUA_HTTP_PORT:-8080};  pg_port=${THIDUA_PG_PORT:-5433};  login_rate=10r/s ;;
   test) http_port=${THIDUA_HTTP_PORT:-18080}; pg_port=${THIDUA_PG_PORT:-15433}; login_rate=1000r/s ;;
-  *) echo "usage: $0 start|stop|env dev|test" >&2; exit 2 ;;
+  bench) http_port=${THIDUA_HTTP_PORT:-18090}; pg_port=${THIDUA_PG_PORT:-15490}; login_rate=1000r/s ;;
+  *) echo "usage: $0 start|stop|env dev|test|bench" >&2; exit 2 ;;
 esac
 bin=${THIDUA_BIN:-$root/bin/thidua}
 
@@ -53,7 +55,7 @@ ensure_reachable() {
   [ "$(id -u)" -eq 0 ] || return 0
   local d=$1
   while [ "$d" != "/" ]; do
-    if ! runuser -u "$svc_user" -- test -x "$d" 2>/dev/null || ! runuser -u www-data -- test -x "$d" 2>/dev/null; then
+    if [ $((0$(stat -c %a "$d") & 1)) -eq 0 ]; then
       say "granting search permission (o+x) on $d so the services can reach the project"
       chmod o+x "$d"
     fi
@@ -90,6 +92,12 @@ CONF
     if [ "$stack" = test ]; then
       printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >> "$var/pg/postgresql.conf"
     fi
+    if [ "$stack" = bench ]; then
+      # Millions of rows: room in memory for them, and bulk generation
+      # without a checkpoint every minute.
+      printf 'shared_buffers = 4GB\nwork_mem = 64MB\nmaintenance_work_mem = 1GB\nmax_wal_size = 8GB\n' >> "$var/pg/postgresql.conf"
+      printf 'synchronous_commit = off\n' >> "$var/pg/postgresql.conf"
+    fi
   fi
   if ! as_svc "$pg_bin/pg_ctl" -D "$var/pg" status >/dev/null 2>&1; then
     as_svc "$pg_bin/pg_ctl" -D "$var/pg" -l "$var/log/postgresql.log" -w -t 60 start >/dev/null
@@ -118,10 +126,10 @@ load_demo() {
   [ "$stack" = dev ] && [ "${THIDUA_DEMO:-1}" != 0 ] || return 0
   if [ "$(psql "$db_url" -Atqc "SELECT count(*) FROM units WHERE code = 'SNV' AND kind = 'agency'")" = 0 ]; then
     say "loading the 2025 demo campaign (sql/demo/)"
-    for f in "$root"/sql/demo/*.sql; do
-      [ -e "$f" ] || continue
-      psql "$db_url" -v ON_ERROR_STOP=1 -q -1 -f "$f" >/dev/null
-    done
+    # All files in one transaction: a failure leaves nothing half-loaded.
+    local files=()
+    for f in "$root"/sql/demo/*.sql; do files+=(-f "$f"); done
+    psql "$db_url" -v ON_ERROR_STOP=1 -q -1 "${files[@]}" >/dev/null
   fi
   for u in admin:admin: office:office: vanphong:unit_head:VP council:council: director:director: viewer:viewer:; do
     IFS=: read -r name role unit <<<"$u"
@@ -155,7 +163,7 @@ start_nginx() {
   sed -e "s|@USER_LINE@|$user_line|" -e "s|@VAR@|$var|g" -e "s|@PORT@|$http_port|g" \
       -e "s|@SOCKET@|$var/run/thidua.sock|g" -e "s|@WWW@|$root/nginx/www|g" \
       -e "s|@NGINX_DIR@|$root/nginx|g" -e "s|@LOGIN_RATE@|$login_rate|g" \
-      "$root/nginx/nginx.conf.in" > "$var/nginx.conf"
+      "${THIDUA_NGINX_TEMPLATE:-$root/nginx/nginx.conf.in}" > "$var/nginx.conf"
   if [ -f "$var/nginx/nginx.pid" ] && kill -0 "$(cat "$var/nginx/nginx.pid")" 2>/dev/null; then
     nginx -p "$var/nginx" -c "$var/nginx.conf" -e "$var/log/nginx-error.log" -s reload
     return 0
@@ -172,7 +180,7 @@ start() {
     chown "$svc_user:$web_group" "$var/run"
     chmod 0750 "$var/run"
     ensure_reachable "$root/nginx/www"
-    ensure_reachable "$var/run"
+    ensure_reachable "$var"
   fi
   start_postgres
   write_config
@@ -216,5 +224,5 @@ case $cmd in
   env)
     printf 'THIDUA_VAR=%q\nTHIDUA_URL=%q\nTHIDUA_TEST_DB=%q\nTHIDUA_CONFIG_FILE=%q\nTHIDUA_PG_BIN=%q\nTHIDUA_SVC_USER=%q\n' \
       "$var" "http://127.0.0.1:$http_port" "$db_url" "$var/thidua.conf" "$pg_bin" "$svc_user" ;;
-  *) echo "usage: $0 start|stop|env dev|test" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|env dev|test|bench" >&2; exit 2 ;;
 esac

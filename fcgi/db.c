@@ -76,14 +76,19 @@ const db_error *db_last_error(const db *d)
 }
 
 /* A connection the server closed (restart, admin shutdown) shows as a
- * readable socket with EOF: consume it so PQstatus tells the truth. */
+ * readable socket: first the server's last message (FATAL 57P01), then
+ * EOF. Consume until nothing is left to read so PQstatus tells the truth:
+ * one read takes only the message and leaves the connection looking alive,
+ * and the request on it would fail with 503 although the database is back. */
 static void notice_dead_socket(db *d)
 {
-    int fd = PQsocket(d->conn);
-    if (fd < 0)
-        return;
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    if (poll(&p, 1, 0) > 0) {
+    for (int i = 0; i < 16 && PQstatus(d->conn) == CONNECTION_OK; i++) {
+        int fd = PQsocket(d->conn);
+        if (fd < 0)
+            return;
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0)
+            return;
         if (!PQconsumeInput(d->conn))
             return;
         PGnotify *n;

@@ -90,12 +90,12 @@ static int hexval(int c)
     return -1;
 }
 
-char *http_url_decode(arena *a, const char *s, size_t len)
+static char *percent_decode(arena *a, const char *s, size_t len, bool plus_is_space)
 {
     char *out = arena_alloc(a, len + 1);
     size_t o = 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '+') {
+        if (s[i] == '+' && plus_is_space) {
             out[o++] = ' ';
         } else if (s[i] == '%') {
             if (len - i < 3)
@@ -113,6 +113,16 @@ char *http_url_decode(arena *a, const char *s, size_t len)
     if (strlen(out) != o) /* %00 */
         return NULL;
     return out;
+}
+
+char *http_url_decode(arena *a, const char *s, size_t len)
+{
+    return percent_decode(a, s, len, true);
+}
+
+char *http_path_decode(arena *a, const char *s, size_t len)
+{
+    return percent_decode(a, s, len, false);
 }
 
 const char *http_query(const request *req, const char *key)
@@ -144,6 +154,8 @@ const char *http_cookie(const request *req, const char *name)
             h++;
         const char *end = strchr(h, ';');
         size_t len = end ? (size_t)(end - h) : strlen(h);
+        while (len > 0 && (h[len - 1] == ' ' || h[len - 1] == '\t')) /* OWS before ';' */
+            len--;
         if (len > nlen && memcmp(h, name, nlen) == 0 && h[nlen] == '=')
             return arena_strndup(req->mem, h + nlen + 1, len - nlen - 1);
         h = end;

@@ -78,7 +78,10 @@ void http_field_error(response *res, int status, const char *field, const char *
 
 const char *http_reason(int status);
 
-/* Percent-decoding of a query component; returns NULL on a bad escape. */
+/* Percent-decoding of a query component ('+' is a space); returns NULL on
+ * a bad escape or %00. */
 char *http_url_decode(arena *a, const char *s, size_t len);
+/* The same for a path segment, where '+' is itself (RFC 3986). */
+char *http_path_decode(arena *a, const char *s, size_t len);
 
 #endif

@@ -50,12 +50,12 @@ static int is_id(const char *s, size_t n)
 }
 
 /* Matches path against pattern segment by segment. */
-static int match(const char *pattern, const char *path, long long *ids, const char **words, arena *mem)
+bool router_match(const char *pattern, const char *path, long long *ids, const char **words, arena *mem)
 {
     int nid = 0, nword = 0;
     while (*pattern && *path) {
         if (*pattern != '/' || *path != '/')
-            return 0;
+            return false;
         pattern++;
         path++;
         const char *pe = strchr(pattern, '/'), *se = strchr(path, '/');
@@ -63,7 +63,7 @@ static int match(const char *pattern, const char *path, long long *ids, const ch
         size_t slen = se ? (size_t)(se - path) : strlen(path);
         if (plen == 4 && memcmp(pattern, "{id}", 4) == 0) {
             if (!is_id(path, slen) || nid >= 4)
-                return 0;
+                return false;
             long long v = 0;
             for (size_t i = 0; i < slen; i++)
                 v = v * 10 + (path[i] - '0');
@@ -72,14 +72,16 @@ static int match(const char *pattern, const char *path, long long *ids, const ch
             nid++;
         } else if (plen == 6 && memcmp(pattern, "{code}", 6) == 0) {
             if (slen == 0 || nword >= 4)
-                return 0;
+                return false;
+            /* Decoded even when not kept: a bad escape is no match. */
+            const char *w = http_path_decode(mem, path, slen);
+            if (!w)
+                return false;
             if (words)
-                words[nword] = http_url_decode(mem, path, slen);
-            if (words && !words[nword])
-                return 0;
+                words[nword] = w;
             nword++;
         } else if (plen != slen || memcmp(pattern, path, plen) != 0) {
-            return 0;
+            return false;
         }
         pattern += plen;
         path += slen;
@@ -94,10 +96,10 @@ route_match router_find(request *req, const route **found, const char **allow)
     *found = NULL;
     for (size_t i = 0; i < n; i++) {
         const route *r = router_at(i);
-        if (!match(r->pattern, req->path, NULL, NULL, req->mem))
+        if (!router_match(r->pattern, req->path, NULL, NULL, req->mem))
             continue;
         if (strcmp(r->method, req->method) == 0) {
-            match(r->pattern, req->path, req->path_ids, req->path_words, req->mem);
+            router_match(r->pattern, req->path, req->path_ids, req->path_words, req->mem);
             *found = r;
             return ROUTE_FOUND;
         }

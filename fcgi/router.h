@@ -5,6 +5,7 @@
  * group ending with {0}; routes.c lists the groups. */
 #ifndef THIDUA_ROUTER_H
 #define THIDUA_ROUTER_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "http.h"
@@ -52,5 +53,11 @@ typedef enum { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD } route_match;
  * With ROUTE_BAD_METHOD, allow gets the methods the path does take
  * ("GET, POST"), allocated in req->mem. */
 route_match router_find(request *req, const route **found, const char **allow);
+/* Matches one pattern against a path. On a match, fills the {id} values
+ * into ids and the decoded {code} segments (allocated in mem) into words;
+ * ids and words may be NULL, mem may not. {id} is 1..18 digits without a
+ * leading zero; {code} is a non-empty segment without a bad escape or %00
+ * ('+' stays '+'). */
+bool router_match(const char *pattern, const char *path, long long *ids, const char **words, arena *mem);
 
 #endif

@@ -16,5 +16,6 @@ const route *const route_groups[] = {
     titles_routes,
     indexes_routes,
     certifications_routes,
+    scorecard_routes,
     NULL,
 };

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -49,7 +50,9 @@ static int open_socket(const config *cfg, uid_t uid, gid_t gid)
         log_error("cannot bind %s: %s", cfg->socket, strerror(errno));
         return -1;
     }
-    if (chown(cfg->socket, uid, gid) != 0 || chmod(cfg->socket, 0660) != 0) {
+    /* chmod while still ours: after the chown it would take CAP_FOWNER,
+     * which the systemd unit does not grant. */
+    if (chmod(cfg->socket, 0660) != 0 || chown(cfg->socket, uid, gid) != 0) {
         log_error("cannot set owner of %s: %s", cfg->socket, strerror(errno));
         return -1;
     }
@@ -76,9 +79,8 @@ static pid_t spawn(const config *cfg, int fd)
         static char tag[32];
         snprintf(tag, sizeof tag, "worker");
         log_set_tag(tag);
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
+        /* Signals stay blocked until worker_run has its own handlers:
+         * the master's would only set the master's flags in this copy. */
         exit(worker_run(cfg, fd));
     }
     if (pid < 0)
@@ -155,14 +157,33 @@ static void write_pidfile(const config *cfg)
     fclose(f);
 }
 
+/* true while a worker of an older generation (told to stop by a reload)
+ * is still alive. */
+static bool old_workers_alive(void)
+{
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+        if (slots[i].pid && slots[i].generation < generation)
+            return true;
+    return false;
+}
+
 static void drain(const config *cfg)
 {
     signal_generation(generation + 1, true, SIGTERM);
     struct timespec start, now, tick = {0, 20 * 1000 * 1000};
     clock_gettime(CLOCK_MONOTONIC, &start);
+    time_t last_signal = start.tv_sec;
     while (live_workers() > 0) {
         reap(cfg, -1, false);
         clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > last_signal) {
+            /* Again each second: a SIGTERM that landed between a worker's
+             * check of its stop flag and its accept() left it asleep in
+             * accept(); another one interrupts the call. A busy worker
+             * holds it blocked until its request is answered. */
+            signal_generation(generation + 1, true, SIGTERM);
+            last_signal = now.tv_sec;
+        }
         if (now.tv_sec - start.tv_sec >= cfg->drain_timeout) {
             log_error("drain timeout: killing %d worker(s)", live_workers());
             signal_generation(generation + 1, true, SIGKILL);
@@ -233,7 +254,11 @@ int serve_main(config *cfg)
     log_info("serving on %s with %d workers", cfg->socket, cfg->workers);
     static config next;
     while (!got_term) {
-        sigsuspend(&waitmask);
+        /* While workers of an older generation linger after a reload, wake
+         * each second to tell them again (see drain). */
+        struct timespec second = {1, 0};
+        if (pselect(0, NULL, NULL, NULL, old_workers_alive() ? &second : NULL, &waitmask) == 0)
+            signal_generation(generation, true, SIGTERM);
         if (got_chld) {
             got_chld = 0;
             reap(cfg, fd, !got_term);

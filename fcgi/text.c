@@ -50,19 +50,63 @@ bool text_has_control(const char *s, bool allow_newlines)
             continue;
         if (c < 0x20 || c == 0x7f)
             return true;
+        /* U+0080..U+009F (C1 controls, e.g. NEL) are C2 80..C2 9F. */
+        if (c == 0xC2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9F)
+            return true;
     }
     return false;
 }
 
 char *text_percent_vi(arena *a, double value, int decimals)
 {
-    double scale = pow(10, decimals);
-    double rounded = floor(value * scale + 0.5) / scale;
-    char *s = arena_printf(a, "%.*f %%", decimals, rounded);
-    char *dot = strchr(s, '.');
-    if (dot)
-        *dot = ',';
-    return s;
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 6)
+        decimals = 6;
+    if (!isfinite(value))
+        return arena_strdup(a, "– %");
+    bool neg = value < 0;
+    double v = fabs(value);
+    /* The value to 15 significant digits (what a double holds faithfully):
+     * 98.735 is 98.73499999999999943 in binary but "98.7350000000000" here. */
+    int magnitude = v > 0 ? (int)floor(log10(v)) : 0;
+    int digits = 14 - magnitude;
+    if (digits < decimals)
+        digits = decimals;
+    if (digits > 30)
+        digits = 30;
+    char buf[400];
+    snprintf(buf, sizeof buf, "%.*f", digits, v);
+    char *dot = strchr(buf, '.');
+    bool up = false;
+    if (dot && digits > decimals) {
+        up = dot[1 + decimals] >= '5';
+        dot[decimals ? 1 + decimals : 0] = '\0';
+    }
+    /* Half-up carry through the digits, right to left; one spare byte in
+     * front for a carry out of the first digit (99,995 -> 100,00). */
+    char out[sizeof buf + 1];
+    out[0] = '0';
+    size_t len = strlen(buf);
+    memcpy(out + 1, buf, len + 1);
+    for (size_t i = len; up && i > 0; i--) {
+        if (out[i] == '.')
+            continue;
+        if (out[i] == '9') {
+            out[i] = '0';
+        } else {
+            out[i]++;
+            up = false;
+        }
+    }
+    if (up)
+        out[0] = '1';
+    char *num = out[0] == '0' ? out + 1 : out;
+    bool zero = strspn(num, "0.") == strlen(num);
+    char *comma = strchr(num, '.');
+    if (comma)
+        *comma = ',';
+    return arena_printf(a, "%s%s %%", neg && !zero ? "-" : "", num);
 }
 
 static int days_in_month(int y, int m)

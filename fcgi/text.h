@@ -13,9 +13,12 @@ bool text_valid_utf8(const char *s, size_t len);
 char *text_nfc(arena *a, const char *s);
 /* Number of code points of valid UTF-8. */
 size_t text_length(const char *s);
-/* true when s holds a control character other than tab/newline. */
+/* true when valid UTF-8 s holds a control character (C0, DEL, C1) other
+ * than tab, or than CR/LF with allow_newlines. */
 bool text_has_control(const char *s, bool allow_newlines);
-/* "98,73 %" from 98.73 with the given decimals (half-up). */
+/* "98,74 %" from 98.735 with 2 decimals (0..6): rounded half away from
+ * zero on the number as written in decimal (15 significant digits), not on
+ * its binary approximation, so 1.005 gives "1,01 %". */
 char *text_percent_vi(arena *a, double value, int decimals);
 /* "31/12/2025" from "2025-12-31"; NULL when iso is not a date. */
 char *text_date_vi(arena *a, const char *iso);

@@ -20,5 +20,6 @@ extern const route ratings_routes[];
 extern const route titles_routes[];
 extern const route indexes_routes[];
 extern const route certifications_routes[];
+extern const route scorecard_routes[];
 
 #endif
