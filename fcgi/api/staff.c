@@ -78,8 +78,8 @@ static void list(request *req, response *res)
         api_query_enum(req, res, "sort", staff_sort_keys, &sort) != 0)
         return;
     const char *q = http_query(req, "q");
-    if (q && text_length(q) > 200) {
-        http_field_error(res, 400, "q", "q dài quá 200 ký tự");
+    if (q && (!text_valid_utf8(q, strlen(q)) || text_length(q) > 200)) {
+        http_field_error(res, 400, "q", "q phải là văn bản UTF-8 không quá 200 ký tự");
         return;
     }
     size_t order = 0;

@@ -78,8 +78,7 @@ static const db_stmt STMT_LIST = {
     "   coalesce((SELECT json_agg(" TARGET_JSON("p") " ORDER BY p.position) FROM (SELECT * FROM f ORDER BY position"
     "   LIMIT $1 OFFSET $2) p), '[]'::json), 'total', (SELECT count(*) FROM f), 'limit', $1::int,"
     "   'offset', $2::bigint) END"};
-static const db_stmt STMT_GET = {
-    "targets_get", "SELECT " TARGET_JSON("t") " FROM targets t WHERE t.campaign_id = $1 AND t.id = $2"};
+static const db_stmt STMT_GET = {"targets_get", "SELECT " TARGET_JSON("t") " FROM targets t WHERE t.id = $1"};
 /* Serializes the targets of one campaign (positions), without blocking
  * inserts elsewhere that only reference the campaign. */
 static const db_stmt STMT_CAMPAIGN = {
@@ -251,8 +250,8 @@ static void list(request *req, response *res)
 
 static void get(request *req, response *res)
 {
-    const char *p[] = {api_itoa(req, req->path_ids[0]), api_itoa(req, req->path_ids[1])};
-    api_json_row(req, res, &STMT_GET, 2, p, 200, "Không có chỉ tiêu này trong phong trào.");
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    api_json_row(req, res, &STMT_GET, 1, p, 200, "Không có chỉ tiêu này.");
 }
 
 static void create(request *req, response *res)
@@ -287,7 +286,7 @@ static void create(request *req, response *res)
     db_free(r);
     if (api_commit(req, res) != 0)
         return;
-    http_set_header(res, "Location", arena_printf(req->mem, "/api/v1/campaigns/%s/targets/%lld", campaign, id));
+    api_location(req, res, "/api/v1/targets/%lld", id);
     http_json_text(res, 201, json);
 }
 
@@ -296,7 +295,6 @@ const route targets_routes[] = {
      "Các chỉ tiêu của phong trào, theo thứ tự đã định", NULL, 0},
     {"POST", "/api/v1/campaigns/{id}/targets", create, ACCESS_OFFICE, BODY_JSON,
      "Thêm chỉ tiêu (xếp cuối danh sách); metric, params, comparator, threshold phải khớp nhau", target_fields, 0},
-    {"GET", "/api/v1/campaigns/{id}/targets/{id}", get, ACCESS_READ, BODY_NONE, "Một chỉ tiêu của phong trào", NULL,
-     0},
+    {"GET", "/api/v1/targets/{id}", get, ACCESS_READ, BODY_NONE, "Một chỉ tiêu", NULL, 0},
     {0},
 };

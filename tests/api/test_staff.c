@@ -308,6 +308,9 @@ static void search_ignores_accents_and_case(void **state)
     assert_string_equal(search("anh"), "Nguyễn Văn Ánh");
     assert_string_equal(search("%25"), "");       /* "%" is a character, not a wildcard */
     assert_string_equal(search("van_a"), "");
+    t_resp *r = t_get("/api/v1/staff?q=%FF", admin);
+    t_assert_problem(r, 400, "q");
+    t_free(r);
 }
 
 /* The order of the names of a unit's staff as listed. */

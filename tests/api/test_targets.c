@@ -67,8 +67,13 @@ static void the_2025_plan_in_order(void **state)
         const char *loc = t_header(r, "Location");
         assert_non_null(loc);
         char want[160];
-        snprintf(want, sizeof want, "%s/%lld", targets_path, t_json_int(r->json, "id"));
+        snprintf(want, sizeof want, "/api/v1/targets/%lld", t_json_int(r->json, "id"));
         assert_string_equal(loc, want);
+        t_free(r);
+        r = t_get(want, admin);
+        t_assert_status(r, 200);
+        assert_string_equal(t_json_str(r->json, "code"), plan[i].code);
+        assert_int_equal(t_json_int(r->json, "campaign_id"), campaign);
         t_free(r);
     }
     t_resp *r = t_get(targets_path, admin);
@@ -99,7 +104,7 @@ static void the_2025_plan_in_order(void **state)
     t_assert_status(r, 200);
     assert_string_equal(t_json_str(json_array_get(json_object_get(r->json, "items"), 0), "code"), "units_excellent");
     t_free(r);
-    r = t_getf(admin, "%s/%s", targets_path, "999999999");
+    r = t_get("/api/v1/targets/999999999", admin);
     t_assert_problem(r, 404, NULL);
     t_free(r);
 }
