@@ -76,7 +76,7 @@ function readCards() {
     const q = (el, sel) => { const x = el.querySelector(sel); return x ? x.textContent.trim() : null; };
     return [...document.querySelectorAll('#cards > li')].map((li) => ({
       code: li.dataset.code, status: li.dataset.status, metric: li.dataset.metric,
-      badge: q(li, '.badge').replace(/^\\S+\\s*/, ''), title: q(li, '.card-title'),
+      badge: li.querySelector('.badge').lastChild.textContent.trim(), title: q(li, '.card-title'),
       value: q(li, '[data-role=value]'), fraction: q(li, '[data-role=fraction]'), lastYear: q(li, '[data-role=last-year]'),
       visible: li.offsetParent !== null,
     }));`);
@@ -261,6 +261,11 @@ test('changing the "as of" date changes the figures to the API\'s for that date'
   });
   assert(err.includes('Ngày không hợp lệ'), `date error: ${err}`);
   assertEqual(await browser.exec('return document.getElementById("dashboard").dataset.asOf'), campaign.ends_on, 'figures kept');
+
+  // Back to the final figures (the day the campaign closes) for what follows.
+  await browser.click(await browser.find('#preset-close'));
+  await waitAsOf(campaign.closes_on);
+  assertEqual(await browser.displayed(await browser.find('#as-of-error')), false, 'the error is gone');
   await drainNetworkLog();
 });
 
@@ -363,11 +368,13 @@ test('full-page screenshot, phone width and A4 print', async () => {
 test('an expired session brings back the login form with a message', async () => {
   psql(`UPDATE sessions SET expires_at = now() - interval '1 second'
         WHERE user_id = (SELECT id FROM users WHERE username = :'p1')`, USER);
-  await browser.click(await browser.find('#preset-close'));
+  await browser.click(await browser.find('#preset-end'));
   await waitState('login');
   const msg = await browser.text(await browser.find('#login-message'));
   assert(msg.includes('Phiên làm việc đã hết hạn'), `message: ${msg}`);
-  await browser.type(await browser.find('#username'), USER);
+  const name = await browser.find('#username');
+  assertEqual(await browser.prop(name, 'value'), USER, 'the user name is kept for logging in again');
+  assertEqual(await browser.exec('return document.activeElement.id'), 'password', 'the password field has the focus');
   await browser.type(await browser.find('#password'), `${PASSWORD}\uE007`);
   await waitState('ready');
 });

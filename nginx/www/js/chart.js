@@ -6,6 +6,10 @@ import { h, s } from './dom.js';
 import { formatDate, formatDayMonth, formatFraction, formatInteger, formatMonth, formatPercent, statusWord } from './format.js';
 
 const HEIGHT = 280;
+
+// A point's date: `as_of` in the series answer (each point is the target
+// as of that day); `date` accepted too.
+const dateOf = (p) => (p ? p.as_of || p.date : null);
 const M = { top: 18, right: 18, bottom: 44, left: 52 };
 
 // The y axis: from a round number below the lowest figure up to 100 %,
@@ -19,7 +23,7 @@ function yScale(values) {
 }
 
 /**
- * Draws `points` ([{date, value, numerator, denominator, status}]) into
+ * Draws `points` ([{as_of, value, numerator, denominator, status}]) into
  * `figure` (replacing its content) and the matching rows into `tableHost`.
  * `target` is the scorecard item (name, threshold, comparator); `step` is
  * "week" or "month" (axis labels).
@@ -46,7 +50,7 @@ export function renderChart(figure, tableHost, target, points, step) {
     s('title', { id: titleId, text: `Diễn biến: ${target.name}` }),
     s('desc', {
       id: descId,
-      text: `${formatInteger(points.length)} mốc từ ${formatDate(points[0]?.date)} đến ${formatDate(points[points.length - 1]?.date)}`
+      text: `${formatInteger(points.length)} mốc từ ${formatDate(dateOf(points[0]))} đến ${formatDate(dateOf(points[points.length - 1]))}`
         + (last ? `; mới nhất ${formatPercent(last.value)}` : '; chưa có số liệu')
         + (threshold === null ? '' : `; chỉ tiêu ${formatPercent(threshold)}`),
     }),
@@ -74,7 +78,7 @@ export function renderChart(figure, tableHost, target, points, step) {
     const show = i === lastIdx || (i % every === 0 && !(crowded && i === lastRegular && i !== 0));
     if (!show) return;
     const anchor = points.length > 1 && i === lastIdx ? 'end' : i === 0 && points.length > 1 ? 'start' : 'middle';
-    xaxis.append(s('text', { class: 'tick', x: x(i), y: M.top + plotH + 18, 'text-anchor': anchor, text: label(p.date) }));
+    xaxis.append(s('text', { class: 'tick', x: x(i), y: M.top + plotH + 18, 'text-anchor': anchor, text: label(dateOf(p)) }));
   });
   xaxis.append(s('line', { class: 'axis', x1: M.left, x2: M.left + plotW, y1: M.top + plotH, y2: M.top + plotH }));
   svg.append(xaxis);
@@ -104,7 +108,7 @@ export function renderChart(figure, tableHost, target, points, step) {
     if (p.value === null || p.value === undefined) return;
     svg.append(s('circle', {
       class: `dot dot-${p.status || 'pending'}`, cx: x(i).toFixed(1), cy: y(Number(p.value)).toFixed(1), r: 3.5,
-    }, [s('title', { text: `${formatDate(p.date)}: ${formatPercent(p.value)} (${formatFraction(p.numerator, p.denominator)}) — ${statusWord(p.status)}` })]));
+    }, [s('title', { text: `${formatDate(dateOf(p))}: ${formatPercent(p.value)} (${formatFraction(p.numerator, p.denominator)}) — ${statusWord(p.status)}` })]));
   });
   figure.replaceChildren(svg, h('figcaption', {}, [
     h('span', { class: 'legend-series', 'aria-hidden': 'true' }), ' Giá trị theo ', step === 'month' ? 'tháng' : 'tuần',
@@ -118,7 +122,7 @@ export function renderChart(figure, tableHost, target, points, step) {
       h('th', { scope: 'col', class: 'numcol', text: 'Tử số/mẫu số' }), h('th', { scope: 'col', text: 'Tình trạng' }),
     ])),
     h('tbody', {}, points.map((p) => h('tr', {}, [
-      h('th', { scope: 'row', text: formatDate(p.date) }),
+      h('th', { scope: 'row', text: formatDate(dateOf(p)) }),
       h('td', { class: 'numcol', text: formatPercent(p.value) }),
       h('td', { class: 'numcol', text: formatFraction(p.numerator, p.denominator) }),
       h('td', { text: statusWord(p.status) }),

@@ -67,7 +67,8 @@ function showLogin(message = '', kind = 'error') {
   msg.hidden = !message;
   $('password').value = '';
   setState('login');
-  $('username').focus();
+  // After an expired session the name is still there: only the password is asked.
+  ($('username').value ? $('password') : $('username')).focus();
 }
 
 async function onLogin(ev) {
