@@ -8,7 +8,7 @@
 # (bench: tests/bench/run.sh, a larger database and its own nginx config.)
 # Environment: THIDUA_DATABASE_URL (use that database, start no cluster),
 # THIDUA_HTTP_PORT, THIDUA_PG_PORT, THIDUA_BIN (the binary to serve with),
-# THIDUA_WORKERS, THIDUA_NGINX_TEMPLATE (another nginx.conf.in), THIDUA_DEMO=0 (dev: do not load the demo campaign).
+# THIDUA_WORKERS, THIDUA_DEMO=0 (dev: do not load the demo campaign).
 set -euo pipefail
 
 cmd=${1:-}
@@ -163,7 +163,7 @@ start_nginx() {
   sed -e "s|@USER_LINE@|$user_line|" -e "s|@VAR@|$var|g" -e "s|@PORT@|$http_port|g" \
       -e "s|@SOCKET@|$var/run/thidua.sock|g" -e "s|@WWW@|$root/nginx/www|g" \
       -e "s|@NGINX_DIR@|$root/nginx|g" -e "s|@LOGIN_RATE@|$login_rate|g" \
-      "${THIDUA_NGINX_TEMPLATE:-$root/nginx/nginx.conf.in}" > "$var/nginx.conf"
+      "$root/nginx/nginx.conf.in" > "$var/nginx.conf"
   if [ -f "$var/nginx/nginx.pid" ] && kill -0 "$(cat "$var/nginx/nginx.pid")" 2>/dev/null; then
     nginx -p "$var/nginx" -c "$var/nginx.conf" -e "$var/log/nginx-error.log" -s reload
     return 0

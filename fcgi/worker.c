@@ -108,7 +108,9 @@ void worker_handle(request *req, response *res)
         http_set_header(res, "Retry-After", "5");
         return;
     }
-    if (r->access != ACCESS_PUBLIC) {
+    /* ROUTE_SESSION_IN_QUERY: GET only, the handler checks the session. */
+    bool session_in_query = (r->flags & ROUTE_SESSION_IN_QUERY) && strcmp(req->method, "GET") == 0;
+    if (r->access != ACCESS_PUBLIC && !session_in_query) {
         int st = auth_authenticate(req);
         if (st == 503) {
             http_problem(res, 503, "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.");
@@ -131,6 +133,10 @@ void worker_handle(request *req, response *res)
     if (check_body(req, res) != 0)
         return;
     r->handler(req, res);
+    if (session_in_query && r->access != ACCESS_PUBLIC && !req->user && res->status < 400) {
+        log_error("%s %s answered without accepting a session", r->method, r->pattern);
+        http_problem(res, 500, "Lỗi máy chủ.");
+    }
     if (req->db && db_in_transaction(req->db)) {
         /* A handler that forgot its transaction must not leave it open. */
         log_error("%s %s left a transaction open", r->method, r->pattern);
