@@ -92,6 +92,8 @@ stop:
 	@deploy/stack.sh stop dev
 	@deploy/stack.sh stop test
 
+# The browser tests need Chromium and chromedriver: deps installs them for `make test`.
+test: export THIDUA_WITH_BROWSER = 1
 test: deps
 	@$(MAKE) --no-print-directory tests
 	@tests/run.sh
@@ -108,4 +110,4 @@ install: all
 clean:
 	rm -rf build bin
 
--include $(OBJ:.o=.d) $(ASANOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(ASANOBJ:.o=.d) $(API_BIN:=.d)

@@ -5,6 +5,7 @@
 #   deploy/stack.sh start dev|test     start (idempotent)
 #   deploy/stack.sh stop dev|test      stop
 #   deploy/stack.sh env dev|test       print the settings as shell variables
+# (bench: tests/bench/run.sh, a larger database and its own nginx config.)
 # Environment: THIDUA_DATABASE_URL (use that database, start no cluster),
 # THIDUA_HTTP_PORT, THIDUA_PG_PORT, THIDUA_BIN (the binary to serve with),
 # THIDUA_WORKERS, THIDUA_DEMO=0 (dev: do not load the demo campaign).
@@ -22,7 +23,8 @@ var=$root/var/$stack
 case $stack in
   dev)  http_port=${THIDUA_HTTP_PORT:-8080};  pg_port=${THIDUA_PG_PORT:-5433};  login_rate=10r/s ;;
   test) http_port=${THIDUA_HTTP_PORT:-18080}; pg_port=${THIDUA_PG_PORT:-15433}; login_rate=1000r/s ;;
-  *) echo "usage: $0 start|stop|env dev|test" >&2; exit 2 ;;
+  bench) http_port=${THIDUA_HTTP_PORT:-18090}; pg_port=${THIDUA_PG_PORT:-15490}; login_rate=1000r/s ;;
+  *) echo "usage: $0 start|stop|env dev|test|bench" >&2; exit 2 ;;
 esac
 bin=${THIDUA_BIN:-$root/bin/thidua}
 
@@ -93,6 +95,12 @@ max_connections = 200
 CONF
     if [ "$stack" = test ]; then
       printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >> "$var/pg/postgresql.conf"
+    fi
+    if [ "$stack" = bench ]; then
+      # Millions of rows: room in memory for them, and bulk generation
+      # without a checkpoint every minute.
+      printf 'shared_buffers = 4GB\nwork_mem = 64MB\nmaintenance_work_mem = 1GB\nmax_wal_size = 8GB\n' >> "$var/pg/postgresql.conf"
+      printf 'synchronous_commit = off\n' >> "$var/pg/postgresql.conf"
     fi
   fi
   if ! as_svc "$pg_bin/pg_ctl" -D "$var/pg" status >/dev/null 2>&1; then
@@ -283,5 +291,5 @@ case $cmd in
   env)
     printf 'THIDUA_VAR=%q\nTHIDUA_URL=%q\nTHIDUA_TEST_DB=%q\nTHIDUA_CONFIG_FILE=%q\nTHIDUA_PG_BIN=%q\nTHIDUA_SVC_USER=%q\n' \
       "$var" "http://127.0.0.1:$http_port" "$db_url" "$var/thidua.conf" "$pg_bin" "$svc_user" ;;
-  *) echo "usage: $0 start|stop|env dev|test" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|env dev|test|bench" >&2; exit 2 ;;
 esac

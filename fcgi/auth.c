@@ -72,37 +72,87 @@ static const char *bearer_token(const request *req)
     return h;
 }
 
-int auth_authenticate(request *req)
+/* The request's token (Bearer, else the session cookie) hashed into hash;
+ * false when there is none of the right form. */
+static bool token_hash_of(const request *req, char hash[AUTH_HASH_HEX + 1], bool *via_cookie)
 {
-    bool via_cookie = false;
+    *via_cookie = false;
     const char *token = bearer_token(req);
     if (!token) {
         token = http_cookie(req, "thidua_session");
-        via_cookie = token != NULL;
+        *via_cookie = token != NULL;
     }
     if (!token || strlen(token) != AUTH_TOKEN_HEX)
-        return 401;
-    char hash[AUTH_HASH_HEX + 1];
+        return false;
     auth_token_hash(token, hash);
+    return true;
+}
+
+/* req->user from the session columns (id, username, role, unit_id, csrf)
+ * at col of row 0; false when the id is NULL (no such session). */
+static bool user_from(request *req, const db_result *r, int col, const char *hash, bool via_cookie)
+{
+    if (db_rows(r) != 1 || !db_value(r, 0, col))
+        return false;
+    session_user *u = arena_alloc(req->mem, sizeof *u);
+    u->id = db_int(r, 0, col);
+    u->username = arena_strdup(req->mem, db_value(r, 0, col + 1));
+    u->role = auth_role_parse(db_value(r, 0, col + 2));
+    u->unit_id = db_int(r, 0, col + 3);
+    u->csrf = arena_strdup(req->mem, db_value(r, 0, col + 4) ? db_value(r, 0, col + 4) : "");
+    u->token_hash_hex = arena_strdup(req->mem, hash);
+    u->via_cookie = via_cookie;
+    req->user = u;
+    return true;
+}
+
+int auth_authenticate(request *req)
+{
+    bool via_cookie;
+    char hash[AUTH_HASH_HEX + 1];
+    if (!token_hash_of(req, hash, &via_cookie))
+        return 401;
     const char *p[] = {hash};
     db_result *r = db_run(req->db, &STMT_SESSION, 1, p);
     if (!r)
         return db_last_error(req->db)->status == DB_DOWN ? 503 : 500;
-    int status = 401;
-    if (db_rows(r) == 1) {
-        session_user *u = arena_alloc(req->mem, sizeof *u);
-        u->id = db_int(r, 0, 0);
-        u->username = arena_strdup(req->mem, db_value(r, 0, 1));
-        u->role = auth_role_parse(db_value(r, 0, 2));
-        u->unit_id = db_int(r, 0, 3);
-        u->csrf = arena_strdup(req->mem, db_value(r, 0, 4) ? db_value(r, 0, 4) : "");
-        u->token_hash_hex = arena_strdup(req->mem, hash);
-        u->via_cookie = via_cookie;
-        req->user = u;
-        status = 0;
-    }
+    int status = user_from(req, r, 0, hash, via_cookie) ? 0 : 401;
     db_free(r);
     return status;
+}
+
+static void unauthenticated(response *res)
+{
+    http_problem(res, 401, "Cần đăng nhập (phiên không có, sai hoặc đã hết hạn).");
+    http_set_header(res, "WWW-Authenticate", "Bearer");
+}
+
+int auth_session_hash(request *req, response *res, const char **hash)
+{
+    bool via_cookie;
+    char h[AUTH_HASH_HEX + 1];
+    if (!token_hash_of(req, h, &via_cookie)) {
+        unauthenticated(res);
+        return -1;
+    }
+    *hash = arena_strdup(req->mem, h);
+    return 0;
+}
+
+int auth_accept(request *req, response *res, const db_result *r, int col)
+{
+    bool via_cookie;
+    char hash[AUTH_HASH_HEX + 1];
+    if (!token_hash_of(req, hash, &via_cookie) || !user_from(req, r, col, hash, via_cookie)) {
+        unauthenticated(res);
+        return -1;
+    }
+    if (req->route && !auth_allows(req->user, req->route->access)) {
+        http_problem(res, 403, arena_printf(req->mem, "Vai trò %s không được thực hiện thao tác này.",
+                                            auth_role_name(req->user->role)));
+        return -1;
+    }
+    return 0;
 }
 
 bool auth_allows(const session_user *user, access_level level)

@@ -30,6 +30,24 @@ void auth_token_hash(const char *token, char hash[AUTH_HASH_HEX + 1]);
  * cookie) and sets req->user. Returns 0, 401 (none or expired) or 503. */
 int auth_authenticate(request *req);
 bool auth_allows(const session_user *user, access_level level);
+
+/* ROUTE_SESSION_IN_QUERY: the handler's first query joins the session.
+ * auth_session_hash: the request's token hash (hex) as the SQL parameter,
+ * or -1 with res answered 401 when the request carries no token.
+ * AUTH_SESSION_JOIN(param): a LEFT JOIN giving the AUTH_SESSION_COLUMNS
+ * (all NULL when the session is unknown or expired), for a query whose
+ * FROM always gives one row. auth_accept: from those columns at col of
+ * row 0, sets req->user and checks the route's access; 0, or -1 with res
+ * answered 401 or 403. The same rules as auth_authenticate. */
+int auth_session_hash(request *req, response *res, const char **hash);
+#define AUTH_SESSION_JOIN(param)                                                                       \
+    " LEFT JOIN LATERAL (SELECT u.id AS auth_user_id, u.username AS auth_username, u.role AS auth_role," \
+    " u.unit_id AS auth_unit_id, s.csrf_token AS auth_csrf FROM sessions s JOIN users u ON u.id = s.user_id" \
+    " WHERE s.token_hash = " param " AND s.expires_at > now() AND u.active) auth ON true "
+#define AUTH_SESSION_COLUMNS " auth.auth_user_id, auth.auth_username, auth.auth_role, auth.auth_unit_id, auth.auth_csrf "
+enum { AUTH_SESSION_NCOLUMNS = 5 };
+struct db_result;
+int auth_accept(request *req, response *res, const struct db_result *r, int col);
 /* May the user write rows of unit_id? 0 if so; else fills res with 403
  * and returns -1. Admin and office may write every unit. */
 int auth_unit_scope(request *req, response *res, long long unit_id);

@@ -18,5 +18,6 @@ const route *const route_groups[] = {
     certifications_routes,
     exemplars_routes,
     publications_routes,
+    scorecard_routes,
     NULL,
 };

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "auth.h"
@@ -107,7 +108,9 @@ void worker_handle(request *req, response *res)
         http_set_header(res, "Retry-After", "5");
         return;
     }
-    if (r->access != ACCESS_PUBLIC) {
+    /* ROUTE_SESSION_IN_QUERY: GET only, the handler checks the session. */
+    bool session_in_query = (r->flags & ROUTE_SESSION_IN_QUERY) && strcmp(req->method, "GET") == 0;
+    if (r->access != ACCESS_PUBLIC && !session_in_query) {
         int st = auth_authenticate(req);
         if (st == 503) {
             http_problem(res, 503, "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.");
@@ -130,6 +133,10 @@ void worker_handle(request *req, response *res)
     if (check_body(req, res) != 0)
         return;
     r->handler(req, res);
+    if (session_in_query && r->access != ACCESS_PUBLIC && !req->user && res->status < 400) {
+        log_error("%s %s answered without accepting a session", r->method, r->pattern);
+        http_problem(res, 500, "Lỗi máy chủ.");
+    }
     if (req->db && db_in_transaction(req->db)) {
         /* A handler that forgot its transaction must not leave it open. */
         log_error("%s %s left a transaction open", r->method, r->pattern);
@@ -176,11 +183,22 @@ static void write_response(FCGX_Request *fr, const response *res)
     FCGX_FPrintF(fr->out, "Status: %d %s\r\n", res->status, http_reason(res->status));
     if (res->content_type)
         FCGX_FPrintF(fr->out, "Content-Type: %s; charset=utf-8\r\n", res->content_type);
-    if (res->status != 304 && res->status != 204)
-        FCGX_FPrintF(fr->out, "Content-Length: %zu\r\n", res->body_len);
-    FCGX_PutS("Cache-Control: no-store\r\n", fr->out);
-    for (const http_field *h = res->headers; h; h = h->next)
+    if (res->status != 304 && res->status != 204) {
+        /* libfcgi's printf knows no %zu: it wrote "Content-Length: " and
+         * swallowed the rest of the line, so nginx saw no length and lost
+         * the header after it. */
+        char line[48];
+        snprintf(line, sizeof line, "Content-Length: %zu\r\n", res->body_len);
+        FCGX_PutS(line, fr->out);
+    }
+    /* Nothing is cached unless the handler says how (ETag answers do). */
+    bool cache_control = false;
+    for (const http_field *h = res->headers; h; h = h->next) {
         FCGX_FPrintF(fr->out, "%s: %s\r\n", h->name, h->value);
+        cache_control = cache_control || strcasecmp(h->name, "Cache-Control") == 0;
+    }
+    if (!cache_control)
+        FCGX_PutS("Cache-Control: no-store\r\n", fr->out);
     FCGX_PutS("\r\n", fr->out);
     if (res->body_len && res->status != 304 && res->status != 204)
         FCGX_PutStr(res->body, (int)res->body_len, fr->out);

@@ -22,5 +22,6 @@ extern const route indexes_routes[];
 extern const route certifications_routes[];
 extern const route exemplars_routes[];
 extern const route publications_routes[];
+extern const route scorecard_routes[];
 
 #endif

@@ -61,8 +61,8 @@ static size_t collect(char *data, size_t size, size_t n, void *userp)
     return add;
 }
 
-t_resp *t_request(const char *method, const char *path, const char *token, const char *content_type,
-                  const char *body, size_t len)
+static t_resp *request(const char *method, const char *path, const char *token, const char *content_type,
+                       const char *body, size_t len, const char *extra_header)
 {
     CURL *c = curl_easy_init();
     assert_non_null(c);
@@ -79,6 +79,8 @@ t_resp *t_request(const char *method, const char *path, const char *token, const
         snprintf(line, sizeof line, "Content-Type: %s", content_type);
         hdrs = curl_slist_append(hdrs, line);
     }
+    if (extra_header)
+        hdrs = curl_slist_append(hdrs, extra_header);
     hdrs = curl_slist_append(hdrs, "Expect:");
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
@@ -106,6 +108,17 @@ t_resp *t_request(const char *method, const char *path, const char *token, const
     curl_slist_free_all(hdrs);
     curl_easy_cleanup(c);
     return r;
+}
+
+t_resp *t_request(const char *method, const char *path, const char *token, const char *content_type,
+                  const char *body, size_t len)
+{
+    return request(method, path, token, content_type, body, len, NULL);
+}
+
+t_resp *t_get_with(const char *path, const char *token, const char *header_line)
+{
+    return request("GET", path, token, NULL, NULL, 0, header_line);
 }
 
 t_resp *t_get(const char *path, const char *token)

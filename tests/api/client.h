@@ -30,6 +30,8 @@ const char *t_unique(void);
 t_resp *t_request(const char *method, const char *path, const char *token, const char *content_type,
                   const char *body, size_t len);
 t_resp *t_get(const char *path, const char *token);
+/* GET with one more request header, e.g. "If-None-Match: \"x\"". */
+t_resp *t_get_with(const char *path, const char *token, const char *header_line);
 t_resp *t_post(const char *path, const char *token, const char *json);
 t_resp *t_patch(const char *path, const char *token, const char *json);
 t_resp *t_delete(const char *path, const char *token);
