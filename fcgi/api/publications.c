@@ -7,6 +7,8 @@
  * withdraws what was published; a failed row can be requeued. */
 #include "api/resources.h"
 
+#include "scorecard.h"
+
 static const char *const publication_kinds[] = {"exemplar", "scorecard", "withdrawal", NULL};
 static const char *const publication_states[] = {"queued", "sending", "sent", "failed", NULL};
 static const char *const publish_kinds[] = {"scorecard", "withdrawal", NULL};
@@ -108,40 +110,22 @@ static void get(request *req, response *res)
     api_json_row(req, res, &STMT_GET, 1, p, 200, "Không có tin đăng này.");
 }
 
-/* The campaign's scorecard as GET /campaigns/{id}/scorecard answers it,
- * through the route table, so what is published is exactly what the API
- * shows. Returns the JSON text (arena), or NULL with res answered. */
+/* The campaign's scorecard, computed by the same module that answers
+ * GET /campaigns/{id}/scorecard, so what is published is exactly what the
+ * API shows. Returns the JSON text (arena), or NULL with res answered. */
 static const char *scorecard_json(request *req, response *res, long long campaign, const char *as_of)
 {
-    static char *no_env[] = {NULL};
-    request sub = *req;
-    sub.method = "GET";
-    sub.path = arena_printf(req->mem, "/api/v1/campaigns/%lld/scorecard", campaign);
-    sub.query = as_of ? arena_printf(req->mem, "as_of=%s", as_of) : "";
-    sub.content_type = "";
-    sub.content_length = -1;
-    sub.body = NULL;
-    sub.body_len = 0;
-    sub.json = NULL;
-    sub.env = no_env;
-    const route *r = NULL;
-    const char *allow = NULL;
-    if (router_find(&sub, &r, &allow) != ROUTE_FOUND) {
-        http_problem(res, 503, "Chức năng tính kết quả chỉ tiêu chưa sẵn sàng trên máy chủ này.");
+    sc_answer a;
+    sc_rc rc = scorecard_targets(req->db, req->mem, campaign, as_of, &a);
+    if (rc == SC_NOT_FOUND) {
+        http_problem(res, 404, "Không có phong trào này.");
         return NULL;
     }
-    sub.route = r;
-    response out = {0};
-    out.mem = req->mem;
-    r->handler(&sub, &out);
-    if (db_in_transaction(req->db))
-        db_rollback(req->db);
-    if (out.status != 200 || !out.body) {
-        /* The scorecard's own answer (404, 400 naming as_of, 503) is ours. */
-        *res = out;
+    if (rc != SC_OK) {
+        api_db_error(req, res);
         return NULL;
     }
-    return arena_strndup(req->mem, out.body, out.body_len);
+    return a.body;
 }
 
 static void answer_new(request *req, response *res, db_result *r)
