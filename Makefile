@@ -68,7 +68,13 @@ build/asan/api/%: tests/api/%.c $(API_LIB) tests/api/client.h
 	@echo "  CC    $@"
 	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -Itests/api -o $@ $< $(API_LIB) $(LDLIBS) -lcmocka
 
-tests: all asan $(UNIT_BIN) $(API_BIN) build/plain/tools/minfcgi
+tests: all asan $(UNIT_BIN) $(API_BIN) build/plain/tools/minfcgi build/plain/tools/standin
+
+# The stand-in provincial portal (tests and the local demo).
+build/plain/tools/standin: tests/portal/standin.c
+	@mkdir -p $(@D)
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< -ljansson -lsodium
 
 build/plain/tools/minfcgi: tests/bench/minfcgi.c
 	@mkdir -p $(@D)
@@ -79,13 +85,15 @@ deps:
 	@deploy/install-deps.sh
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all build/plain/tools/standin
 	@deploy/stack.sh start dev
 
 stop:
 	@deploy/stack.sh stop dev
 	@deploy/stack.sh stop test
 
+# The browser tests need Chromium and chromedriver: deps installs them for `make test`.
+test: export THIDUA_WITH_BROWSER = 1
 test: deps
 	@$(MAKE) --no-print-directory tests
 	@tests/run.sh

@@ -10,9 +10,10 @@ packages=(
   postgresql postgresql-contrib nginx-light
   curl ca-certificates wrk
 )
-# The dashboard's browser tests need Chromium; only `make test` asks for it.
+# The dashboard's browser tests drive Debian's Chromium in headless mode over
+# WebDriver (chromedriver), from Node.js; only `make test` asks for them.
 if [ "${THIDUA_WITH_BROWSER:-}" = 1 ]; then
-  packages+=(chromium)
+  packages+=(chromium chromium-driver nodejs)
 fi
 
 sudo_cmd=()

@@ -9,6 +9,10 @@
 # Environment: THIDUA_DATABASE_URL (use that database, start no cluster),
 # THIDUA_HTTP_PORT, THIDUA_PG_PORT, THIDUA_BIN (the binary to serve with),
 # THIDUA_WORKERS, THIDUA_DEMO=0 (dev: do not load the demo campaign).
+# The provincial portal (dev only; see deploy/portal.md): THIDUA_PORTAL_URL
+# (push there, start no stand-in), THIDUA_PORTAL_SECRET_FILE,
+# THIDUA_PORTAL_CA_FILE, THIDUA_PORTAL_PORT (the stand-in's, default 8091;
+# its control port is the next one).
 set -euo pipefail
 
 cmd=${1:-}
@@ -172,6 +176,65 @@ start_nginx() {
   wait_for 10 "nginx on port $http_port" curl -sf -o /dev/null "http://127.0.0.1:$http_port/api/v1/openapi.json"
 }
 
+# ---------------------------------------------------------------- portal
+# In dev, `thidua push` delivers the outbox; unless THIDUA_PORTAL_URL names
+# a real portal, to the stand-in (tests/portal/standin.c) on loopback, with
+# a secret made once in var/dev/. The test stack starts neither: the
+# publication tests run their own.
+portal_port=${THIDUA_PORTAL_PORT:-8091}
+standin_bin=$root/build/plain/tools/standin
+
+write_portal_config() {
+  [ "$stack" = dev ] || return 0
+  local secret=${THIDUA_PORTAL_SECRET_FILE:-$var/portal.secret}
+  if [ -n "${THIDUA_PORTAL_URL:-}" ] && [ ! -r "$secret" ]; then
+    say "THIDUA_PORTAL_URL is set: THIDUA_PORTAL_SECRET_FILE must name the file with the portal's shared secret"
+    exit 1
+  fi
+  if [ -z "${THIDUA_PORTAL_URL:-}" ] && [ ! -s "$secret" ]; then
+    (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$secret")
+    [ "$(id -u)" -ne 0 ] || chown "$svc_user" "$secret"
+  fi
+  {
+    echo "# the provincial portal (deploy/portal.md)"
+    echo "portal_url = ${THIDUA_PORTAL_URL:-http://127.0.0.1:$portal_port/api/thidua/publications}"
+    echo "portal_secret_file = $secret"
+    [ -z "${THIDUA_PORTAL_CA_FILE:-}" ] || echo "portal_ca_file = $THIDUA_PORTAL_CA_FILE"
+  } >> "$var/thidua.conf"
+}
+
+start_portal() {
+  [ "$stack" = dev ] && [ -z "${THIDUA_PORTAL_URL:-}" ] || return 0
+  if [ -f "$var/run/portal.pid" ] && kill -0 "$(cat "$var/run/portal.pid")" 2>/dev/null; then
+    return 0
+  fi
+  if [ ! -x "$standin_bin" ]; then
+    say "no stand-in portal built ($standin_bin): run make run, or set THIDUA_PORTAL_URL"
+    return 0
+  fi
+  say "starting the stand-in portal on 127.0.0.1:$portal_port (received: var/$stack/log/portal-received.jsonl)"
+  as_svc nohup "$standin_bin" --port "$portal_port" --control "$((portal_port + 1))" \
+    --secret-file "$var/portal.secret" --log "$var/log/portal-received.jsonl" --pidfile "$var/run/portal.pid" \
+    >> "$var/log/portal.log" 2>&1 < /dev/null &
+  wait_for 10 "the stand-in portal" test -s "$var/run/portal.pid"
+}
+
+start_push() {
+  [ "$stack" = dev ] || return 0
+  if [ -f "$var/run/push.pid" ] && kill -0 "$(cat "$var/run/push.pid")" 2>/dev/null; then
+    return 0
+  fi
+  say "starting thidua push (log: var/$stack/log/push.log)"
+  as_svc nohup "$bin" --config "$var/thidua.conf" push --pidfile "$var/run/push.pid" \
+    >> "$var/log/push.log" 2>&1 < /dev/null &
+  wait_for 10 "thidua push" test -s "$var/run/push.pid"
+}
+
+stop_portal_and_push() {
+  stop_pidfile "$var/run/push.pid"
+  stop_pidfile "$var/run/portal.pid"
+}
+
 start() {
   mkdir -p "$var/pg" "$var/run" "$var/log"
   chmod 0700 "$var/pg"
@@ -184,10 +247,13 @@ start() {
   fi
   start_postgres
   write_config
+  write_portal_config
   "$bin" --config "$var/thidua.conf" migrate | sed "s/^/thidua[$stack]: /"
   load_demo
   start_thidua
   start_nginx
+  start_portal
+  start_push
   say "ready: http://127.0.0.1:$http_port/  (API: http://127.0.0.1:$http_port/api/v1/health)"
   if [ "$stack" = dev ]; then
     say "demo logins (invented people and data): admin, office, vanphong (unit head), council, director, viewer — password: thidua-demo"
@@ -210,6 +276,7 @@ stop_pidfile() { # stop_pidfile FILE NAME
 
 stop() {
   [ -d "$var" ] || return 0
+  stop_portal_and_push
   stop_pidfile "$var/nginx/nginx.pid"
   stop_pidfile "$var/run/thidua.pid"
   if [ "$own_cluster" = 1 ] && [ -f "$var/pg/PG_VERSION" ]; then

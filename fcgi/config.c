@@ -51,6 +51,13 @@ static void defaults(config *cfg)
     cfg->import_body_limit = 32 * 1024 * 1024;
     cfg->session_ttl = 8 * 3600;
     cfg->drain_timeout = 30;
+    cfg->portal_connect_timeout = 10;
+    cfg->portal_timeout = 30;
+    cfg->push_interval = 2;
+    cfg->push_max_attempts = 20;
+    cfg->push_backoff_min = 5;
+    cfg->push_backoff_max = 900;
+    cfg->push_lease = 0;
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -84,6 +91,10 @@ static int apply(config *cfg, const char *key, const char *val)
         {"user", cfg->user, sizeof cfg->user},
         {"sql_dir", cfg->sql_dir, sizeof cfg->sql_dir},
         {"pidfile", cfg->pidfile, sizeof cfg->pidfile},
+        {"portal_url", cfg->portal_url, sizeof cfg->portal_url},
+        {"portal_secret", cfg->portal_secret, sizeof cfg->portal_secret},
+        {"portal_secret_file", cfg->portal_secret_file, sizeof cfg->portal_secret_file},
+        {"portal_ca_file", cfg->portal_ca_file, sizeof cfg->portal_ca_file},
     };
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
         if (strcmp(key, strs[i].key) == 0) {
@@ -103,6 +114,20 @@ static int apply(config *cfg, const char *key, const char *val)
         cfg->session_ttl = n;
     else if (strcmp(key, "drain_timeout") == 0 && parse_long(val, 0, 3600, &n) == 0)
         cfg->drain_timeout = n;
+    else if (strcmp(key, "portal_connect_timeout") == 0 && parse_long(val, 1, 600, &n) == 0)
+        cfg->portal_connect_timeout = n;
+    else if (strcmp(key, "portal_timeout") == 0 && parse_long(val, 1, 3600, &n) == 0)
+        cfg->portal_timeout = n;
+    else if (strcmp(key, "push_interval") == 0 && parse_long(val, 1, 3600, &n) == 0)
+        cfg->push_interval = n;
+    else if (strcmp(key, "push_max_attempts") == 0 && parse_long(val, 1, 1000, &n) == 0)
+        cfg->push_max_attempts = n;
+    else if (strcmp(key, "push_backoff_min") == 0 && parse_long(val, 1, 86400, &n) == 0)
+        cfg->push_backoff_min = n;
+    else if (strcmp(key, "push_backoff_max") == 0 && parse_long(val, 1, 7 * 86400, &n) == 0)
+        cfg->push_backoff_max = n;
+    else if (strcmp(key, "push_lease") == 0 && parse_long(val, 0, 86400, &n) == 0)
+        cfg->push_lease = n;
     else
         return -1;
     return 0;

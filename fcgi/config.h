@@ -20,6 +20,18 @@ typedef struct config {
     size_t import_body_limit;      /* bytes of a CSV import */
     long session_ttl;              /* seconds */
     long drain_timeout;            /* seconds a SIGTERM waits for in-flight requests */
+    /* thidua push: the provincial portal (see deploy/portal.md) */
+    char portal_url[CONFIG_STR];   /* "" : nothing is pushed */
+    char portal_secret[256];       /* HMAC key; or read from portal_secret_file */
+    char portal_secret_file[CONFIG_STR];
+    char portal_ca_file[CONFIG_STR]; /* CA bundle the portal's certificate must chain to; "" = system */
+    long portal_connect_timeout;   /* seconds */
+    long portal_timeout;           /* seconds for a whole request */
+    long push_interval;            /* seconds between looks at an idle outbox */
+    long push_max_attempts;        /* after which a publication is failed */
+    long push_backoff_min;         /* seconds before the first retry */
+    long push_backoff_max;         /* ceiling of the exponential backoff, seconds */
+    long push_lease;               /* seconds a claimed row stays ours; 0 = timeouts + 30 */
 } config;
 
 /* Loads defaults, then `path` (or the default search when path is NULL:

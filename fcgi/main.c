@@ -1,5 +1,5 @@
-/* main.c — `thidua [--config FILE] COMMAND`: serve, migrate, user, routes,
- * openapi. */
+/* main.c — `thidua [--config FILE] COMMAND`: serve, push, migrate, user,
+ * routes, openapi. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +8,7 @@
 #include "config.h"
 #include "migrate.h"
 #include "openapi.h"
+#include "push.h"
 #include "router.h"
 #include "serve.h"
 
@@ -16,6 +17,7 @@ static int usage(void)
     fprintf(stderr,
             "usage: thidua [--config FILE] COMMAND\n"
             "  serve                 FastCGI master and workers (see the README)\n"
+            "  push [--once] [--pidfile FILE]   deliver the publication outbox to the portal\n"
             "  migrate               apply sql/migrations\n"
             "  user add NAME --role ROLE [--unit CODE] [--agency CODE]   (password on stdin)\n"
             "  user list\n"
@@ -57,6 +59,8 @@ int main(int argc, char **argv)
         }
         return serve_main(&cfg);
     }
+    if (strcmp(cmd, "push") == 0)
+        return push_main(&cfg, argc - i, argv + i);
     if (strcmp(cmd, "migrate") == 0)
         return migrate_main(&cfg);
     if (strcmp(cmd, "user") == 0)

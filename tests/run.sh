@@ -66,6 +66,9 @@ if [ -d tests/browser ] && ls tests/browser/*.test.mjs >/dev/null 2>&1; then
   for t in tests/browser/*.test.mjs; do
     run_suite "$t" node "$t"
   done
+  for a in "$var"/artifacts/*; do
+    [ -e "$a" ] && echo "        artifact: ${a#$root/}"
+  done
 fi
 
 echo "stopping the test stack"

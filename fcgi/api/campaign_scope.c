@@ -145,18 +145,6 @@ int scope_errors(response *res, json_t *errors, const char *detail)
 
 void scope_insert_201(request *req, response *res, const db_stmt *st, int n, const char *const *p, const char *fmt)
 {
-    if (api_begin(req, res) != 0)
-        return;
-    db_result *r = db_run(req->db, st, n, p);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    long long id = db_int(r, 0, 0);
-    char *json = arena_strdup(req->mem, db_value(r, 0, 1));
-    db_free(r);
-    if (api_commit(req, res) != 0)
-        return;
-    api_location(req, res, fmt, id);
-    http_json_text(res, 201, json);
+    if (api_begin(req, res) == 0)
+        api_write_commit(req, res, st, n, p, fmt);
 }

@@ -103,10 +103,21 @@ static const constraint_info constraints[] = {
     {"staff_left_after_joined", "left_on", "Ngày nghỉ không được trước ngày vào làm."},
     {"staff_same_agency", "unit_id", "Không được chuyển cán bộ sang cơ quan khác."},
     {"staff_unit_id_fkey", "unit_id", "Đơn vị không tồn tại."},
+    {"staff_code_check", "code", "Mã cán bộ chỉ gồm chữ cái không dấu, chữ số, '_', '-', '.' (tối đa 40 ký tự)."},
+    {"staff_full_name_check", "full_name", "Họ và tên không được để trống và không quá 200 ký tự."},
+    {"staff_category_check", "category", "Loại cán bộ phải là cong_chuc, vien_chuc hoặc nguoi_lao_dong."},
     {"campaigns_agency_code_key", "code", "Mã phong trào đã tồn tại trong cơ quan này."},
+    {"campaigns_agency_id_fkey", "agency_id", "Cơ quan không tồn tại."},
+    {"campaigns_year_check", "year", "Năm phải từ 2000 đến 2100."},
+    {"campaigns_code_check", "code", "Mã phong trào chỉ gồm chữ cái không dấu, chữ số, '_', '-', '.'."},
+    {"campaigns_name_check", "name", "Tên phong trào không được để trống và không quá 300 ký tự."},
     {"campaigns_ends_after_start", "ends_on", "Ngày kết thúc không được trước ngày bắt đầu."},
     {"campaigns_closes_after_end", "closes_on", "Ngày khóa sổ không được trước ngày kết thúc."},
     {"targets_campaign_code_key", "code", "Mã chỉ tiêu đã tồn tại trong phong trào."},
+    {"targets_campaign_position_key", "position", "Chỉ tiêu khác vừa được thêm cùng lúc; vui lòng gửi lại."},
+    {"targets_campaign_id_fkey", "campaign_id", "Phong trào không tồn tại."},
+    {"targets_metric_check", "metric", "Metric không được hỗ trợ."},
+    {"targets_comparator_check", "comparator", "Phép so sánh phải là gt, ge, lt, le hoặc eq."},
     {"study_topics_campaign_code_key", "code", "Mã chuyên đề đã tồn tại trong phong trào."},
     {"titles_staff_key", "title", "Cán bộ này đã có danh hiệu này trong phong trào."},
     {"titles_unit_key", "title", "Tập thể này đã có danh hiệu này trong phong trào."},
@@ -129,6 +140,9 @@ static const constraint_info constraints[] = {
     {"index_ranks_year_check", "year", "Năm phải từ 2000 đến 2100."},
     {"index_ranks_key", "year", "Cơ quan đã có xếp hạng chỉ số này trong năm."},
     {"certifications_kind_check", "kind", "Loại công nhận không hợp lệ."},
+    {"exemplars_period", "period_to", "Ngày kết thúc không được trước ngày bắt đầu."},
+    {"exemplars_person_has_staff", "staff_id", "Cá nhân phải gắn với một cán bộ; tập thể thì không."},
+    {"publications_one_withdrawal", "publication_id", "Tin này đã được thu hồi."},
     {"users_username_key", "username", "Tên đăng nhập đã tồn tại."},
     {"users_unit_head_unit", "unit_id", "Trưởng đơn vị phải gắn với một đơn vị."},
 };
@@ -240,4 +254,40 @@ int api_patch_merge(request *req, response *res, const field_def *defs, const ch
     json_decref(req->json);
     req->json = clean;
     return api_body(req, res, defs, vals, false);
+}
+
+int api_write_commit(request *req, response *res, const db_stmt *st, int n, const char *const *p,
+                     const char *location_fmt)
+{
+    db_result *r = db_run(req->db, st, n, p);
+    if (!r) {
+        api_db_error(req, res);
+        return -1;
+    }
+    long long id = location_fmt ? db_int(r, 0, 0) : 0;
+    char *json = arena_strdup(req->mem, db_value(r, 0, location_fmt ? 1 : 0));
+    db_free(r);
+    if (api_commit(req, res) != 0)
+        return -1;
+    if (location_fmt)
+        api_location(req, res, location_fmt, id);
+    http_json_text(res, location_fmt ? 201 : 200, json);
+    return 0;
+}
+
+db_result *api_lock_row(request *req, response *res, const db_stmt *st, const char *id, const char *not_found)
+{
+    const char *p[] = {id};
+    db_result *r = db_run(req->db, st, 1, p);
+    if (!r) {
+        api_db_error(req, res);
+        return NULL;
+    }
+    if (db_rows(r) == 0) {
+        db_free(r);
+        db_rollback(req->db);
+        http_problem(res, 404, not_found);
+        return NULL;
+    }
+    return r;
 }

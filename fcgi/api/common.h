@@ -47,6 +47,18 @@ int api_commit(request *req, response *res);
  * would, into vals. 0, or -1 with res filled (422). */
 int api_patch_merge(request *req, response *res, const field_def *defs, const char *current, field_val *vals);
 
+/* Ends a write in the open transaction: runs st, commits and answers.
+ * With location_fmt (e.g. "/api/v1/units/%lld"), st is an INSERT returning
+ * (id, json) and the answer is 201 with Location; without, st returns
+ * (json) and the answer is 200. Returns 0 when answered 2xx; on failure
+ * res is filled and the transaction rolled back. */
+int api_write_commit(request *req, response *res, const db_stmt *st, int n, const char *const *p,
+                     const char *location_fmt);
+/* In the open transaction, runs st (a SELECT ... FOR UPDATE by id). The
+ * locked row, which the caller frees with db_free; or NULL with res filled
+ * (404 with not_found when no row) and the transaction rolled back. */
+db_result *api_lock_row(request *req, response *res, const db_stmt *st, const char *id, const char *not_found);
+
 /* "/api/v1/units/12" into Location. */
 void api_location(request *req, response *res, const char *fmt, long long id);
 

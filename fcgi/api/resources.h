@@ -9,6 +9,10 @@
 extern const route meta_routes[];
 extern const route sessions_routes[];
 extern const route units_routes[];
+extern const route staff_routes[];
+extern const route staff_import_routes[];
+extern const route campaigns_routes[];
+extern const route targets_routes[];
 extern const route study_routes[];
 extern const route attendance_routes[];
 extern const route tasks_routes[];
@@ -16,6 +20,8 @@ extern const route ratings_routes[];
 extern const route titles_routes[];
 extern const route indexes_routes[];
 extern const route certifications_routes[];
+extern const route exemplars_routes[];
+extern const route publications_routes[];
 extern const route scorecard_routes[];
 
 #endif

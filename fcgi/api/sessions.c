@@ -94,7 +94,13 @@ static void current(request *req, response *res)
     json_t *user = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)req->user->id, "username", req->user->username,
                              "role", auth_role_name(req->user->role));
     json_object_set_new(user, "unit_id", req->user->unit_id ? json_integer(req->user->unit_id) : json_null());
-    http_json(res, 200, json_pack("{s:o}", "user", user));
+    json_t *body = json_pack("{s:o}", "user", user);
+    /* A cookie session's page may have lost its CSRF token (a new tab, a
+     * reload in another window): it reads it back here. Another origin
+     * cannot read this answer, so the token stays the page's. */
+    if (req->user->via_cookie)
+        json_object_set_new(body, "csrf_token", json_string(req->user->csrf));
+    http_json(res, 200, body);
 }
 
 static void logout(request *req, response *res)

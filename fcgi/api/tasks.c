@@ -84,18 +84,9 @@ static void change(request *req, response *res)
     const char *id = api_itoa(req, req->path_ids[0]);
     if (api_begin(req, res) != 0)
         return;
-    const char *lp[] = {id};
-    db_result *cur = db_run(req->db, &STMT_LOCK, 1, lp);
-    if (!cur) {
-        api_db_error(req, res);
+    db_result *cur = api_lock_row(req, res, &STMT_LOCK, id, "Không có nhiệm vụ này.");
+    if (!cur)
         return;
-    }
-    if (db_rows(cur) == 0) {
-        db_free(cur);
-        db_rollback(req->db);
-        http_problem(res, 404, "Không có nhiệm vụ này.");
-        return;
-    }
     long long campaign = db_int(cur, 0, 1), unit = db_int(cur, 0, 2);
     field_val v[K_COUNT];
     campaign_ref c;
@@ -108,15 +99,7 @@ static void change(request *req, response *res)
         return;
     }
     const char *up[] = {id, v[K_TITLE].s, v[K_UNIT].s, v[K_DUE].s, v[K_DONE].s};
-    db_result *r = db_run(req->db, &STMT_UPDATE, 5, up);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    char *json = arena_strdup(req->mem, db_value(r, 0, 0));
-    db_free(r);
-    if (api_commit(req, res) == 0)
-        http_json_text(res, 200, json);
+    api_write_commit(req, res, &STMT_UPDATE, 5, up, NULL);
 }
 
 const route tasks_routes[] = {

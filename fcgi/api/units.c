@@ -83,18 +83,7 @@ static void create(request *req, response *res)
     if (api_begin(req, res) != 0)
         return;
     const char *p[] = {v[U_CODE].s, v[U_NAME].s, v[U_KIND].s, v[U_PARENT].s, v[U_DISSOLVED].s};
-    db_result *r = db_run(req->db, &STMT_INSERT, 5, p);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    long long id = db_int(r, 0, 0);
-    char *json = arena_strdup(req->mem, db_value(r, 0, 1));
-    db_free(r);
-    if (api_commit(req, res) != 0)
-        return;
-    api_location(req, res, "/api/v1/units/%lld", id);
-    http_json_text(res, 201, json);
+    api_write_commit(req, res, &STMT_INSERT, 5, p, "/api/v1/units/%lld");
 }
 
 static void change(request *req, response *res)
@@ -102,18 +91,9 @@ static void change(request *req, response *res)
     const char *id = api_itoa(req, req->path_ids[0]);
     if (auth_unit_scope(req, res, req->path_ids[0]) != 0 || api_begin(req, res) != 0)
         return;
-    const char *p[] = {id};
-    db_result *cur = db_run(req->db, &STMT_LOCK, 1, p);
-    if (!cur) {
-        api_db_error(req, res);
+    db_result *cur = api_lock_row(req, res, &STMT_LOCK, id, "Không có đơn vị này.");
+    if (!cur)
         return;
-    }
-    if (db_rows(cur) == 0) {
-        db_free(cur);
-        db_rollback(req->db);
-        http_problem(res, 404, "Không có đơn vị này.");
-        return;
-    }
     field_val v[U_COUNT];
     int bad = api_patch_merge(req, res, unit_fields, db_value(cur, 0, 0), v);
     db_free(cur);
@@ -122,15 +102,7 @@ static void change(request *req, response *res)
         return;
     }
     const char *up[] = {id, v[U_CODE].s, v[U_NAME].s, v[U_KIND].s, v[U_PARENT].s, v[U_DISSOLVED].s};
-    db_result *r = db_run(req->db, &STMT_UPDATE, 6, up);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    char *json = arena_strdup(req->mem, db_value(r, 0, 0));
-    db_free(r);
-    if (api_commit(req, res) == 0)
-        http_json_text(res, 200, json);
+    api_write_commit(req, res, &STMT_UPDATE, 6, up, NULL);
 }
 
 static void destroy(request *req, response *res)

@@ -1,0 +1,187 @@
+/* api/campaigns.c — an agency's emulation campaign (phong trào thi đua)
+ * of one year: S starts_on, E ends_on, C closes_on (the last day a
+ * decision about it can be taken; defaults to E, never before E). Dates
+ * may change while the facts already recorded still fit them. Office and
+ * admin write. Targets are in targets.c. */
+#include "api/resources.h"
+
+static const field_def campaign_fields[] = {
+    {"agency_id", FT_ID, F_REQUIRED, 0, 0, NULL, "Cơ quan (đơn vị loại agency)"},
+    {"year", FT_INT, F_REQUIRED, 2000, 2100, NULL, "Năm thi đua"},
+    {"code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã phong trào, duy nhất trong cơ quan"},
+    {"name", FT_STRING, F_REQUIRED, 1, 300, NULL, "Tên phong trào"},
+    {"theme", FT_TEXT, F_NULLABLE, 0, 2000, NULL, "Chủ đề"},
+    {"plan_number", FT_STRING, F_NULLABLE, 0, 100, NULL, "Số kế hoạch (ví dụ 12/KH-SNV)"},
+    {"starts_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Ngày bắt đầu"},
+    {"ends_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Ngày kết thúc (không trước starts_on)"},
+    {"closes_on", FT_DATE, F_NULLABLE, 0, 0, NULL,
+     "Ngày khóa sổ: ngày cuối còn ra quyết định (xếp loại, danh hiệu); null hoặc không gửi = ends_on; không trước ends_on"},
+    {0},
+};
+enum { C_AGENCY, C_YEAR, C_CODE, C_NAME, C_THEME, C_PLAN, C_STARTS, C_ENDS, C_CLOSES, C_COUNT };
+
+#define CAMPAIGN_JSON(c) \
+    "json_build_object('id', " c ".id, 'agency_id', " c ".agency_id, 'year', " c ".year, 'code', " c ".code," \
+    " 'name', " c ".name, 'theme', " c ".theme, 'plan_number', " c ".plan_number, 'starts_on', " c ".starts_on," \
+    " 'ends_on', " c ".ends_on, 'closes_on', " c ".closes_on)"
+
+static const db_stmt STMT_LIST = {
+    "campaigns_list",
+    "WITH f AS (SELECT * FROM campaigns WHERE ($3::bigint IS NULL OR agency_id = $3) AND ($4::int IS NULL OR year = $4))"
+    " SELECT json_build_object('items', coalesce((SELECT json_agg(" CAMPAIGN_JSON("p") " ORDER BY p.agency_id,"
+    "   p.year DESC, p.starts_on DESC, p.id) FROM (SELECT * FROM f ORDER BY agency_id, year DESC, starts_on DESC, id"
+    "   LIMIT $1 OFFSET $2) p), '[]'::json), 'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"};
+static const db_stmt STMT_GET = {"campaigns_get", "SELECT " CAMPAIGN_JSON("c") " FROM campaigns c WHERE c.id = $1"};
+static const db_stmt STMT_AGENCY = {"campaigns_agency", "SELECT 1 FROM units WHERE id = $1 AND kind = 'agency'"};
+static const db_stmt STMT_LOCK = {
+    "campaigns_lock", "SELECT " CAMPAIGN_JSON("c") ", c.agency_id FROM campaigns c WHERE c.id = $1 FOR UPDATE"};
+/* The span of what is recorded for the campaign: the earliest dated fact,
+ * the latest task due date, the latest session or decision. */
+static const db_stmt STMT_SPAN = {
+    "campaigns_span",
+    "SELECT least((SELECT min(held_on) FROM study_sessions WHERE campaign_id = $1),"
+    "   (SELECT min(due_on) FROM tasks WHERE campaign_id = $1),"
+    "   (SELECT min(decided_on) FROM ratings WHERE campaign_id = $1),"
+    "   (SELECT min(decided_on) FROM titles WHERE campaign_id = $1),"
+    "   (SELECT min(decided_on) FROM certifications WHERE campaign_id = $1)),"
+    " (SELECT max(due_on) FROM tasks WHERE campaign_id = $1),"
+    " greatest((SELECT max(held_on) FROM study_sessions WHERE campaign_id = $1),"
+    "   (SELECT max(decided_on) FROM ratings WHERE campaign_id = $1),"
+    "   (SELECT max(decided_on) FROM titles WHERE campaign_id = $1),"
+    "   (SELECT max(decided_on) FROM certifications WHERE campaign_id = $1))"};
+static const db_stmt STMT_INSERT = {
+    "campaigns_insert",
+    "INSERT INTO campaigns (agency_id, year, code, name, theme, plan_number, starts_on, ends_on, closes_on)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, " CAMPAIGN_JSON("campaigns")};
+static const db_stmt STMT_UPDATE = {
+    "campaigns_update",
+    "UPDATE campaigns SET year = $2, code = $3, name = $4, theme = $5, plan_number = $6, starts_on = $7,"
+    " ends_on = $8, closes_on = $9 WHERE id = $1 RETURNING " CAMPAIGN_JSON("campaigns")};
+
+static void list(request *req, response *res)
+{
+    const char *limit, *offset, *agency, *year;
+    if (api_page(req, res, &limit, &offset) != 0 || api_query_id(req, res, "agency_id", &agency) != 0 ||
+        api_query_id(req, res, "year", &year) != 0)
+        return;
+    const char *p[] = {limit, offset, agency, year};
+    api_json_row(req, res, &STMT_LIST, 4, p, 200, "");
+}
+
+static void get(request *req, response *res)
+{
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    api_json_row(req, res, &STMT_GET, 1, p, 200, "Không có phong trào này.");
+}
+
+/* The date rules; a null closes_on becomes ends_on. 0, or -1 with a 422
+ * naming every date that breaks them. */
+static int check_dates(response *res, field_val *v)
+{
+    if (v[C_CLOSES].null) {
+        v[C_CLOSES].s = v[C_ENDS].s;
+        v[C_CLOSES].null = false;
+    }
+    json_t *errors = json_array();
+    if (strcmp(v[C_ENDS].s, v[C_STARTS].s) < 0)
+        fields_error(errors, "ends_on", "Ngày kết thúc không được trước ngày bắt đầu.", 0);
+    if (strcmp(v[C_CLOSES].s, v[C_ENDS].s) < 0)
+        fields_error(errors, "closes_on", "Ngày khóa sổ không được trước ngày kết thúc.", 0);
+    if (json_array_size(errors) == 0) {
+        json_decref(errors);
+        return 0;
+    }
+    http_problem_errors(res, 422, "Các ngày của phong trào không hợp lệ.", errors);
+    return -1;
+}
+
+/* agency_id must be a unit of kind agency. 0, or -1 with res filled. */
+static int check_agency(request *req, response *res, const char *agency)
+{
+    const char *p[] = {agency};
+    db_result *r = db_run(req->db, &STMT_AGENCY, 1, p);
+    if (!r) {
+        api_db_error(req, res);
+        return -1;
+    }
+    int found = db_rows(r);
+    db_free(r);
+    if (!found)
+        http_field_error(res, 422, "agency_id", "Không có cơ quan (đơn vị loại agency) này.");
+    return found ? 0 : -1;
+}
+
+/* New dates must still hold what is recorded: sessions and decisions from
+ * starts_on to closes_on, tasks due from starts_on to ends_on. 0, or -1
+ * with res filled. */
+static int check_recorded(request *req, response *res, const field_val *v)
+{
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    db_result *r = db_run(req->db, &STMT_SPAN, 1, p);
+    if (!r) {
+        api_db_error(req, res);
+        return -1;
+    }
+    const char *first = db_value(r, 0, 0), *last_due = db_value(r, 0, 1), *last = db_value(r, 0, 2);
+    json_t *errors = json_array();
+    if (first && strcmp(v[C_STARTS].s, first) > 0)
+        fields_error(errors, "starts_on", arena_printf(req->mem, "phong trào đã có dữ liệu ngày %s, trước ngày này", first), 0);
+    if (last_due && strcmp(v[C_ENDS].s, last_due) < 0)
+        fields_error(errors, "ends_on", arena_printf(req->mem, "phong trào có nhiệm vụ hạn %s, sau ngày này", last_due), 0);
+    if (last && strcmp(v[C_CLOSES].s, last) < 0)
+        fields_error(errors, "closes_on", arena_printf(req->mem, "phong trào đã có buổi học hoặc quyết định ngày %s, sau ngày này", last), 0);
+    db_free(r);
+    if (json_array_size(errors) == 0) {
+        json_decref(errors);
+        return 0;
+    }
+    http_problem_errors(res, 422, "Không đổi được ngày: dữ liệu đã ghi của phong trào nằm ngoài khoảng mới.", errors);
+    return -1;
+}
+
+static void create(request *req, response *res)
+{
+    field_val v[C_COUNT];
+    if (api_body(req, res, campaign_fields, v, false) != 0 || check_dates(res, v) != 0 ||
+        check_agency(req, res, v[C_AGENCY].s) != 0 || api_begin(req, res) != 0)
+        return;
+    const char *p[] = {v[C_AGENCY].s, v[C_YEAR].s, v[C_CODE].s, v[C_NAME].s, v[C_THEME].s,
+                       v[C_PLAN].s, v[C_STARTS].s, v[C_ENDS].s, v[C_CLOSES].s};
+    api_write_commit(req, res, &STMT_INSERT, 9, p, "/api/v1/campaigns/%lld");
+}
+
+static void change(request *req, response *res)
+{
+    if (api_begin(req, res) != 0)
+        return;
+    const char *id = api_itoa(req, req->path_ids[0]);
+    db_result *cur = api_lock_row(req, res, &STMT_LOCK, id, "Không có phong trào này.");
+    if (!cur)
+        return;
+    long long agency = db_int(cur, 0, 1);
+    field_val v[C_COUNT];
+    int bad = api_patch_merge(req, res, campaign_fields, db_value(cur, 0, 0), v);
+    db_free(cur);
+    if (!bad && v[C_AGENCY].i != agency) {
+        http_field_error(res, 422, "agency_id", "Không được chuyển phong trào sang cơ quan khác.");
+        bad = -1;
+    }
+    if (bad || check_dates(res, v) != 0 || check_recorded(req, res, v) != 0) {
+        db_rollback(req->db);
+        return;
+    }
+    const char *up[] = {id, v[C_YEAR].s, v[C_CODE].s, v[C_NAME].s, v[C_THEME].s,
+                        v[C_PLAN].s, v[C_STARTS].s, v[C_ENDS].s, v[C_CLOSES].s};
+    api_write_commit(req, res, &STMT_UPDATE, 9, up, NULL);
+}
+
+const route campaigns_routes[] = {
+    {"GET", "/api/v1/campaigns", list, ACCESS_READ, BODY_NONE, "Danh sách phong trào thi đua (?agency_id=&year=)",
+     NULL, 0},
+    {"POST", "/api/v1/campaigns", create, ACCESS_OFFICE, BODY_JSON, "Tạo phong trào thi đua", campaign_fields, 0},
+    {"GET", "/api/v1/campaigns/{id}", get, ACCESS_READ, BODY_NONE, "Một phong trào thi đua", NULL, 0},
+    {"PATCH", "/api/v1/campaigns/{id}", change, ACCESS_OFFICE, BODY_JSON,
+     "Sửa phong trào (các ngày đổi được khi dữ liệu đã ghi vẫn nằm trong khoảng mới; closes_on null = ends_on)",
+     campaign_fields, 0},
+    {0},
+};

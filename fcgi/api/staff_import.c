@@ -1,0 +1,386 @@
+/* api/staff_import.c — POST /staff/import?agency_id=N: an agency's staff
+ * list as CSV, upserted by code. Every row is checked in C first, and any
+ * bad row answers 422 naming every bad row with nothing written. A good
+ * file is loaded with COPY into a temporary table and merged by one
+ * INSERT ... ON CONFLICT, in one transaction; imports into one agency take
+ * a transaction-level advisory lock so that concurrent ones run one after
+ * the other. The COPY payload is malloc'd and freed here; everything else
+ * lives in the request's arena. */
+#include <stdlib.h>
+
+#include "api/resources.h"
+#include "api/staff.h"
+#include "csv.h"
+
+static const field_def import_columns[] = {
+    {"code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã cán bộ"},
+    {"full_name", FT_STRING, F_REQUIRED, 1, 200, NULL, "Họ và tên"},
+    {"unit_code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã đơn vị trong cơ quan"},
+    {"category", FT_ENUM, F_REQUIRED, 0, 0, staff_categories, "cong_chuc, vien_chuc, nguoi_lao_dong"},
+    {"joined_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Ngày vào làm"},
+    {"left_on", FT_DATE, F_NULLABLE, 0, 0, NULL, "Ngày nghỉ, trống nếu còn công tác"},
+    {0},
+};
+enum { C_CODE, C_NAME, C_UNIT, C_CATEGORY, C_JOINED, C_LEFT, C_COUNT };
+
+static const db_stmt STMT_UNITS = {
+    "staff_import_units",
+    "SELECT u.code, u.id FROM units u WHERE u.agency_id = $1"
+    " AND EXISTS (SELECT 1 FROM units a WHERE a.id = $1 AND a.kind = 'agency') ORDER BY u.code COLLATE \"C\""};
+/* Imports into one agency wait for each other (class 0x53544146, "STAF"). */
+static const db_stmt STMT_LOCK = {
+    "staff_import_lock", "SELECT pg_advisory_xact_lock(1398030662, ($1::bigint % 2147483647)::int)"};
+static const char SQL_TEMP[] =
+    "CREATE TEMP TABLE staff_import_rows (code text NOT NULL, full_name text NOT NULL, unit_id bigint NOT NULL,"
+    " category text NOT NULL, joined_on date NOT NULL, left_on date) ON COMMIT DROP";
+static const char SQL_COPY[] =
+    "COPY staff_import_rows (code, full_name, unit_id, category, joined_on, left_on) FROM STDIN";
+static const db_stmt STMT_FOREIGN = {
+    "staff_import_foreign",
+    "SELECT t.code FROM staff_import_rows t JOIN staff s ON s.agency_id = $1 AND s.code = t.code"
+    " WHERE s.unit_id <> $2 LIMIT 1"};
+/* Rows that are already stored as they are skip the insert: a re-import of
+ * an unchanged list writes nothing. */
+static const db_stmt STMT_UPSERT = {
+    "staff_import_upsert",
+    "WITH up AS (INSERT INTO staff AS s (agency_id, code, full_name, unit_id, category, joined_on, left_on)"
+    "   SELECT 0, code, full_name, unit_id, category, joined_on, left_on FROM staff_import_rows t"
+    "   WHERE NOT EXISTS (SELECT 1 FROM staff o WHERE o.agency_id = $1 AND o.code = t.code"
+    "     AND (o.full_name, o.unit_id, o.category, o.joined_on, o.left_on) IS NOT DISTINCT FROM"
+    "         (t.full_name, t.unit_id, t.category, t.joined_on, t.left_on))"
+    "   ON CONFLICT (agency_id, code) DO UPDATE SET full_name = EXCLUDED.full_name, unit_id = EXCLUDED.unit_id,"
+    "     category = EXCLUDED.category, joined_on = EXCLUDED.joined_on, left_on = EXCLUDED.left_on"
+    "   WHERE (s.full_name, s.unit_id, s.category, s.joined_on, s.left_on) IS DISTINCT FROM"
+    "     (EXCLUDED.full_name, EXCLUDED.unit_id, EXCLUDED.category, EXCLUDED.joined_on, EXCLUDED.left_on)"
+    "   RETURNING s.xmax = 0 AS created)"
+    " SELECT count(*) FILTER (WHERE created) FROM up"};
+
+/* The agency's units by code (sorted byte-wise, for bsearch). */
+typedef struct unit_ref {
+    const char *code;
+    long long id;
+} unit_ref;
+
+typedef struct unit_map {
+    unit_ref *units;
+    size_t n;
+} unit_map;
+
+/* A growing COPY payload (text format). */
+typedef struct copy_buf {
+    char *p;
+    size_t len, cap;
+} copy_buf;
+
+static void buf_need(copy_buf *b, size_t more)
+{
+    if (b->len + more <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 1 << 16;
+    while (cap < b->len + more)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p)
+        abort();
+    b->p = p;
+    b->cap = cap;
+}
+
+/* Appends one field (NULL → \N) escaped for COPY text, then sep. */
+static void buf_field(copy_buf *b, const char *s, char sep)
+{
+    if (!s) {
+        buf_need(b, 3);
+        memcpy(b->p + b->len, "\\N", 2);
+        b->len += 2;
+    } else {
+        size_t n = strlen(s);
+        buf_need(b, 2 * n + 1);
+        for (; *s; s++) {
+            char c = *s;
+            char esc = c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : 0;
+            if (esc) {
+                b->p[b->len++] = '\\';
+                c = esc;
+            }
+            b->p[b->len++] = c;
+        }
+    }
+    b->p[b->len++] = sep;
+}
+
+static int unit_cmp(const void *a, const void *b)
+{
+    return strcmp(((const unit_ref *)a)->code, ((const unit_ref *)b)->code);
+}
+
+/* ?agency_id= and the agency's units. 0, or -1 with res filled (422 when
+ * absent or not an agency). */
+static int load_units(request *req, response *res, const char **agency, unit_map *m)
+{
+    if (!http_query(req, "agency_id")) {
+        http_field_error(res, 422, "agency_id", "là bắt buộc: ?agency_id= cơ quan của danh sách cán bộ");
+        return -1;
+    }
+    if (api_query_id(req, res, "agency_id", agency) != 0)
+        return -1;
+    const char *p[] = {*agency};
+    db_result *r = db_run(req->db, &STMT_UNITS, 1, p);
+    if (!r) {
+        api_db_error(req, res);
+        return -1;
+    }
+    m->n = (size_t)db_rows(r);
+    m->units = arena_alloc(req->mem, (m->n ? m->n : 1) * sizeof *m->units);
+    for (size_t i = 0; i < m->n; i++) {
+        m->units[i].code = arena_strdup(req->mem, db_value(r, (int)i, 0));
+        m->units[i].id = db_int(r, (int)i, 1);
+    }
+    db_free(r);
+    if (m->n == 0) {
+        http_field_error(res, 422, "agency_id", "Không có cơ quan (đơn vị loại agency) này.");
+        return -1;
+    }
+    return 0;
+}
+
+static csv_doc *parse(request *req, response *res)
+{
+    csv_doc *doc;
+    csv_error err;
+    if (csv_parse(req->body, req->body_len, &doc, &err) == 0)
+        return doc;
+    json_t *errors = json_array();
+    fields_error(errors, "csv", arena_strdup(req->mem, err.message), (long)err.row);
+    http_problem_errors(res, 422, "Tệp CSV không đọc được.", errors);
+    return NULL;
+}
+
+/* Maps the header to col[C_COUNT]. 0, or -1 with a 422 naming every
+ * missing or unknown column. */
+static int map_header(request *req, response *res, const csv_doc *doc, long *col)
+{
+    json_t *errors = json_array();
+    bool semicolons = false;
+    for (size_t i = 0; i < csv_ncols(doc); i++) {
+        const char *name = csv_header(doc, i);
+        semicolons |= strchr(name, ';') != NULL;
+        bool known = false;
+        for (int c = 0; c < C_COUNT; c++)
+            known |= csv_column(doc, import_columns[c].name) == (long)i;
+        if (!known)
+            fields_error(errors, arena_strdup(req->mem, name), "cột không được hỗ trợ", 0);
+    }
+    for (int c = 0; c < C_COUNT; c++) {
+        col[c] = csv_column(doc, import_columns[c].name);
+        if (col[c] < 0)
+            fields_error(errors, import_columns[c].name, "thiếu cột này trong dòng tiêu đề", 0);
+    }
+    if (json_array_size(errors) == 0) {
+        json_decref(errors);
+        return 0;
+    }
+    http_problem_errors(res, 422,
+                        semicolons ? "Dòng tiêu đề không đúng: tệp có vẻ dùng dấu chấm phẩy (;) để phân cách cột "
+                                     "(Excel với thiết lập vùng Việt Nam). Hãy lưu lại với dấu phẩy (,)."
+                                   : "Dòng tiêu đề phải có đúng các cột code, full_name, unit_code, category, joined_on, "
+                                     "left_on (thứ tự bất kỳ, phân cách bằng dấu phẩy; tệp Excel đặt vùng Việt Nam "
+                                     "có thể dùng dấu chấm phẩy).",
+                        errors);
+    return -1;
+}
+
+typedef struct code_ref {
+    const char *code;
+    size_t row;
+} code_ref;
+
+static int code_cmp(const void *a, const void *b)
+{
+    const code_ref *x = a, *y = b;
+    int c = strcmp(x->code, y->code);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+/* For each row whose code occurs more than once: the message naming every
+ * row with that code (dup[row], 0-based; NULL for the others). */
+static const char **find_duplicates(request *req, const csv_doc *doc, long code_col)
+{
+    size_t n = csv_nrows(doc);
+    const char **dup = arena_alloc(req->mem, (n ? n : 1) * sizeof *dup);
+    code_ref *refs = arena_alloc(req->mem, (n ? n : 1) * sizeof *refs);
+    for (size_t i = 0; i < n; i++) {
+        dup[i] = NULL;
+        const char *s = csv_field(doc, i, (size_t)code_col);
+        while (*s == ' ' || *s == '\t')
+            s++;
+        size_t len = strlen(s);
+        while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+            len--;
+        refs[i] = (code_ref){arena_strndup(req->mem, s, len), i};
+    }
+    qsort(refs, n, sizeof *refs, code_cmp);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && strcmp(refs[j].code, refs[i].code) == 0)
+            j++;
+        if (j - i > 1 && refs[i].code[0]) {
+            char rows[200] = "";
+            size_t used = 0;
+            for (size_t k = i; k < j && used < sizeof rows - 16; k++)
+                used += (size_t)snprintf(rows + used, sizeof rows - used, "%s%zu", k > i ? ", " : "", refs[k].row + 1);
+            const char *msg = arena_printf(req->mem, "mã %s xuất hiện nhiều lần trong tệp: dòng %s%s", refs[i].code,
+                                           rows, used >= sizeof rows - 16 ? ", …" : "");
+            for (size_t k = i; k < j; k++)
+                dup[refs[k].row] = msg;
+        }
+        i = j;
+    }
+    return dup;
+}
+
+static const unit_ref *find_unit(const unit_map *m, const char *code)
+{
+    unit_ref key = {code, 0};
+    return bsearch(&key, m->units, m->n, sizeof *m->units, unit_cmp);
+}
+
+/* Checks every row into errors (in row order) and the good ones into out.
+ * *foreign_row: the first row (1-based) of a unit the user may not write,
+ * or 0. */
+static void check_rows(request *req, const csv_doc *doc, const long *col, const unit_map *units, json_t *errors,
+                       copy_buf *out, size_t *foreign_row)
+{
+    const char **dup = find_duplicates(req, doc, col[C_CODE]);
+    bool unit_head = req->user->role == ROLE_UNIT_HEAD;
+    *foreign_row = 0;
+    for (size_t i = 0; i < csv_nrows(doc); i++) {
+        long row = (long)i + 1;
+        size_t before = json_array_size(errors);
+        field_val v[C_COUNT];
+        for (int c = 0; c < C_COUNT; c++) {
+            const char *msg = fields_from_text(req->mem, &import_columns[c], csv_field(doc, i, (size_t)col[c]), &v[c]);
+            if (msg)
+                fields_error(errors, import_columns[c].name, msg, row);
+            else if (c == C_CODE && dup[i])
+                fields_error(errors, "code", dup[i], row);
+        }
+        const unit_ref *unit = v[C_UNIT].s ? find_unit(units, v[C_UNIT].s) : NULL;
+        if (v[C_UNIT].s && !unit)
+            fields_error(errors, "unit_code",
+                         arena_printf(req->mem, "không có đơn vị mã %s trong cơ quan này", v[C_UNIT].s), row);
+        if (unit && unit_head && unit->id != req->user->unit_id && !*foreign_row)
+            *foreign_row = i + 1;
+        const char *dates = staff_dates_error(v[C_JOINED].s, v[C_LEFT].s);
+        if (dates)
+            fields_error(errors, "left_on", dates, row);
+        if (json_array_size(errors) != before)
+            continue;
+        char id[24];
+        snprintf(id, sizeof id, "%lld", unit->id);
+        buf_field(out, v[C_CODE].s, '\t');
+        buf_field(out, v[C_NAME].s, '\t');
+        buf_field(out, id, '\t');
+        buf_field(out, v[C_CATEGORY].s, '\t');
+        buf_field(out, v[C_JOINED].s, '\t');
+        buf_field(out, v[C_LEFT].s, '\n');
+    }
+}
+
+/* Runs a statement whose result is not needed (st NULL: the SQL text
+ * sql). 0, or -1 with the database error kept for api_db_error. */
+static int run(request *req, const db_stmt *st, const char *sql, const char *const *p)
+{
+    db_result *r = st ? db_run(req->db, st, 1, p) : db_exec_text(req->db, sql);
+    int rc = r ? 0 : -1;
+    db_free(r);
+    return rc;
+}
+
+/* The code of a row of the file that is now staff of another unit than
+ * the unit_head's (arena), NULL when none; *failed on a database error. */
+static const char *foreign_code(request *req, const char *const *p, bool *failed)
+{
+    db_result *r = db_run(req->db, &STMT_FOREIGN, 2, p);
+    *failed = r == NULL;
+    const char *code = r && db_rows(r) ? arena_strdup(req->mem, db_value(r, 0, 0)) : NULL;
+    db_free(r);
+    return code;
+}
+
+/* Writes the checked rows. 0 with *created, or -1 with res filled. */
+static int load(request *req, response *res, const char *agency, const copy_buf *data, long long *created)
+{
+    if (api_begin(req, res) != 0)
+        return -1;
+    const char *p[] = {agency, api_itoa(req, req->user->unit_id)};
+    if (run(req, &STMT_LOCK, NULL, p) != 0 || run(req, NULL, SQL_TEMP, NULL) != 0 ||
+        db_copy_in(req->db, SQL_COPY, data->p ? data->p : "", data->len) != 0) {
+        api_db_error(req, res);
+        return -1;
+    }
+    if (req->user->role == ROLE_UNIT_HEAD) {
+        bool failed;
+        const char *code = foreign_code(req, p, &failed);
+        if (failed) {
+            api_db_error(req, res);
+            return -1;
+        }
+        if (code) {
+            db_rollback(req->db);
+            http_problem(res, 403, arena_printf(req->mem, "Cán bộ mã %s đang thuộc đơn vị khác: trưởng đơn vị chỉ "
+                                                          "được ghi cán bộ của đơn vị mình.", code));
+            return -1;
+        }
+    }
+    db_result *r = db_run(req->db, &STMT_UPSERT, 1, p);
+    if (!r) {
+        api_db_error(req, res);
+        return -1;
+    }
+    *created = db_int(r, 0, 0);
+    db_free(r);
+    return api_commit(req, res);
+}
+
+static void import(request *req, response *res)
+{
+    const char *agency;
+    unit_map units;
+    long col[C_COUNT];
+    if (load_units(req, res, &agency, &units) != 0)
+        return;
+    csv_doc *doc = parse(req, res);
+    if (!doc)
+        return;
+    copy_buf data = {0};
+    json_t *errors = NULL;
+    if (map_header(req, res, doc, col) != 0)
+        goto done;
+    errors = json_array();
+    size_t foreign_row;
+    check_rows(req, doc, col, &units, errors, &data, &foreign_row);
+    long long created;
+    if (foreign_row) {
+        http_problem(res, 403, arena_printf(req->mem, "Dòng %zu là cán bộ của đơn vị khác: trưởng đơn vị chỉ được "
+                                                      "nhập cán bộ của đơn vị mình.", foreign_row));
+    } else if (json_array_size(errors)) {
+        http_problem_errors(res, 422, "Tệp có dòng không hợp lệ; chưa ghi dòng nào.", errors);
+        errors = NULL;
+    } else if (load(req, res, agency, &data, &created) == 0) {
+        http_json(res, 200, json_pack("{s:I, s:I}", "created", (json_int_t)created, "updated",
+                                      (json_int_t)((long long)csv_nrows(doc) - created)));
+    }
+done:
+    json_decref(errors);
+    free(data.p);
+    csv_free(doc);
+}
+
+const route staff_import_routes[] = {
+    {"POST", "/api/v1/staff/import", import, ACCESS_DATA, BODY_CSV,
+     "Nhập danh sách cán bộ từ CSV (?agency_id= bắt buộc; cột code,full_name,unit_code,category,joined_on,left_on "
+     "theo thứ tự bất kỳ; ô trống = null; cập nhật theo mã; có dòng sai thì không ghi gì và trả 422 liệt kê mọi dòng sai)",
+     NULL, 0},
+    {0},
+};

@@ -1,0 +1,536 @@
+#include "push.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <grp.h>
+#include <jansson.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <utf8proc.h>
+
+#include "db.h"
+#include "log.h"
+
+enum { RESPONSE_KEEP = 64 * 1024, ERROR_KEEP = 4000, REF_KEEP = 200 };
+
+/* ------------------------------------------------------------ pure helpers */
+
+push_outcome push_classify(int transport_ok, long status)
+{
+    if (!transport_ok)
+        return PUSH_RETRY;
+    if (status >= 200 && status < 300)
+        return PUSH_SENT;
+    if (status == 408 || status == 429 || status >= 500)
+        return PUSH_RETRY;
+    /* 1xx/3xx never end a request we make (no redirects followed): the
+     * portal answered something we cannot take as delivery. */
+    return PUSH_FAIL;
+}
+
+double push_backoff(long attempt, long min, long max, double jitter01)
+{
+    if (attempt < 1)
+        attempt = 1;
+    double d = (double)min;
+    for (long i = 1; i < attempt && d < (double)max; i++)
+        d *= 2;
+    if (d > (double)max)
+        d = (double)max;
+    if (jitter01 < 0)
+        jitter01 = 0;
+    if (jitter01 > 1)
+        jitter01 = 1;
+    return d * (0.5 + jitter01 / 2);
+}
+
+void push_hmac_hex(const char *key, size_t key_len, const char *data, size_t len, char out[65])
+{
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)key, key_len);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)data, len);
+    crypto_auth_hmacsha256_final(&st, mac);
+    sodium_bin2hex(out, 65, mac, sizeof mac);
+}
+
+void push_signature(const char *secret, const char *timestamp, const char *body, size_t len, char out[72])
+{
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)secret, strlen(secret));
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)timestamp, strlen(timestamp));
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)".", 1);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, len);
+    crypto_auth_hmacsha256_final(&st, mac);
+    memcpy(out, "sha256=", 7);
+    sodium_bin2hex(out + 7, 65, mac, sizeof mac);
+}
+
+void push_clean_text(char *dst, size_t cap, const char *src, size_t len)
+{
+    size_t o = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)src;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+    while (left > 0 && cap > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+        bool ok = n > 0 && cp != 0 && (cp >= 0x20 || cp == '\n' || cp == '\t') && cp != 0x7f;
+        size_t take = ok ? (size_t)n : 1;
+        size_t need = ok ? take : 1;
+        if (o + need + 1 > cap)
+            break;
+        if (ok)
+            memcpy(dst + o, p, take);
+        else
+            dst[o] = cp == '\r' ? ' ' : '?';
+        o += need;
+        p += take;
+        left -= (utf8proc_ssize_t)take;
+    }
+    if (cap > 0)
+        dst[o] = '\0';
+}
+
+static bool host_is(const char *rest, const char *host)
+{
+    size_t n = strlen(host);
+    return strncasecmp(rest, host, n) == 0 && (rest[n] == '\0' || rest[n] == ':' || rest[n] == '/');
+}
+
+int push_url_allowed(const char *url)
+{
+    if (strncasecmp(url, "https://", 8) == 0)
+        return url[8] != '\0';
+    if (strncasecmp(url, "http://", 7) == 0) {
+        const char *h = url + 7;
+        return host_is(h, "127.0.0.1") || host_is(h, "localhost") || host_is(h, "[::1]");
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ the outbox */
+
+static const db_stmt STMT_CLAIM = {
+    "push_claim",
+    "WITH c AS (SELECT id FROM publications"
+    "   WHERE (state = 'queued' AND next_attempt_at <= now()) OR (state = 'sending' AND leased_until <= now())"
+    "   ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    " UPDATE publications p SET state = 'sending', leased_until = now() + make_interval(secs => $1::int),"
+    "   lease_token = $2, attempts = p.attempts + 1"
+    " FROM c WHERE p.id = c.id"
+    " RETURNING p.id, p.idempotency_key, p.attempts, p.kind,"
+    "   (p.payload || jsonb_build_object('id', p.id, 'idempotency_key', p.idempotency_key,"
+    "     'queued_at', p.created_at))::text"};
+static const db_stmt STMT_SENT = {
+    "push_sent",
+    "UPDATE publications SET state = 'sent', sent_at = now(), leased_until = NULL, lease_token = NULL,"
+    " portal_ref = $3, last_status = $4::int WHERE id = $1 AND lease_token = $2 AND state = 'sending'"};
+static const db_stmt STMT_RETRY = {
+    "push_retry",
+    "UPDATE publications SET state = CASE WHEN attempts >= $5::int THEN 'failed' ELSE 'queued' END,"
+    " next_attempt_at = now() + make_interval(secs => $3::double precision), last_error = $4,"
+    " last_status = $6::int, leased_until = NULL, lease_token = NULL"
+    " WHERE id = $1 AND lease_token = $2 AND state = 'sending' RETURNING state"};
+static const db_stmt STMT_FAIL = {
+    "push_fail",
+    "UPDATE publications SET state = 'failed', last_error = $3, last_status = $4::int, leased_until = NULL,"
+    " lease_token = NULL WHERE id = $1 AND lease_token = $2 AND state = 'sending'"};
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
+
+typedef struct pusher {
+    const config *cfg;
+    char secret[512];
+    long lease;
+    char token_prefix[96];
+    unsigned long claims;
+    db *d;
+    CURL *curl;
+} pusher;
+
+typedef struct claimed {
+    char id[24];
+    char key[128];
+    char lease_token[128];
+    long attempts;
+    char *body; /* malloc'd */
+} claimed;
+
+typedef struct answer {
+    char *data;
+    size_t len;
+} answer;
+
+static size_t keep_answer(char *data, size_t size, size_t n, void *userp)
+{
+    answer *a = userp;
+    size_t add = size * n;
+    size_t room = RESPONSE_KEEP - a->len;
+    size_t take = add < room ? add : room;
+    if (take) {
+        memcpy(a->data + a->len, data, take);
+        a->len += take;
+        a->data[a->len] = '\0';
+    }
+    return add; /* the rest is read and dropped */
+}
+
+/* 1 and the row when one was claimed; 0 when nothing is due; -1 on a
+ * database error. */
+static int claim(pusher *p, claimed *c)
+{
+    memset(c, 0, sizeof *c);
+    char lease[24];
+    snprintf(lease, sizeof lease, "%ld", p->lease);
+    unsigned char rnd[8];
+    randombytes_buf(rnd, sizeof rnd);
+    char hex[17];
+    sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+    snprintf(c->lease_token, sizeof c->lease_token, "%s:%lu:%s", p->token_prefix, ++p->claims, hex);
+    const char *params[] = {lease, c->lease_token};
+    db_result *r = db_run(p->d, &STMT_CLAIM, 2, params);
+    if (!r)
+        return -1;
+    if (db_rows(r) == 0) {
+        db_free(r);
+        return 0;
+    }
+    snprintf(c->id, sizeof c->id, "%s", db_value(r, 0, 0));
+    snprintf(c->key, sizeof c->key, "%s", db_value(r, 0, 1));
+    c->attempts = (long)db_int(r, 0, 2);
+    c->body = strdup(db_value(r, 0, 4));
+    db_free(r);
+    if (!c->body)
+        abort();
+    return 1;
+}
+
+/* The portal's reference for what it stored: "reference" (or "id") of a
+ * JSON answer, as text. "" when none. */
+static void portal_reference(const answer *a, char *out, size_t cap)
+{
+    out[0] = '\0';
+    json_t *j = a->len ? json_loadb(a->data, a->len, 0, NULL) : NULL;
+    if (!j)
+        return;
+    json_t *v = json_object_get(j, "reference");
+    if (!v)
+        v = json_object_get(j, "id");
+    if (json_is_string(v))
+        push_clean_text(out, cap, json_string_value(v), json_string_length(v));
+    else if (json_is_integer(v))
+        snprintf(out, cap, "%lld", (long long)json_integer_value(v));
+    json_decref(j);
+}
+
+static const char *transport_words(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        return "Hết thời gian chờ Cổng thông tin (timeout)";
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return "Không kết nối được Cổng thông tin";
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ISSUER_ERROR:
+        return "Không xác thực được chứng chỉ TLS của Cổng thông tin; không gửi gì";
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+        return "Cổng thông tin ngắt kết nối giữa chừng";
+    default:
+        return "Lỗi khi gửi đến Cổng thông tin";
+    }
+}
+
+static void record(pusher *p, const claimed *c, push_outcome outcome, long status, const char *error,
+                   double delay, const char *ref)
+{
+    char st[16], wait[32], max[24];
+    snprintf(st, sizeof st, "%ld", status);
+    snprintf(wait, sizeof wait, "%.3f", delay);
+    snprintf(max, sizeof max, "%ld", p->cfg->push_max_attempts);
+    const char *status_p = status > 0 ? st : NULL;
+    db_result *r;
+    if (outcome == PUSH_SENT) {
+        const char *params[] = {c->id, c->lease_token, ref && ref[0] ? ref : NULL, status_p};
+        r = db_run(p->d, &STMT_SENT, 4, params);
+    } else if (outcome == PUSH_RETRY) {
+        const char *params[] = {c->id, c->lease_token, wait, error, max, status_p};
+        r = db_run(p->d, &STMT_RETRY, 6, params);
+    } else {
+        const char *params[] = {c->id, c->lease_token, error, status_p};
+        r = db_run(p->d, &STMT_FAIL, 4, params);
+    }
+    if (!r) {
+        /* The lease runs out and the row is sent again with the same key. */
+        log_error("publication %s: could not record the outcome: %s", c->id, db_last_error(p->d)->message);
+        return;
+    }
+    if (db_affected(r) == 0)
+        log_error("publication %s: lease lost before the outcome was recorded", c->id);
+    else if (outcome == PUSH_SENT)
+        log_info("publication %s sent (attempt %ld, HTTP %ld%s%s)", c->id, c->attempts, status,
+                 ref && ref[0] ? ", reference " : "", ref && ref[0] ? ref : "");
+    else if (outcome == PUSH_RETRY && db_value(r, 0, 0) && strcmp(db_value(r, 0, 0), "failed") == 0)
+        log_error("publication %s failed after %ld attempts: %s", c->id, c->attempts, error);
+    else if (outcome == PUSH_RETRY)
+        log_info("publication %s: attempt %ld did not go through (%s); next in %.1f s", c->id, c->attempts,
+                 error, delay);
+    else
+        log_error("publication %s refused by the portal: %s", c->id, error);
+    db_free(r);
+}
+
+/* One HTTP attempt for a claimed row, then its outcome recorded. */
+static void deliver(pusher *p, const claimed *c)
+{
+    const config *cfg = p->cfg;
+    CURL *h = p->curl;
+    curl_easy_reset(h);
+    char ts[24], sig[72], line[256];
+    snprintf(ts, sizeof ts, "%lld", (long long)time(NULL));
+    size_t body_len = strlen(c->body);
+    push_signature(p->secret, ts, c->body, body_len, sig);
+    struct curl_slist *hdrs = NULL;
+    hdrs = curl_slist_append(hdrs, "Content-Type: application/json; charset=utf-8");
+    hdrs = curl_slist_append(hdrs, "Accept: application/json");
+    hdrs = curl_slist_append(hdrs, "Expect:");
+    snprintf(line, sizeof line, "Idempotency-Key: %s", c->key);
+    hdrs = curl_slist_append(hdrs, line);
+    snprintf(line, sizeof line, "X-Thidua-Timestamp: %s", ts);
+    hdrs = curl_slist_append(hdrs, line);
+    snprintf(line, sizeof line, "X-Thidua-Signature: %s", sig);
+    hdrs = curl_slist_append(hdrs, line);
+    snprintf(line, sizeof line, "X-Thidua-Attempt: %ld", c->attempts);
+    hdrs = curl_slist_append(hdrs, line);
+
+    answer a = {malloc(RESPONSE_KEEP + 1), 0};
+    if (!a.data)
+        abort();
+    a.data[0] = '\0';
+    char errbuf[CURL_ERROR_SIZE] = "";
+    bool https = strncasecmp(cfg->portal_url, "https://", 8) == 0;
+    curl_easy_setopt(h, CURLOPT_URL, cfg->portal_url);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, https ? "https" : "http");
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, c->body);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "thidua-push/1");
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->portal_connect_timeout);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, cfg->portal_timeout);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (cfg->portal_ca_file[0]) {
+        /* Only this bundle: not the system's trust store besides. */
+        curl_easy_setopt(h, CURLOPT_CAINFO, cfg->portal_ca_file);
+        curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+    }
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_answer);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+
+    CURLcode rc = curl_easy_perform(h);
+    long status = 0;
+    curl_off_t retry_after = -1;
+    if (rc == CURLE_OK) {
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry_after);
+    }
+    push_outcome outcome = push_classify(rc == CURLE_OK, status);
+    char error[ERROR_KEEP + 300] = "";
+    char ref[REF_KEEP] = "";
+    double delay = 0;
+    if (rc != CURLE_OK) {
+        snprintf(error, sizeof error, "%s: %s", transport_words(rc), errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    } else if (outcome != PUSH_SENT) {
+        char said[ERROR_KEEP];
+        push_clean_text(said, sizeof said, a.data, a.len);
+        snprintf(error, sizeof error, "Cổng thông tin trả lời HTTP %ld: %s", status, said[0] ? said : "(không có nội dung)");
+    } else {
+        portal_reference(&a, ref, sizeof ref);
+    }
+    if (outcome == PUSH_RETRY) {
+        unsigned char j;
+        randombytes_buf(&j, 1);
+        delay = push_backoff(c->attempts, cfg->push_backoff_min, cfg->push_backoff_max, j / 255.0);
+        if (retry_after > 0 && (status == 429 || status == 503))
+            delay = retry_after > 86400 ? 86400 : (double)retry_after;
+    }
+    record(p, c, outcome, status, error, delay, ref);
+    curl_slist_free_all(hdrs);
+    free(a.data);
+}
+
+/* ------------------------------------------------------------ the process */
+
+static int read_secret(const config *cfg, char *out, size_t cap)
+{
+    if (!cfg->portal_secret_file[0]) {
+        snprintf(out, cap, "%s", cfg->portal_secret);
+        return out[0] ? 0 : -1;
+    }
+    FILE *f = fopen(cfg->portal_secret_file, "r");
+    if (!f) {
+        log_error("cannot read %s: %s", cfg->portal_secret_file, strerror(errno));
+        return -1;
+    }
+    size_t n = fread(out, 1, cap - 1, f);
+    fclose(f);
+    out[n] = '\0';
+    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' '))
+        out[--n] = '\0';
+    return n ? 0 : -1;
+}
+
+static int drop_privileges(const config *cfg)
+{
+    if (geteuid() != 0)
+        return 0;
+    struct passwd *pw = getpwnam(cfg->user);
+    if (!pw) {
+        log_error("user %s does not exist: refusing to push as root", cfg->user);
+        return -1;
+    }
+    if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0 || setuid(0) == 0) {
+        log_error("cannot drop to user %s: %s", cfg->user, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static void nap(long seconds)
+{
+    struct timespec ts = {seconds, 0};
+    while (!stopping && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+int push_main(const config *cfg, int argc, char **argv)
+{
+    bool once = false;
+    const char *pidfile = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--once") == 0)
+            once = true;
+        else if (strcmp(argv[i], "--pidfile") == 0 && i + 1 < argc)
+            pidfile = argv[++i];
+        else {
+            fprintf(stderr, "usage: thidua [--config FILE] push [--once] [--pidfile FILE]\n");
+            return 2;
+        }
+    }
+    log_set_tag("push");
+    static pusher p;
+    memset(&p, 0, sizeof p);
+    p.cfg = cfg;
+    if (!cfg->portal_url[0]) {
+        log_error("portal_url is not set in %s: nothing to push to", cfg->path[0] ? cfg->path : "the configuration");
+        return 1;
+    }
+    if (!push_url_allowed(cfg->portal_url)) {
+        log_error("portal_url must be https:// (plain http:// only to a loopback stand-in): %s", cfg->portal_url);
+        return 1;
+    }
+    if (sodium_init() < 0 || read_secret(cfg, p.secret, sizeof p.secret) != 0) {
+        log_error("no portal secret (portal_secret or portal_secret_file): refusing to send unsigned");
+        return 1;
+    }
+    p.lease = cfg->push_lease > 0 ? cfg->push_lease : cfg->portal_connect_timeout + cfg->portal_timeout + 30;
+    if (p.lease <= cfg->portal_timeout + cfg->portal_connect_timeout) {
+        log_error("push_lease (%ld s) must be longer than portal_connect_timeout + portal_timeout", p.lease);
+        return 1;
+    }
+    if (pidfile) {
+        FILE *f = fopen(pidfile, "w");
+        if (!f) {
+            log_error("cannot write %s: %s", pidfile, strerror(errno));
+            return 1;
+        }
+        fprintf(f, "%ld\n", (long)getpid());
+        fclose(f);
+    }
+    if (drop_privileges(cfg) != 0)
+        return 1;
+    char host[64] = "";
+    gethostname(host, sizeof host - 1);
+    snprintf(p.token_prefix, sizeof p.token_prefix, "%s:%ld", host, (long)getpid());
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        log_error("libcurl failed to initialise");
+        return 1;
+    }
+    p.curl = curl_easy_init();
+    p.d = db_open(cfg->database_url);
+    log_info("pushing to %s (lease %ld s, timeouts %ld/%ld s)%s", cfg->portal_url, p.lease,
+             cfg->portal_connect_timeout, cfg->portal_timeout, once ? ", once" : "");
+    int rc = 0;
+    while (!stopping) {
+        if (db_ensure(p.d) != 0) {
+            log_error("database unreachable; trying again in %ld s", cfg->push_interval);
+            if (once) {
+                rc = 1;
+                break;
+            }
+            nap(cfg->push_interval);
+            continue;
+        }
+        claimed c;
+        int got = claim(&p, &c);
+        if (got < 0) {
+            log_error("cannot claim from the outbox: %s", db_last_error(p.d)->message);
+            if (once) {
+                rc = 1;
+                break;
+            }
+            nap(cfg->push_interval);
+            continue;
+        }
+        if (got == 0) {
+            if (once)
+                break;
+            nap(cfg->push_interval);
+            continue;
+        }
+        deliver(&p, &c);
+        free(c.body);
+    }
+    log_info("stopping");
+    db_close(p.d);
+    curl_easy_cleanup(p.curl);
+    curl_global_cleanup();
+    sodium_memzero(p.secret, sizeof p.secret);
+    if (pidfile)
+        unlink(pidfile);
+    return rc;
+}

@@ -1,0 +1,135 @@
+/* push: what an answer means, backoff, the signature, text kept from the
+ * portal, which URLs may be pushed to. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "push.h"
+
+static void classify_answers(void **state)
+{
+    (void)state;
+    assert_int_equal(push_classify(1, 200), PUSH_SENT);
+    assert_int_equal(push_classify(1, 201), PUSH_SENT);
+    assert_int_equal(push_classify(1, 204), PUSH_SENT);
+    assert_int_equal(push_classify(0, 0), PUSH_RETRY);
+    assert_int_equal(push_classify(1, 408), PUSH_RETRY);
+    assert_int_equal(push_classify(1, 429), PUSH_RETRY);
+    assert_int_equal(push_classify(1, 500), PUSH_RETRY);
+    assert_int_equal(push_classify(1, 503), PUSH_RETRY);
+    assert_int_equal(push_classify(1, 400), PUSH_FAIL);
+    assert_int_equal(push_classify(1, 401), PUSH_FAIL);
+    assert_int_equal(push_classify(1, 409), PUSH_FAIL);
+    assert_int_equal(push_classify(1, 422), PUSH_FAIL);
+    assert_int_equal(push_classify(1, 301), PUSH_FAIL);
+}
+
+static void backoff_doubles_with_jitter_and_ceiling(void **state)
+{
+    (void)state;
+    /* jitter 1 is the full delay, jitter 0 half of it */
+    assert_true(push_backoff(1, 5, 900, 1.0) == 5.0);
+    assert_true(push_backoff(2, 5, 900, 1.0) == 10.0);
+    assert_true(push_backoff(3, 5, 900, 1.0) == 20.0);
+    assert_true(push_backoff(3, 5, 900, 0.0) == 10.0);
+    assert_true(push_backoff(10, 5, 900, 1.0) == 900.0);
+    assert_true(push_backoff(1000, 5, 900, 1.0) == 900.0);
+    assert_true(push_backoff(0, 5, 900, 1.0) == 5.0);
+    double mid = push_backoff(4, 5, 900, 0.5);
+    assert_true(mid > 20.0 && mid < 40.0);
+}
+
+static void hmac_matches_rfc4231(void **state)
+{
+    (void)state;
+    /* RFC 4231, test case 2 */
+    char hex[65];
+    const char *data = "what do ya want for nothing?";
+    push_hmac_hex("Jefe", 4, data, strlen(data), hex);
+    assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+static void signature_covers_timestamp_and_body(void **state)
+{
+    (void)state;
+    char sig[72], again[72], other[72], expect[65];
+    const char *body = "{\"kind\":\"exemplar\",\"heading\":\"Gương điển hình\"}";
+    push_signature("bí mật", "1750000000", body, strlen(body), sig);
+    assert_int_equal(strlen(sig), 7 + 64);
+    assert_memory_equal(sig, "sha256=", 7);
+    char signed_text[256];
+    int n = snprintf(signed_text, sizeof signed_text, "1750000000.%s", body);
+    push_hmac_hex("bí mật", strlen("bí mật"), signed_text, (size_t)n, expect);
+    assert_string_equal(sig + 7, expect);
+    push_signature("bí mật", "1750000000", body, strlen(body), again);
+    assert_string_equal(sig, again);
+    push_signature("bí mật", "1750000001", body, strlen(body), other);
+    assert_string_not_equal(sig, other);
+    push_signature("khác", "1750000000", body, strlen(body), other);
+    assert_string_not_equal(sig, other);
+}
+
+/* The test vector of deploy/portal.md: the vendor checks against it. */
+static void signature_matches_the_documented_vector(void **state)
+{
+    (void)state;
+    char sig[72];
+    const char *body = "{\"id\": 42, \"kind\": \"withdrawal\", \"heading\": \"Thu hồi: Người tốt, việc tốt: Trần Văn Bình\"}";
+    push_signature("khoa-bi-mat-cua-cong", "1767225600", body, strlen(body), sig);
+    assert_string_equal(sig, "sha256=6aaaa9738da36b1b363afe76ae610bfa7a022f24a276c06dcedf9f01b946c1f5");
+}
+
+static void clean_text_keeps_vietnamese_drops_garbage(void **state)
+{
+    (void)state;
+    char out[64];
+    const char *vi = "Tài liệu không đúng định dạng";
+    push_clean_text(out, sizeof out, vi, strlen(vi));
+    assert_string_equal(out, vi);
+    const char bad[] = "a\xC3\x28" "b\x01" "c\r\n";
+    push_clean_text(out, sizeof out, bad, sizeof bad - 1);
+    assert_string_equal(out, "a?(b?c \n");
+    /* cut at a character boundary: "Đ" is two bytes */
+    push_clean_text(out, 4, "aĐb", strlen("aĐb"));
+    assert_string_equal(out, "aĐ");
+    push_clean_text(out, 3, "aĐb", strlen("aĐb"));
+    assert_string_equal(out, "a");
+    const char nul[] = {'x', '\0', 'y'};
+    push_clean_text(out, sizeof out, nul, sizeof nul);
+    assert_string_equal(out, "x?y");
+}
+
+static void urls_https_or_loopback_only(void **state)
+{
+    (void)state;
+    assert_true(push_url_allowed("https://portal.soctrang.gov.vn/api/thidua"));
+    assert_true(push_url_allowed("http://127.0.0.1:18161/p"));
+    assert_true(push_url_allowed("http://localhost:8090/"));
+    assert_true(push_url_allowed("http://[::1]:8090/"));
+    assert_false(push_url_allowed("http://portal.soctrang.gov.vn/api"));
+    assert_false(push_url_allowed("http://127.0.0.1.evil.example/"));
+    assert_false(push_url_allowed("http://localhost.evil.example/"));
+    assert_false(push_url_allowed("ftp://127.0.0.1/"));
+    assert_false(push_url_allowed("https://"));
+    assert_false(push_url_allowed(""));
+}
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(classify_answers),
+        cmocka_unit_test(backoff_doubles_with_jitter_and_ceiling),
+        cmocka_unit_test(hmac_matches_rfc4231),
+        cmocka_unit_test(signature_covers_timestamp_and_body),
+        cmocka_unit_test(signature_matches_the_documented_vector),
+        cmocka_unit_test(clean_text_keeps_vietnamese_drops_garbage),
+        cmocka_unit_test(urls_https_or_loopback_only),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
