@@ -679,24 +679,31 @@ static void put_outcome(json_t *obj, const target_row *t, outcome *o, bool final
 /* One snapshot for everything an answer counts. Custom plans: a generic
  * plan for "campaign_id = $1" cannot suit both a campaign of 300 people
  * (an index probe) and one of 1 000 000 (a scan), and planning is cheap
- * next to the counting. */
-static int begin_snapshot(db *d)
+ * next to the counting. Called inside the caller's own transaction, the
+ * computation is part of it (its isolation, its end): *own says which. */
+static int begin_snapshot(db *d, bool *own)
 {
-    db_result *r = db_exec_text(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    if (!r)
-        return -1;
-    db_free(r);
-    r = db_exec_text(d, "SET LOCAL plan_cache_mode = force_custom_plan");
+    *own = !db_in_transaction(d);
+    if (*own) {
+        db_result *r = db_exec_text(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        if (!r)
+            return -1;
+        db_free(r);
+    }
+    db_result *r = db_exec_text(d, "SET LOCAL plan_cache_mode = force_custom_plan");
     if (!r) {
-        db_rollback(d);
+        if (*own)
+            db_rollback(d);
         return -1;
     }
     db_free(r);
     return 0;
 }
 
-static sc_rc end_snapshot(db *d, sc_rc rc)
+static sc_rc end_snapshot(db *d, bool own, sc_rc rc)
 {
+    if (!own)
+        return rc;
     if (rc != SC_OK) {
         db_rollback(d);
         return rc;
@@ -778,7 +785,8 @@ static const char *dump(arena *a, json_t *j)
 sc_rc scorecard_targets(db *d, arena *a, long long campaign_id, const char *as_of, sc_answer *out)
 {
     ctx x = {.d = d, .a = a};
-    if (begin_snapshot(d) != 0)
+    bool own;
+    if (begin_snapshot(d, &own) != 0)
         return SC_DB_ERROR;
     target_row *t = NULL;
     int n = 0;
@@ -786,7 +794,7 @@ sc_rc scorecard_targets(db *d, arena *a, long long campaign_id, const char *as_o
     if (rc == SC_OK)
         rc = load_targets(&x, NULL, &t, &n);
     if (rc != SC_OK)
-        return end_snapshot(d, rc);
+        return end_snapshot(d, own, rc);
     facts f;
     facts_init(&f, &x.c, x.c.as_of);
     json_t *targets = json_array();
@@ -798,7 +806,7 @@ sc_rc scorecard_targets(db *d, arena *a, long long campaign_id, const char *as_o
             json_decref(o.value);
             json_decref(o.threshold);
             json_decref(targets);
-            return end_snapshot(d, SC_DB_ERROR);
+            return end_snapshot(d, own, SC_DB_ERROR);
         }
         json_t *obj = json_pack("{s:s, s:s, s:s, s:s}", "code", t[i].code, "name", t[i].name, "metric",
                                 t[i].metric, "comparator", t[i].comparator);
@@ -814,7 +822,7 @@ sc_rc scorecard_targets(db *d, arena *a, long long campaign_id, const char *as_o
                              "name", x.c.name, "as_of", x.c.as_of, "final", f.final, "targets", targets,
                              "summary", "met", (json_int_t)count[0], "at_risk", (json_int_t)count[1], "missed",
                              (json_int_t)count[2], "pending", (json_int_t)count[3]);
-    rc = end_snapshot(d, SC_OK);
+    rc = end_snapshot(d, own, SC_OK);
     out->version = x.c.version;
     out->as_of = x.c.as_of;
     out->body = dump(a, body);
@@ -824,31 +832,33 @@ sc_rc scorecard_targets(db *d, arena *a, long long campaign_id, const char *as_o
 sc_rc scorecard_units(db *d, arena *a, long long campaign_id, const char *as_of, sc_answer *out)
 {
     ctx x = {.d = d, .a = a};
-    if (begin_snapshot(d) != 0)
+    bool own;
+    if (begin_snapshot(d, &own) != 0)
         return SC_DB_ERROR;
     sc_rc rc = load_campaign(&x, campaign_id, as_of);
     if (rc != SC_OK)
-        return end_snapshot(d, rc);
+        return end_snapshot(d, own, rc);
     facts f;
     facts_init(&f, &x.c, x.c.as_of);
     if (load_topics(&x, &f) != 0)
-        return end_snapshot(d, SC_DB_ERROR);
+        return end_snapshot(d, own, SC_DB_ERROR);
     const char *p[] = {x.id_text, x.agency_text, f.dp, f.dd, arena_printf(a, "%d", f.k), x.c.as_of};
     db_result *r = run(&x, &SC_UNIT_ROWS, 6, p);
     if (!r)
-        return end_snapshot(d, SC_DB_ERROR);
+        return end_snapshot(d, own, SC_DB_ERROR);
     out->body = arena_strdup(a, db_value(r, 0, 0));
     db_free(r);
     out->version = x.c.version;
     out->as_of = x.c.as_of;
-    return end_snapshot(d, SC_OK);
+    return end_snapshot(d, own, SC_OK);
 }
 
 sc_rc scorecard_series(db *d, arena *a, long long campaign_id, const char *code, const char *from, const char *to,
                        const char *step, const char *const *dates, int n, sc_answer *out)
 {
     ctx x = {.d = d, .a = a};
-    if (begin_snapshot(d) != 0)
+    bool own;
+    if (begin_snapshot(d, &own) != 0)
         return SC_DB_ERROR;
     target_row *t = NULL;
     int nt = 0;
@@ -858,7 +868,7 @@ sc_rc scorecard_series(db *d, arena *a, long long campaign_id, const char *code,
     if (rc == SC_OK && nt == 0)
         rc = SC_NOT_FOUND;
     if (rc != SC_OK)
-        return end_snapshot(d, rc);
+        return end_snapshot(d, own, rc);
     json_t *points = json_array();
     for (int i = 0; i < n; i++) {
         facts f;
@@ -868,7 +878,7 @@ sc_rc scorecard_series(db *d, arena *a, long long campaign_id, const char *code,
             json_decref(o.value);
             json_decref(o.threshold);
             json_decref(points);
-            return end_snapshot(d, SC_DB_ERROR);
+            return end_snapshot(d, own, SC_DB_ERROR);
         }
         json_t *obj = json_pack("{s:s, s:b}", "as_of", dates[i], "final", f.final);
         put_outcome(obj, t, &o, f.final);
@@ -876,7 +886,7 @@ sc_rc scorecard_series(db *d, arena *a, long long campaign_id, const char *code,
     }
     json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o}", "campaign_id", (json_int_t)campaign_id, "code",
                              t->code, "metric", t->metric, "step", step, "from", from, "to", to, "points", points);
-    rc = end_snapshot(d, SC_OK);
+    rc = end_snapshot(d, own, SC_OK);
     out->version = x.c.version;
     out->as_of = to;
     out->body = dump(a, body);

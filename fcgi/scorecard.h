@@ -12,7 +12,9 @@
  * Each computation runs in one REPEATABLE READ READ ONLY transaction, so
  * the data version it reports (sc_answer.version) is that of the very
  * snapshot it counted from: an answer cached under that version is right
- * for as long as the version is current.
+ * for as long as the version is current. Called while the caller has a
+ * transaction open, it runs inside that one instead (and leaves it open,
+ * also on failure: the caller rolls back).
  *
  * Memory: everything returned (sc_answer strings, date lists) lives in the
  * arena given and goes with it; the caller frees nothing. */
