@@ -98,8 +98,12 @@ test: deps
 	@$(MAKE) --no-print-directory tests
 	@tests/run.sh
 
+# Platform (health vs static vs minimal FastCGI, idle memory), the staff
+# import beside psql \copy, then the scorecard at 300 / 30 000 / 1 000 000 staff.
 bench: deps
 	@$(MAKE) --no-print-directory tests
+	@tests/bench/platform.sh
+	@tests/bench/import.sh
 	@tests/bench/run.sh
 
 install: all
