@@ -103,6 +103,7 @@ static const constraint_info constraints[] = {
     {"staff_left_after_joined", "left_on", "Ngày nghỉ không được trước ngày vào làm."},
     {"staff_same_agency", "unit_id", "Không được chuyển cán bộ sang cơ quan khác."},
     {"staff_unit_id_fkey", "unit_id", "Đơn vị không tồn tại."},
+    {"staff_unit_agency_fkey", "unit_id", "Đơn vị không thuộc cơ quan của cán bộ."},
     {"staff_code_check", "code", "Mã cán bộ chỉ gồm chữ cái không dấu, chữ số, '_', '-', '.' (tối đa 40 ký tự)."},
     {"staff_full_name_check", "full_name", "Họ và tên không được để trống và không quá 200 ký tự."},
     {"staff_category_check", "category", "Loại cán bộ phải là cong_chuc, vien_chuc hoặc nguoi_lao_dong."},

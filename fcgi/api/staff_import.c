@@ -44,7 +44,7 @@ static const db_stmt STMT_FOREIGN = {
 static const db_stmt STMT_UPSERT = {
     "staff_import_upsert",
     "WITH up AS (INSERT INTO staff AS s (agency_id, code, full_name, unit_id, category, joined_on, left_on)"
-    "   SELECT 0, code, full_name, unit_id, category, joined_on, left_on FROM staff_import_rows t"
+    "   SELECT $1, code, full_name, unit_id, category, joined_on, left_on FROM staff_import_rows t"
     "   WHERE NOT EXISTS (SELECT 1 FROM staff o WHERE o.agency_id = $1 AND o.code = t.code"
     "     AND (o.full_name, o.unit_id, o.category, o.joined_on, o.left_on) IS NOT DISTINCT FROM"
     "         (t.full_name, t.unit_id, t.category, t.joined_on, t.left_on))"
