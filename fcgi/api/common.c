@@ -6,15 +6,29 @@
 #include "log.h"
 #include "text.h"
 
-int api_body(request *req, response *res, const field_def *defs, field_val *vals, bool patch)
+/* api_body, with decimals read as written in the body and then in stored
+ * (the stored row's JSON text under a PATCH, else NULL). */
+static int validate(request *req, response *res, const field_def *defs, field_val *vals, bool patch,
+                    const char *stored)
 {
+    const char *texts[3] = {NULL, NULL, NULL};
+    int n = 0;
+    if (req->body)
+        texts[n++] = req->body;
+    if (stored)
+        texts[n++] = stored;
     json_t *errors = json_array();
-    if (fields_from_json(req->mem, defs, req->json, vals, errors, patch) > 0) {
+    if (fields_from_json(req->mem, defs, req->json, texts, vals, errors, patch) > 0) {
         http_problem_errors(res, 422, "Dữ liệu gửi lên có trường không hợp lệ.", errors);
         return -1;
     }
     json_decref(errors);
     return 0;
+}
+
+int api_body(request *req, response *res, const field_def *defs, field_val *vals, bool patch)
+{
+    return validate(req, res, defs, vals, patch, NULL);
 }
 
 static int query_number(request *req, response *res, const char *name, long long min, long long max,
@@ -254,7 +268,7 @@ int api_patch_merge(request *req, response *res, const field_def *defs, const ch
     /* The merged object replaces the body: handlers and errors see one view. */
     json_decref(req->json);
     req->json = clean;
-    return api_body(req, res, defs, vals, false);
+    return validate(req, res, defs, vals, false, current);
 }
 
 int api_write_commit(request *req, response *res, const db_stmt *st, int n, const char *const *p,
