@@ -22,14 +22,12 @@ static const db_stmt STMT_SESSION = {
     " JOIN campaigns c ON c.id = s.campaign_id WHERE s.id = $1"};
 static const db_stmt STMT_LIST = {
     "attendance_list",
-    "WITH f AS (SELECT s.id, s.code, s.full_name, s.given_name, s.unit_id, a.recorded_at FROM attendance a"
-    "   JOIN staff s ON s.id = a.staff_id WHERE a.session_id = $3)"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(json_build_object('staff_id', p.id, 'code', p.code,"
-    "   'full_name', p.full_name, 'unit_id', p.unit_id, 'recorded_at', p.recorded_at)"
-    "   ORDER BY p.given_name COLLATE vi, p.full_name COLLATE vi, p.id) FROM (SELECT * FROM f"
-    "   ORDER BY given_name COLLATE vi, full_name COLLATE vi, id LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
-    " FROM study_sessions x WHERE x.id = $3"};
+    API_LIST_SQL("SELECT s.id, s.code, s.full_name, s.given_name, s.unit_id, a.recorded_at FROM attendance a"
+                 " JOIN staff s ON s.id = a.staff_id WHERE a.session_id = $3",
+                 "json_build_object('staff_id', id, 'code', code, 'full_name', full_name, 'unit_id', unit_id,"
+                 " 'recorded_at', recorded_at)",
+                 "given_name COLLATE vi, full_name COLLATE vi, id")
+    " FROM study_sessions WHERE study_sessions.id = $3"};
 /* $1 codes (JSON array), $2 agency, $3 held_on: one row per code, in order. */
 static const db_stmt STMT_RESOLVE = {
     "attendance_resolve",
@@ -123,11 +121,8 @@ static int read_codes(request *req, response *res, code_list *l)
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset;
-    if (api_page(req, res, &limit, &offset) != 0)
-        return;
-    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0])};
-    api_json_row(req, res, &STMT_LIST, 3, p, 200, "Không có buổi học này.");
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    api_list(req, res, &STMT_LIST, 1, p, "Không có buổi học này.");
 }
 
 /* Turns the codes into staff ids (a JSON array text in *ids): 403 when a
@@ -209,8 +204,9 @@ static void record(request *req, response *res)
 
 const route attendance_routes[] = {
     {"GET", "/api/v1/study-sessions/{id}/attendance", list, ACCESS_READ, BODY_NONE,
-     "Những người đã tham dự buổi học", NULL, 0},
+     "Những người đã tham dự buổi học", NULL, 0, api_page_query, NULL},
     {"POST", "/api/v1/study-sessions/{id}/attendance", record, ACCESS_DATA, BODY_JSON_OR_CSV,
-     "Ghi danh sách tham dự (JSON staff_codes hoặc CSV cột staff_code); lặp lại không ghi trùng", attendance_fields, 0},
+     "Ghi danh sách tham dự (JSON staff_codes hoặc CSV cột staff_code); lặp lại không ghi trùng", attendance_fields, 0,
+     NULL, NULL},
     {0},
 };

@@ -21,13 +21,17 @@ enum { C_KIND, C_ACHIEVED, C_DECIDED, C_NO, C_COUNT };
     "json_build_object('id', " x ".id, 'campaign_id', " x ".campaign_id, 'kind', " x ".kind, 'achieved', " x ".achieved," \
     " 'decided_on', " x ".decided_on, 'decision_no', " x ".decision_no)"
 
+static const field_def list_query[] = {
+    API_QUERY_PAGE,
+    {"kind", FT_ENUM, 0, 0, 0, cert_kinds, "Chỉ quyết định loại này"},
+    {0},
+};
+enum { Q_KIND = API_Q_FIRST };
+
 static const db_stmt STMT_LIST = {
     "certifications_list",
-    "WITH f AS (SELECT * FROM certifications WHERE campaign_id = $3 AND ($4::text IS NULL OR kind = $4))"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" CERT_JSON("p") " ORDER BY p.decided_on, p.id)"
-    "   FROM (SELECT * FROM f ORDER BY decided_on, id LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
-    " FROM campaigns c WHERE c.id = $3"};
+    API_LIST_OF_CAMPAIGN("SELECT * FROM certifications WHERE campaign_id = $3 AND ($4::text IS NULL OR kind = $4)",
+                         CERT_JSON("p"), "decided_on, id")};
 static const db_stmt STMT_GET = {
     "certifications_get", "SELECT " CERT_JSON("x") " FROM certifications x WHERE x.id = $1"};
 static const db_stmt STMT_INSERT = {
@@ -37,11 +41,8 @@ static const db_stmt STMT_INSERT = {
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset, *kind;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_enum(req, res, "kind", cert_kinds, &kind) != 0)
-        return;
-    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0]), kind};
-    api_json_row(req, res, &STMT_LIST, 4, p, 200, "Không có phong trào này.");
+    const char *p[] = {api_itoa(req, req->path_ids[0]), api_query(req, Q_KIND)};
+    api_list(req, res, &STMT_LIST, 2, p, "Không có phong trào này.");
 }
 
 static void get(request *req, response *res)
@@ -66,9 +67,9 @@ static void create(request *req, response *res)
 
 const route certifications_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/certifications", list, ACCESS_READ, BODY_NONE,
-     "Quyết định công nhận (an ninh trật tự, đơn vị học tập tốt) (?kind=)", NULL, 0},
+     "Quyết định công nhận (an ninh trật tự, đơn vị học tập tốt)", NULL, 0, list_query, NULL},
     {"POST", "/api/v1/campaigns/{id}/certifications", create, ACCESS_DECIDE, BODY_JSON,
-     "Ghi một quyết định công nhận (mỗi lần một quyết định mới)", cert_fields, 0},
-    {"GET", "/api/v1/certifications/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định công nhận", NULL, 0},
+     "Ghi một quyết định công nhận (mỗi lần một quyết định mới)", cert_fields, 0, NULL, NULL},
+    {"GET", "/api/v1/certifications/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định công nhận", NULL, 0, NULL, NULL},
     {0},
 };

@@ -23,6 +23,12 @@ static const field_def import_columns[] = {
 };
 enum { C_CODE, C_NAME, C_UNIT, C_CATEGORY, C_JOINED, C_LEFT, C_COUNT };
 
+static const field_def import_query[] = {
+    {"agency_id", FT_ID, F_REQUIRED, 0, 0, NULL, "Cơ quan của danh sách cán bộ (mã trong tệp là của cơ quan này)"},
+    {0},
+};
+enum { Q_AGENCY };
+
 static const db_stmt STMT_UNITS = {
     "staff_import_units",
     "SELECT u.code, u.id FROM units u WHERE u.agency_id = $1"
@@ -118,12 +124,7 @@ static int unit_cmp(const void *a, const void *b)
  * absent or not an agency). */
 static int load_units(request *req, response *res, const char **agency, unit_map *m)
 {
-    if (!http_query(req, "agency_id")) {
-        http_field_error(res, 422, "agency_id", "là bắt buộc: ?agency_id= cơ quan của danh sách cán bộ");
-        return -1;
-    }
-    if (api_query_id(req, res, "agency_id", agency) != 0)
-        return -1;
+    *agency = api_query(req, Q_AGENCY);
     const char *p[] = {*agency};
     db_result *r = db_run(req->db, &STMT_UNITS, 1, p);
     if (!r) {
@@ -252,7 +253,7 @@ static void check_rows(request *req, const csv_doc *doc, const long *col, const 
                        copy_buf *out, size_t *foreign_row)
 {
     const char **dup = find_duplicates(req, doc, col[C_CODE]);
-    bool unit_head = req->user->role == ROLE_UNIT_HEAD;
+    long long confined = auth_confined_unit(req->user);
     *foreign_row = 0;
     for (size_t i = 0; i < csv_nrows(doc); i++) {
         long row = (long)i + 1;
@@ -269,7 +270,7 @@ static void check_rows(request *req, const csv_doc *doc, const long *col, const 
         if (v[C_UNIT].s && !unit)
             fields_error(errors, "unit_code",
                          arena_printf(req->mem, "không có đơn vị mã %s trong cơ quan này", v[C_UNIT].s), row);
-        if (unit && unit_head && unit->id != req->user->unit_id && !*foreign_row)
+        if (unit && confined && unit->id != confined && !*foreign_row)
             *foreign_row = i + 1;
         const char *dates = staff_dates_error(v[C_JOINED].s, v[C_LEFT].s);
         if (dates)
@@ -319,7 +320,7 @@ static int load(request *req, response *res, const char *agency, const copy_buf 
         api_db_error(req, res);
         return -1;
     }
-    if (req->user->role == ROLE_UNIT_HEAD) {
+    if (auth_confined_unit(req->user)) {
         bool failed;
         const char *code = foreign_code(req, p, &failed);
         if (failed) {
@@ -379,8 +380,8 @@ done:
 
 const route staff_import_routes[] = {
     {"POST", "/api/v1/staff/import", import, ACCESS_DATA, BODY_CSV,
-     "Nhập danh sách cán bộ từ CSV (?agency_id= bắt buộc; cột code,full_name,unit_code,category,joined_on,left_on "
+     "Nhập danh sách cán bộ từ CSV (cột code,full_name,unit_code,category,joined_on,left_on "
      "theo thứ tự bất kỳ; ô trống = null; cập nhật theo mã; có dòng sai thì không ghi gì và trả 422 liệt kê mọi dòng sai)",
-     NULL, 0},
+     NULL, 0, import_query, NULL},
     {0},
 };

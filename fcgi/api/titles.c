@@ -40,14 +40,20 @@ static const field_def import_fields[] = {
     " 'subject_id', coalesce(" t ".staff_id, " t ".unit_id), 'title', " t ".title, 'decision_no', " t ".decision_no," \
     " 'decided_on', " t ".decided_on)"
 
+static const field_def list_query[] = {
+    API_QUERY_PAGE,
+    {"subject_type", FT_ENUM, 0, 0, 0, subject_types, "Chỉ cá nhân (staff) hoặc tập thể (unit)"},
+    {"title", FT_ENUM, 0, 0, 0, title_codes, "Chỉ danh hiệu này"},
+    {"subject_id", FT_ID, 0, 0, 0, NULL, "Chỉ danh hiệu của cán bộ hoặc đơn vị này"},
+    {0},
+};
+enum { Q_TYPE = API_Q_FIRST, Q_TITLE, Q_SUBJECT };
+
 static const db_stmt STMT_LIST = {
     "titles_list",
-    "WITH f AS (SELECT * FROM titles WHERE campaign_id = $3 AND ($4::text IS NULL OR subject_type = $4)"
-    "   AND ($5::text IS NULL OR title = $5) AND ($6::bigint IS NULL OR coalesce(staff_id, unit_id) = $6))"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" TITLE_JSON("p") " ORDER BY p.id)"
-    "   FROM (SELECT * FROM f ORDER BY id LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
-    " FROM campaigns c WHERE c.id = $3"};
+    API_LIST_OF_CAMPAIGN("SELECT * FROM titles WHERE campaign_id = $3 AND ($4::text IS NULL OR subject_type = $4)"
+                         " AND ($5::text IS NULL OR title = $5) AND ($6::bigint IS NULL OR coalesce(staff_id, unit_id) = $6)",
+                         TITLE_JSON("p"), "id")};
 static const db_stmt STMT_GET = {"titles_get", "SELECT " TITLE_JSON("t") " FROM titles t WHERE t.id = $1"};
 static const db_stmt STMT_INSERT = {
     "titles_insert",
@@ -73,12 +79,9 @@ static const db_stmt STMT_UPSERT = {
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset, *type, *title, *subject;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_enum(req, res, "subject_type", subject_types, &type) != 0 ||
-        api_query_enum(req, res, "title", title_codes, &title) != 0 || api_query_id(req, res, "subject_id", &subject) != 0)
-        return;
-    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0]), type, title, subject};
-    api_json_row(req, res, &STMT_LIST, 6, p, 200, "Không có phong trào này.");
+    const char *p[] = {api_itoa(req, req->path_ids[0]), api_query(req, Q_TYPE), api_query(req, Q_TITLE),
+                       api_query(req, Q_SUBJECT)};
+    api_list(req, res, &STMT_LIST, 4, p, "Không có phong trào này.");
 }
 
 static void get(request *req, response *res)
@@ -254,11 +257,11 @@ static void import(request *req, response *res)
 
 const route titles_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/titles", list, ACCESS_READ, BODY_NONE,
-     "Danh hiệu thi đua của phong trào (?subject_type=&title=&subject_id=)", NULL, 0},
+     "Danh hiệu thi đua của phong trào", NULL, 0, list_query, NULL},
     {"POST", "/api/v1/campaigns/{id}/titles", create, ACCESS_DECIDE, BODY_JSON, "Ghi một danh hiệu thi đua", title_fields,
-     0},
+     0, NULL, NULL},
     {"POST", "/api/v1/campaigns/{id}/titles/import", import, ACCESS_DECIDE, BODY_CSV,
-     "Nhập danh hiệu từ CSV (subject_type,subject_code,title,decision_no,decided_on); cập nhật nếu đã có", NULL, 0},
-    {"GET", "/api/v1/titles/{id}", get, ACCESS_READ, BODY_NONE, "Một danh hiệu thi đua", NULL, 0},
+     "Nhập danh hiệu từ CSV (subject_type,subject_code,title,decision_no,decided_on); cập nhật nếu đã có", NULL, 0, NULL, NULL},
+    {"GET", "/api/v1/titles/{id}", get, ACCESS_READ, BODY_NONE, "Một danh hiệu thi đua", NULL, 0, NULL, NULL},
     {0},
 };
