@@ -1,12 +1,13 @@
 /* api/attendance.c — who attended a study session. Recording is
  * idempotent: a code already recorded (or given twice) counts as
  * "already". Input is JSON {"staff_codes": [...]} or text/csv with a
- * staff_code column (other columns are ignored). Every code must be of the
- * campaign's agency and of someone on the staff on the day of the session;
- * a unit_head may record only the staff of its own unit. */
+ * staff_code column (other columns are ignored), read by csv_body.h.
+ * Every code must be of the campaign's agency and of someone on the staff
+ * on the day of the session; a unit_head may record only the staff of its
+ * own unit. */
 #include "api/campaign_scope.h"
+#include "api/csv_body.h"
 #include "api/resources.h"
-#include "csv.h"
 #include "text.h"
 
 static const field_def attendance_fields[] = {
@@ -14,7 +15,12 @@ static const field_def attendance_fields[] = {
      "Mã cán bộ đã tham dự (mảng chuỗi); hoặc gửi text/csv có cột staff_code"},
     {0},
 };
-static const field_def code_field = {"staff_code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã cán bộ"};
+/* The column of a CSV body; other columns (a name for the reader) are
+ * ignored. */
+static const field_def code_columns[] = {
+    {"staff_code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã cán bộ"},
+    {0},
+};
 
 static const db_stmt STMT_SESSION = {
     "attendance_session",
@@ -60,7 +66,7 @@ static void code_error(json_t *errors, const char *field, long row, const char *
 static void take_code(request *req, code_list *l, const char *text, long row)
 {
     field_val v;
-    const char *msg = fields_from_text(req->mem, &code_field, text, &v);
+    const char *msg = fields_from_text(req->mem, &code_columns[0], text, &v);
     l->code[l->n] = msg ? arena_strdup(req->mem, text) : v.s;
     l->bad[l->n] = !msg ? NULL : *text ? arena_printf(req->mem, "Mã cán bộ \"%s\" không hợp lệ: %s", text, msg)
                                        : "Thiếu mã cán bộ";
@@ -77,8 +83,8 @@ static void alloc_codes(request *req, code_list *l, size_t n, const char *field)
     l->field = field;
 }
 
-/* Reads the codes of a JSON or CSV body. 0, or -1 with res filled (400 for
- * a malformed CSV, 422 for no codes at all). */
+/* Reads the codes of a JSON or CSV body. 0, or -1 with res filled (422 for
+ * a JSON body without codes; for a CSV one, what csv_body.h answers). */
 static int read_codes(request *req, response *res, code_list *l)
 {
     if (req->json) {
@@ -99,24 +105,15 @@ static int read_codes(request *req, response *res, code_list *l)
         }
         return 0;
     }
-    csv_doc *doc = NULL;
-    csv_error err;
-    if (csv_parse(req->body, req->body_len, &doc, &err) != 0) {
-        http_problem(res, 400, arena_printf(req->mem, "CSV không hợp lệ: %s", err.message));
+    long col;
+    csv_doc *doc = csv_body_read(req, res, code_columns, CSV_OTHER_COLUMNS_IGNORED, &col);
+    if (!doc)
         return -1;
-    }
-    long col = csv_column(doc, "staff_code");
-    int rc = 0;
-    if (col < 0 || csv_nrows(doc) == 0) {
-        http_field_error(res, 422, "staff_code", col < 0 ? "thiếu cột staff_code" : "tệp không có dòng dữ liệu");
-        rc = -1;
-    } else {
-        alloc_codes(req, l, csv_nrows(doc), "staff_code");
-        for (size_t i = 0; i < csv_nrows(doc); i++)
-            take_code(req, l, csv_field(doc, i, (size_t)col), (long)i + 1);
-    }
+    alloc_codes(req, l, csv_nrows(doc), "staff_code");
+    for (size_t i = 0; i < csv_nrows(doc); i++)
+        take_code(req, l, csv_field(doc, i, (size_t)col), (long)i + 1);
     csv_free(doc);
-    return rc;
+    return 0;
 }
 
 static void list(request *req, response *res)
@@ -164,7 +161,7 @@ static int resolve(request *req, response *res, const code_list *l, const char *
     }
     db_free(r);
     *ids = scope_json_text(req, found);
-    return scope_errors(res, errors, l->row[0] ? "Tệp CSV có dòng không hợp lệ; không dòng nào được ghi." : NULL);
+    return l->row[0] ? csv_body_row_errors(res, errors) : scope_errors(res, errors, NULL);
 }
 
 static void record(request *req, response *res)

@@ -1,6 +1,10 @@
 /* api/certifications.c — the agency's certifications for a campaign's year
  * (an toàn về an ninh, trật tự; đơn vị học tập tốt): each decision is kept,
  * a refusal then a grant are two rows; the scorecard takes the latest.
+ * The subject is the campaign's agency itself, so the rule of titles comes
+ * down to this: the agency must not have been dissolved on or before
+ * starts_on (else 422 naming agency_id); the decision is dated from
+ * starts_on to closes_on like every decision of the campaign.
  * Recorded by the office, the director or an admin. */
 #include "api/campaign_scope.h"
 #include "api/resources.h"
@@ -57,7 +61,11 @@ static void create(request *req, response *res)
     campaign_ref c;
     if (api_body(req, res, cert_fields, v, false) != 0 || scope_campaign(req, res, req->path_ids[0], &c) != 0)
         return;
+    subject_ref agency = {"unit", api_itoa(req, c.agency_id), 0, false, false};
+    if (scope_subjects(req, res, &c, false, &agency, 1) != 0)
+        return;
     json_t *errors = json_array();
+    scope_subject_error(req, errors, "agency_id", 0, &agency, true);
     scope_date_within(req, errors, "decided_on", 0, v[C_DECIDED].s, c.starts_on, c.closes_on);
     if (scope_errors(res, errors, NULL) != 0)
         return;

@@ -1,7 +1,9 @@
 /* api/ratings.c — đánh giá, xếp loại: the rating decisions of a campaign
- * for a staff member or a unit of its agency. Each POST records one more
- * decision (a revision is a new row); the scorecard takes the latest.
- * Decisions are recorded by the office, the director or an admin. */
+ * for a staff member or a unit of its agency. The subject follows the rule
+ * of titles: on the staff (a unit: not dissolved) at some time from
+ * starts_on to ends_on. Each POST records one more decision (a revision is
+ * a new row); the scorecard takes the latest. Decisions are recorded by
+ * the office, the director or an admin. */
 #include "api/campaign_scope.h"
 #include "api/resources.h"
 
@@ -10,7 +12,9 @@ static const char *const levels[] = {"KHTNV", "HTNV", "HTTNV", "HTXSNV", NULL};
 
 static const field_def rating_fields[] = {
     {"subject_type", FT_ENUM, F_REQUIRED, 0, 0, subject_types, "staff (cá nhân) hoặc unit (tập thể)"},
-    {"subject_id", FT_ID, F_REQUIRED, 0, 0, NULL, "Cán bộ hoặc đơn vị thuộc cơ quan của phong trào"},
+    {"subject_id", FT_ID, F_REQUIRED, 0, 0, NULL,
+     "Cán bộ hoặc đơn vị thuộc cơ quan của phong trào, công tác (đơn vị: chưa giải thể) vào một lúc nào đó từ "
+     "starts_on đến ends_on"},
     {"level", FT_ENUM, F_REQUIRED, 0, 0, levels,
      "KHTNV (không hoàn thành), HTNV (hoàn thành), HTTNV (hoàn thành tốt), HTXSNV (hoàn thành xuất sắc nhiệm vụ)"},
     {"decided_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Ngày quyết định, từ starts_on đến closes_on của phong trào"},
@@ -66,7 +70,7 @@ static void create(request *req, response *res)
     if (scope_subjects(req, res, &c, false, &s, 1) != 0)
         return;
     json_t *errors = json_array();
-    scope_subject_error(req, errors, "subject_id", 0, &s, false);
+    scope_subject_error(req, errors, "subject_id", 0, &s, true);
     scope_date_within(req, errors, "decided_on", 0, v[R_DECIDED].s, c.starts_on, c.closes_on);
     if (scope_errors(res, errors, NULL) != 0)
         return;

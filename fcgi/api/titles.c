@@ -3,11 +3,13 @@
  * (TTLDTT < TTLDXS) for units, one row per campaign, subject and title.
  * The subject must be of the campaign's agency and on its staff (a unit:
  * not dissolved) at some time during the campaign. One by one (POST: a
- * second of the same is a 409) or as a CSV import that upserts.
+ * second of the same is a 409) or as a CSV import that upserts, its body
+ * read by csv_body.h (columns not declared, a name for the reader, are
+ * ignored).
  * Recorded by the office, the director or an admin. */
 #include "api/campaign_scope.h"
+#include "api/csv_body.h"
 #include "api/resources.h"
-#include "csv.h"
 
 #include <stdlib.h>
 
@@ -192,32 +194,7 @@ static int check_rows(request *req, response *res, const campaign_ref *c, csv_do
             fields_error(errors, "subject_code",
                          arena_printf(req->mem, "Cùng đối tượng và danh hiệu xuất hiện nhiều lần: dòng %s", r->dups), row);
     }
-    return scope_errors(res, errors, "Tệp CSV có dòng không hợp lệ; không dòng nào được ghi.");
-}
-
-/* Reads the CSV body and checks its header. The document, or NULL with
- * res filled (400, 422). */
-static csv_doc *read_csv(request *req, response *res, long *cols)
-{
-    csv_doc *doc = NULL;
-    csv_error err;
-    if (csv_parse(req->body, req->body_len, &doc, &err) != 0) {
-        http_problem(res, 400, arena_printf(req->mem, "CSV không hợp lệ: %s", err.message));
-        return NULL;
-    }
-    json_t *errors = json_array();
-    for (int f = 0; f < D_COUNT; f++) {
-        cols[f] = csv_column(doc, import_fields[f].name);
-        if (cols[f] < 0)
-            fields_error(errors, import_fields[f].name, arena_printf(req->mem, "thiếu cột %s", import_fields[f].name), 0);
-    }
-    if (json_array_size(errors) == 0 && csv_nrows(doc) == 0)
-        fields_error(errors, "body", "tệp không có dòng dữ liệu", 0);
-    if (scope_errors(res, errors, NULL) != 0) {
-        csv_free(doc);
-        return NULL;
-    }
-    return doc;
+    return csv_body_row_errors(res, errors);
 }
 
 static void import(request *req, response *res)
@@ -226,7 +203,7 @@ static void import(request *req, response *res)
     long cols[D_COUNT];
     if (scope_campaign(req, res, req->path_ids[0], &c) != 0)
         return;
-    csv_doc *doc = read_csv(req, res, cols);
+    csv_doc *doc = csv_body_read(req, res, import_fields, CSV_OTHER_COLUMNS_IGNORED, cols);
     if (!doc)
         return;
     size_t n = csv_nrows(doc);
