@@ -14,6 +14,8 @@ packages=(
 # WebDriver (chromedriver), from Node.js; only `make test` asks for them.
 if [ "${THIDUA_WITH_BROWSER:-}" = 1 ]; then
   packages+=(chromium chromium-driver nodejs)
+  # Debian's npm, unless a Node.js of another origin brings its own.
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 sudo_cmd=()
@@ -32,6 +34,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# `make test` lints the OpenAPI document with a stock linter, Redocly CLI,
+# from the npm registry, pinned, into var/tools (not a system install).
+redocly_version=2.77.0
+if [ "${THIDUA_WITH_BROWSER:-}" = 1 ]; then
+  tools=$(cd "$(dirname "$0")/.." && pwd)/var/tools
+  if [ "$(cat "$tools/redocly.version" 2>/dev/null)" != "$redocly_version" ]; then
+    echo "thidua: installing Redocly CLI $redocly_version into var/tools"
+    mkdir -p "$tools"
+    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error "@redocly/cli@$redocly_version" >/dev/null
+    echo "$redocly_version" > "$tools/redocly.version"
+  fi
 fi
 
 # The packaged PostgreSQL and nginx services are not ours: thidua runs its

@@ -1,6 +1,7 @@
 #include "auth.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -181,13 +182,97 @@ bool auth_allows(const session_user *user, access_level level)
     }
 }
 
-int auth_unit_scope(request *req, response *res, long long unit_id)
+long long auth_confined_unit(const session_user *u)
+{
+    /* A unit_head with no unit (not allowed by users_unit_head_unit) is
+     * confined to nothing: -1 matches no unit. */
+    if (u && u->role == ROLE_UNIT_HEAD)
+        return u->unit_id ? u->unit_id : -1;
+    return 0;
+}
+
+int auth_scope(request *req, response *res, const object_scope *object)
 {
     const session_user *u = req->user;
-    if (u && (u->role == ROLE_ADMIN || u->role == ROLE_OFFICE))
+    bool write = strcmp(req->method, "GET") != 0;
+    const char *refusal = NULL;
+    if (!u)
+        refusal = "Cần đăng nhập.";
+    else if (!write || u->role == ROLE_ADMIN)
+        refusal = NULL;
+    else if (object->installation)
+        refusal = "Chỉ quản trị viên được tạo, đổi hoặc xóa cơ quan gốc.";
+    else if (auth_confined_unit(u) && object->unit_id != auth_confined_unit(u))
+        refusal = "Bạn chỉ được ghi dữ liệu của đơn vị mình.";
+    if (!refusal)
         return 0;
-    if (u && u->role == ROLE_UNIT_HEAD && u->unit_id != 0 && u->unit_id == unit_id)
-        return 0;
-    http_problem(res, 403, "Bạn chỉ được ghi dữ liệu của đơn vị mình.");
+    http_problem(res, 403, refusal);
     return -1;
+}
+
+int auth_unit_scope(request *req, response *res, long long unit_id)
+{
+    object_scope object = {false, 0, unit_id};
+    return auth_scope(req, res, &object);
+}
+
+/* The object of the path, by the route's statement. 0, or -1 with res
+ * filled (404, 503). */
+static int path_object(request *req, response *res, const route_scope *scope, object_scope *object)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", req->path_ids[0]);
+    const char *p[] = {id};
+    db_result *r = db_run(req->db, scope->object, 1, p);
+    if (!r) {
+        bool down = db_last_error(req->db)->status == DB_DOWN;
+        http_problem(res, down ? 503 : 500, down ? "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau."
+                                                 : "Lỗi máy chủ khi truy cập dữ liệu.");
+        if (down)
+            http_set_header(res, "Retry-After", "5");
+        return -1;
+    }
+    int rows = db_rows(r);
+    if (rows) {
+        object->installation = db_value(r, 0, 0) == NULL;
+        object->agency_id = db_int(r, 0, 0);
+        object->unit_id = db_int(r, 0, 1);
+    }
+    db_free(r);
+    if (rows == 0)
+        http_problem(res, 404, scope->missing);
+    return rows ? 0 : -1;
+}
+
+/* The unit a JSON body puts the object in, when the body says. A field
+ * left out of a POST is null; left out of a PATCH, it is not changed.
+ * false when there is no JSON body (a DELETE) or it does not name a unit
+ * (or not as an id: the handler's validation answers that). */
+static bool body_unit(const request *req, const route_scope *scope, object_scope *object)
+{
+    if (!req->json)
+        return false;
+    json_t *v = json_object_get(req->json, scope->body_unit);
+    bool patch = strcmp(req->method, "PATCH") == 0;
+    if (json_is_null(v) || (!v && !patch)) {
+        *object = (object_scope){scope->body_unit_null == SCOPE_NULL_INSTALLATION, 0, 0};
+        return true;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < 1)
+        return false;
+    *object = (object_scope){false, 0, (long long)json_integer_value(v)};
+    return true;
+}
+
+int auth_route_scope(request *req, response *res)
+{
+    const route_scope *scope = req->route ? req->route->scope : NULL;
+    object_scope object;
+    if (!scope)
+        return 0;
+    if (scope->object && (path_object(req, res, scope, &object) != 0 || auth_scope(req, res, &object) != 0))
+        return -1;
+    if (scope->body_unit && body_unit(req, scope, &object) && auth_scope(req, res, &object) != 0)
+        return -1;
+    return 0;
 }

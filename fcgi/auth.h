@@ -48,8 +48,29 @@ int auth_session_hash(request *req, response *res, const char **hash);
 enum { AUTH_SESSION_NCOLUMNS = 5 };
 struct db_result;
 int auth_accept(request *req, response *res, const struct db_result *r, int col);
-/* May the user write rows of unit_id? 0 if so; else fills res with 403
- * and returns -1. Admin and office may write every unit. */
+/* Where an object sits: above every agency (an agency root, the admin's
+ * to write), or in an agency, as a whole (unit_id 0) or in one unit. */
+typedef struct object_scope {
+    bool installation;
+    long long agency_id; /* 0 when not known to the caller */
+    long long unit_id;   /* 0: the agency as a whole */
+} object_scope;
+
+/* The one answer to "may this user touch this object": reads (GET) are
+ * open to every role the route lets in; a write to an object above every
+ * agency is the admin's only; a unit_head writes only in its own unit;
+ * admin and office write every unit. 0 if allowed; else 403 in res, -1.
+ * (Agency confinement, issue 10, is to be added here.) */
+int auth_scope(request *req, response *res, const object_scope *object);
+/* The one unit that u's writes are confined to (a unit_head's), or 0 when
+ * u may write every unit its role reaches. For checks made row by row
+ * (an import) after the route's scope. */
+long long auth_confined_unit(const session_user *u);
+/* auth_scope for an object of unit_id (0: of the agency as a whole). */
 int auth_unit_scope(request *req, response *res, long long unit_id);
+/* The route's declared scope (route.scope): finds the object of the path
+ * and the unit a body names, and asks auth_scope. 0, or -1 with res
+ * filled (404 when the path names no object, 403, 503). */
+int auth_route_scope(request *req, response *res);
 
 #endif

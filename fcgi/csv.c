@@ -36,11 +36,12 @@ static const unsigned char stop_unquoted[256] = {
 
 static const char no_field[] = "";
 
-__attribute__((format(printf, 4, 5)))
-static void set_error(csv_error *err, size_t line, size_t row, const char *fmt, ...)
+__attribute__((format(printf, 5, 6)))
+static void set_error(csv_error *err, csv_error_kind kind, size_t line, size_t row, const char *fmt, ...)
 {
     if (!err)
         return;
+    err->kind = kind;
     err->line = line;
     err->row = row;
     va_list ap;
@@ -124,12 +125,12 @@ static int check_header(const csv_doc *doc, size_t line, csv_error *err)
     if (n < 2)
         return 0;
     if (n > SIZE_MAX / sizeof(struct header_name)) {
-        set_error(err, line, 0, "không đủ bộ nhớ để đọc tệp CSV");
+        set_error(err, CSV_ERR_RESOURCE, line, 0, "không đủ bộ nhớ để đọc tệp CSV");
         return -1;
     }
     struct header_name *names = malloc(n * sizeof *names);
     if (!names) {
-        set_error(err, line, 0, "không đủ bộ nhớ để đọc tệp CSV");
+        set_error(err, CSV_ERR_RESOURCE, line, 0, "không đủ bộ nhớ để đọc tệp CSV");
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -150,7 +151,8 @@ static int check_header(const csv_doc *doc, size_t line, csv_error *err)
     if (dup) {
         const struct header_name *first = &names[dup - 1], *second = &names[dup];
         if (first->n == 0) {
-            set_error(err, line, 0, "dòng %zu: tiêu đề có hai cột không có tên (cột %zu và cột %zu)",
+            set_error(err, CSV_ERR_SYNTAX, line, 0,
+                      "dòng %zu: tiêu đề có hai cột không có tên (cột %zu và cột %zu)",
                       line, first->col + 1, second->col + 1);
         } else {
             size_t shown = first->n;
@@ -162,7 +164,8 @@ static int check_header(const csv_doc *doc, size_t line, csv_error *err)
                     shown--;
                 ellipsis = "…";
             }
-            set_error(err, line, 0, "dòng %zu: tiêu đề có hai cột cùng tên \"%.*s%s\" (cột %zu và cột %zu)",
+            set_error(err, CSV_ERR_SYNTAX, line, 0,
+                      "dòng %zu: tiêu đề có hai cột cùng tên \"%.*s%s\" (cột %zu và cột %zu)",
                       line, (int)shown, first->p, ellipsis, first->col + 1, second->col + 1);
         }
         rc = -1;
@@ -177,17 +180,18 @@ int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err)
     size_t ncells = 0, nrec = 0, line = 1;
 
     if (err) {
+        err->kind = CSV_ERR_NONE;
         err->line = 0;
         err->row = 0;
         err->message[0] = '\0';
     }
     if (!out || (!data && len)) {
-        set_error(err, 0, 0, "lỗi nội bộ: tham số không hợp lệ khi đọc tệp CSV");
+        set_error(err, CSV_ERR_RESOURCE, 0, 0, "lỗi nội bộ: tham số không hợp lệ khi đọc tệp CSV");
         return -1;
     }
     *out = NULL;
     if (len == SIZE_MAX) {
-        set_error(err, 0, 0, "tệp CSV quá lớn");
+        set_error(err, CSV_ERR_RESOURCE, 0, 0, "tệp CSV quá lớn");
         return -1;
     }
     doc = calloc(1, sizeof *doc);
@@ -230,7 +234,8 @@ int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err)
                         r++; /* "" → one quote */
                     } else if (c == '\0') {
                         if (r == len) {
-                            set_error(err, qline, nrec, "dòng %zu: dấu ngoặc kép mở ở đây chưa được đóng",
+                            set_error(err, CSV_ERR_SYNTAX, qline, nrec,
+                                      "dòng %zu: dấu ngoặc kép mở ở đây chưa được đóng",
                                       qline);
                             goto fail;
                         }
@@ -245,7 +250,8 @@ int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err)
                 end = w;
                 c = buf[r];
                 if (c != ',' && c != '\n' && c != '\r' && c != '\0') {
-                    set_error(err, line, nrec, "dòng %zu: có ký tự thừa sau dấu ngoặc kép đóng", line);
+                    set_error(err, CSV_ERR_SYNTAX, line, nrec, "dòng %zu: có ký tự thừa sau dấu ngoặc kép đóng",
+                              line);
                     goto fail;
                 }
             } else {
@@ -254,7 +260,7 @@ int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err)
                     r++;
                 c = buf[r];
                 if (c == '"') {
-                    set_error(err, line, nrec,
+                    set_error(err, CSV_ERR_SYNTAX, line, nrec,
                               "dòng %zu: dấu ngoặc kép nằm giữa một trường không được bao trong ngoặc kép",
                               line);
                     goto fail;
@@ -284,7 +290,8 @@ int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err)
             if (check_header(doc, rec_line, err) != 0)
                 goto fail;
         } else if (nf != doc->ncols) {
-            set_error(err, rec_line, nrec, "dòng %zu (hàng dữ liệu %zu): có %zu cột, tiêu đề có %zu cột",
+            set_error(err, CSV_ERR_SYNTAX, rec_line, nrec,
+                      "dòng %zu (hàng dữ liệu %zu): có %zu cột, tiêu đề có %zu cột",
                       rec_line, nrec, nf, doc->ncols);
             goto fail;
         }
@@ -294,7 +301,7 @@ int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err)
     }
 
     if (nrec == 0) {
-        set_error(err, 1, 0, "tệp CSV trống");
+        set_error(err, CSV_ERR_EMPTY, 1, 0, "tệp CSV trống");
         goto fail;
     }
     doc->nrows = nrec - 1;
@@ -302,10 +309,11 @@ int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err)
     return 0;
 
 nul_byte:
-    set_error(err, line, nrec, "dòng %zu: tệp chứa byte NUL, không phải tệp văn bản CSV", line);
+    set_error(err, CSV_ERR_SYNTAX, line, nrec, "dòng %zu: tệp chứa byte NUL, không phải tệp văn bản CSV",
+              line);
     goto fail;
 oom:
-    set_error(err, line, nrec, "không đủ bộ nhớ để đọc tệp CSV");
+    set_error(err, CSV_ERR_RESOURCE, line, nrec, "không đủ bộ nhớ để đọc tệp CSV");
 fail:
     csv_free(doc);
     return -1;

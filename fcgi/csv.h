@@ -28,13 +28,23 @@
 
 typedef struct csv_doc csv_doc;
 
+/* Why a parse failed, so that a caller can answer each kind its own way. */
+typedef enum {
+    CSV_ERR_NONE,     /* no error */
+    CSV_ERR_SYNTAX,   /* the input is not CSV of this dialect: quoting, field
+                       * count, NUL byte, duplicate header names */
+    CSV_ERR_EMPTY,    /* no record at all, not even a header */
+    CSV_ERR_RESOURCE  /* out of memory or bad arguments: not the input's fault */
+} csv_error_kind;
+
 typedef struct {
-    size_t line;       /* 1-based physical line in the input */
-    size_t row;        /* 1-based data row (0 = header) */
+    csv_error_kind kind;
+    size_t line;       /* 1-based physical line in the input (0: none) */
+    size_t row;        /* 1-based data row (0 = header, or no row) */
     char message[160]; /* Vietnamese, UTF-8, for the user */
 } csv_error;
 
-/* 0 on success, -1 on malformed input (err filled if not NULL, *out NULL). */
+/* 0 on success, -1 on failure (err filled if not NULL, *out NULL). */
 int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err);
 /* Header columns. */
 size_t csv_ncols(const csv_doc *doc);

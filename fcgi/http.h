@@ -13,6 +13,7 @@
 struct db;
 struct config;
 struct route;
+struct field_val;
 
 typedef struct session_user {
     long long id;
@@ -39,6 +40,7 @@ typedef struct request {
     long long path_ids[4];       /* {id} segments of the matched route, in order */
     const char *path_words[4];   /* {code} segments of the matched route, in order */
     const struct route *route;
+    const struct field_val *query_vals; /* the route's declared query parameters, validated (route.query order) */
     session_user *user;          /* NULL until authenticated */
     struct db *db;
     const struct config *cfg;

@@ -1,6 +1,7 @@
 #include "openapi.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,64 @@ static json_t *body_schema(const field_def *defs)
                      "additionalProperties", 0);
 }
 
+/* Every error answer of the API, each a problem+json document. */
+static const struct {
+    const char *code, *name, *description;
+} errors[] = {
+    {"400", "BadRequest", "Yêu cầu sai dạng: JSON, CSV hoặc tham số truy vấn không đọc được"},
+    {"401", "Unauthorized", "Chưa đăng nhập, hoặc phiên sai hay đã hết hạn"},
+    {"403", "Forbidden", "Vai trò hoặc phạm vi đơn vị không cho phép"},
+    {"404", "NotFound", "Không có đối tượng này"},
+    {"409", "Conflict", "Trùng dữ liệu đã có, sai trạng thái, hoặc bị thay đổi đồng thời"},
+    {"413", "PayloadTooLarge", "Nội dung vượt quá giới hạn"},
+    {"415", "UnsupportedMediaType", "Sai Content-Type"},
+    {"422", "UnprocessableContent", "Dữ liệu đúng dạng nhưng không hợp lệ; errors nêu từng trường"},
+    {"503", "ServiceUnavailable", "Cơ sở dữ liệu tạm thời không truy cập được; thử lại sau Retry-After giây"},
+};
+enum { ERROR_COUNT = sizeof errors / sizeof errors[0] };
+
+/* components/responses: one entry per error answer. */
+static json_t *error_responses(void)
+{
+    json_t *out = json_object();
+    for (size_t i = 0; i < ERROR_COUNT; i++) {
+        json_t *resp = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", errors[i].description, "content",
+                                 "application/problem+json", "schema", "$ref", "#/components/schemas/Problem");
+        if (strcmp(errors[i].code, "503") == 0)
+            json_object_set_new(resp, "headers",
+                                json_pack("{s:{s:s, s:{s:s}}}", "Retry-After", "description", "Số giây nên chờ",
+                                          "schema", "type", "integer"));
+        json_object_set_new(out, errors[i].name, resp);
+    }
+    return out;
+}
+
+/* The answers an operation can give, from what its route declares: each
+ * error is a problem+json document (components/responses). */
+static json_t *responses(const route *r)
+{
+    bool body = r->body != BODY_NONE, write = strcmp(r->method, "GET") != 0;
+    bool in_path = strchr(r->pattern, '{') != NULL, public = r->access == ACCESS_PUBLIC;
+    bool required_query = false;
+    for (const field_def *q = r->query; q && q->name; q++)
+        required_query |= (q->flags & F_REQUIRED) != 0;
+    json_t *out = json_object();
+    const char *ok = strcmp(r->method, "DELETE") == 0 ? "204" : strcmp(r->method, "POST") == 0 ? "2XX" : "200";
+    json_object_set_new(out, ok, json_pack("{s:s}", "description", strcmp(ok, "204") == 0 ? "Đã xóa" : "Thành công"));
+    if (r->flags & ROUTE_SESSION_IN_QUERY)
+        json_object_set_new(out, "304", json_pack("{s:s}", "description", "Không đổi so với ETag đã gửi (If-None-Match)"));
+    /* Every route refuses a query parameter it does not declare: 400. */
+    bool gives[ERROR_COUNT] = {true, !public, !public, in_path || r->scope, write, body, body,
+                    body || required_query || write, !(r->flags & ROUTE_NO_DB) || strcmp(r->pattern, "/api/v1/health") == 0};
+    for (size_t i = 0; i < ERROR_COUNT; i++) {
+        char ref[64];
+        snprintf(ref, sizeof ref, "#/components/responses/%s", errors[i].name);
+        if (gives[i])
+            json_object_set_new(out, errors[i].code, json_pack("{s:s}", "$ref", ref));
+    }
+    return out;
+}
+
 static json_t *operation(const route *r)
 {
     json_t *op = json_pack("{s:s, s:s}", "summary", r->summary ? r->summary : "",
@@ -93,6 +152,9 @@ static json_t *operation(const route *r)
                                                 id ? json_pack("{s:s, s:i}", "type", "integer", "minimum", 1)
                                                    : json_pack("{s:s}", "type", "string")));
     }
+    for (const field_def *q = r->query; q && q->name; q++)
+        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:o}", "name", q->name, "in", "query", "required",
+                                                (q->flags & F_REQUIRED) != 0, "schema", field_schema(q)));
     if (json_array_size(params))
         json_object_set_new(op, "parameters", params);
     else
@@ -109,11 +171,7 @@ static json_t *operation(const route *r)
         json_object_set_new(op, "requestBody",
                             json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content", "text/csv", "schema", "type", "string"));
     }
-    json_t *responses = json_pack("{s:{s:s}, s:{s:s}}", "2XX", "description", "Thành công", "default", "description",
-                                  "Lỗi (application/problem+json)");
-    json_object_set_new(json_object_get(responses, "default"), "content",
-                        json_pack("{s:{s:{s:s}}}", "application/problem+json", "schema", "$ref", "#/components/schemas/Problem"));
-    json_object_set_new(op, "responses", responses);
+    json_object_set_new(op, "responses", responses(r));
     if (r->access == ACCESS_PUBLIC)
         json_object_set_new(op, "security", json_array());
     static const char *const who[] = {"public", "any role", "admin, office, unit_head (own unit)", "admin, office",
@@ -147,12 +205,15 @@ static char *build(void)
         "field", "type", "string", "message", "type", "string", "row", "type", "integer", "required", "type", "title",
         "status", "detail");
     json_t *doc = json_pack(
-        "{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:{s:o}, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}, s:[{s:[]}, {s:[]}]}",
+        "{s:s, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:[{s:s}], s:o, s:{s:{s:o}, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}},"
+        " s:[{s:[]}, {s:[]}]}",
         "openapi", "3.1.0", "info", "title", "thidua API", "version", "1",
-        "description", "Theo dõi phong trào thi đua và công tác khen thưởng của một cơ quan.",
+        "description", "Theo dõi phong trào thi đua và công tác khen thưởng của một cơ quan.", "license", "name",
+        "Proprietary", "identifier", "LicenseRef-Proprietary",
         "servers", "url", "/", "paths", paths, "components", "schemas", "Problem", problem, "securitySchemes",
         "bearerAuth", "type", "http", "scheme", "bearer", "cookieAuth", "type", "apiKey", "in", "cookie", "name",
         "thidua_session", "security", "bearerAuth", "cookieAuth");
+    json_object_set_new(json_object_get(doc, "components"), "responses", error_responses());
     char *text = jsontext_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     return text;

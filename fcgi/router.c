@@ -1,5 +1,7 @@
 #include "router.h"
 
+#include "fields.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -113,4 +115,81 @@ route_match router_find(request *req, const route **found, const char **allow)
         return ROUTE_BAD_METHOD;
     }
     return ROUTE_NOT_FOUND;
+}
+
+/* The index of the declared parameter called name, or -1. */
+static int query_index(const field_def *defs, const char *name)
+{
+    for (int i = 0; defs && defs[i].name; i++)
+        if (strcmp(defs[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* Checks one "key=value" of the query string (len bytes at s) into vals.
+ * NULL, or what is wrong; *name is the parameter's name for the error. */
+static const char *query_one(request *req, const field_def *defs, field_val *vals, const char *s, size_t len,
+                             const char **name)
+{
+    const char *eq = memchr(s, '=', len);
+    size_t klen = eq ? (size_t)(eq - s) : len;
+    const char *key = http_url_decode(req->mem, s, klen);
+    *name = key ? key : arena_strndup(req->mem, s, klen);
+    if (!key)
+        return "tên tham số mã hóa sai (%)";
+    int i = query_index(defs, key);
+    if (i < 0)
+        return "tham số không được hỗ trợ";
+    if (vals[i].present)
+        return "chỉ được gửi một lần";
+    const char *value = eq ? http_url_decode(req->mem, eq + 1, len - klen - 1) : "";
+    vals[i].present = true;
+    if (!value)
+        return "giá trị mã hóa sai (%)";
+    /* "?q=" searches for nothing, as if left out; "?as_of=" is no date. */
+    bool text = defs[i].type == FT_STRING || defs[i].type == FT_TEXT;
+    if (*value == '\0')
+        return text ? NULL : "không được để trống";
+    return fields_from_text(req->mem, &defs[i], value, &vals[i]);
+}
+
+/* Does errors already name field? */
+static bool named(json_t *errors, const char *field)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(errors, i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
+            return true;
+    }
+    return false;
+}
+
+int router_query(request *req, response *res)
+{
+    const field_def *defs = req->route ? req->route->query : NULL;
+    int n = fields_count(defs);
+    field_val *vals = arena_alloc(req->mem, (size_t)(n ? n : 1) * sizeof *vals);
+    for (int i = 0; i < n; i++)
+        vals[i] = (field_val){.null = true};
+    req->query_vals = vals;
+    json_t *errors = json_array();
+    for (const char *p = req->query; *p;) {
+        const char *amp = strchr(p, '&');
+        size_t len = amp ? (size_t)(amp - p) : strlen(p);
+        const char *name = NULL, *msg = len ? query_one(req, defs, vals, p, len, &name) : NULL; /* "a=1&&b=2" */
+        if (msg)
+            fields_error(errors, name, msg, 0);
+        p += len + (amp ? 1 : 0);
+    }
+    bool malformed = json_array_size(errors) > 0;
+    for (int i = 0; i < n; i++)
+        if ((defs[i].flags & F_REQUIRED) && vals[i].null && !named(errors, defs[i].name))
+            fields_error(errors, defs[i].name, "là bắt buộc", 0);
+    if (json_array_size(errors) == 0) {
+        json_decref(errors);
+        return 0;
+    }
+    http_problem_errors(res, malformed ? 400 : 422, "Tham số truy vấn không hợp lệ.", errors);
+    return -1;
 }

@@ -11,6 +11,7 @@
 #include "http.h"
 
 struct field_def;
+struct db_stmt;
 
 typedef void (*handler_fn)(request *req, response *res);
 
@@ -37,6 +38,28 @@ enum {
     ROUTE_SESSION_IN_QUERY = 2
 };
 
+/* What a null body unit (route_scope.body_unit given as null) stands for. */
+typedef enum {
+    SCOPE_NULL_AGENCY,       /* the agency as a whole: not a unit_head's */
+    SCOPE_NULL_INSTALLATION  /* above every agency (a new agency root): the admin's only */
+} scope_null;
+
+/* Where the object a request touches sits: the pipeline finds it and asks
+ * auth_scope_allows before the handler runs (auth.h says the rules).
+ * object: a statement of one parameter, the path's first {id}, giving one
+ * row (agency_id, unit_id): agency_id NULL for an object above every
+ * agency (an agency root), unit_id NULL for an object of the agency as a
+ * whole. No row: 404 with `missing`.
+ * body_unit: the name of a body field (FT_ID) naming the unit that a write
+ * puts the object in; checked when the body gives it (a PATCH may leave it
+ * out), and a null means what body_unit_null says. */
+typedef struct route_scope {
+    const struct db_stmt *object;
+    const char *missing;
+    const char *body_unit;
+    scope_null body_unit_null;
+} route_scope;
+
 typedef struct route {
     const char *method;
     const char *pattern;
@@ -46,6 +69,11 @@ typedef struct route {
     const char *summary;             /* for the OpenAPI document */
     const struct field_def *fields;  /* JSON body fields, NULL-name terminated, or NULL */
     int flags;
+    /* Query parameters, NULL-name terminated, or NULL for none: validated
+     * into req->query_vals (same order) before the handler; any other
+     * parameter is a 400. A list starts with API_QUERY_PAGE (api/common.h). */
+    const struct field_def *query;
+    const route_scope *scope;        /* NULL: nothing to confine beyond the roles */
 } route;
 
 /* Each resource's routes end with an empty entry ({0}); route_groups
@@ -67,5 +95,13 @@ route_match router_find(request *req, const route **found, const char **allow);
  * leading zero; {code} is a non-empty segment without a bad escape or %00
  * ('+' stays '+'). */
 bool router_match(const char *pattern, const char *path, long long *ids, const char **words, arena *mem);
+
+/* Validates req->query against req->route->query into req->query_vals
+ * (allocated in req->mem; one per declared parameter, absent ones null).
+ * Every problem is reported at once, each naming its parameter: an
+ * unknown or repeated parameter, a bad escape or a bad value answer 400;
+ * when the only problems are required parameters left out, 422.
+ * Returns 0, or -1 with res filled. */
+int router_query(request *req, response *res);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "jsontext.h"
 #include "log.h"
+#include "text.h"
 
 /* ------------------------------------------------------------------ exact arithmetic */
 
@@ -109,21 +110,10 @@ static void civil_from_days(long z, long *y, long *m, long *d)
 
 int sc_date_parse(const char *iso, long *days)
 {
-    if (!iso || strlen(iso) != 10 || iso[4] != '-' || iso[7] != '-')
+    int y, m, d;
+    if (!text_date_parse(iso, &y, &m, &d))
         return -1;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (iso[i] < '0' || iso[i] > '9'))
-            return -1;
-    long y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + (iso[3] - '0');
-    long m = (iso[5] - '0') * 10 + (iso[6] - '0');
-    long d = (iso[8] - '0') * 10 + (iso[9] - '0');
-    if (m < 1 || m > 12 || d < 1)
-        return -1;
-    long next = m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1);
-    long first = days_from_civil(y, m, 1);
-    if (d > next - first)
-        return -1;
-    *days = first + d - 1;
+    *days = days_from_civil(y, m, d);
     return 0;
 }
 

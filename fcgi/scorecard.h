@@ -74,7 +74,8 @@ int sc_individual_title_rank(const char *title);
 /* Rank of a collective title (TTLDTT 1, TTLDXS 2) or 0. */
 int sc_collective_title_rank(const char *title);
 
-/* Days since 1970-01-01 of a valid YYYY-MM-DD; -1 when not a date. */
+/* Days since 1970-01-01 of a date text_date_parse accepts (text.h); -1
+ * when it refuses it. */
 int sc_date_parse(const char *iso, long *days);
 /* YYYY-MM-DD of days since 1970-01-01, in the arena. */
 char *sc_date_format(arena *a, long days);

@@ -117,17 +117,34 @@ static int days_in_month(int y, int m)
     return days[m - 1];
 }
 
-bool text_is_date(const char *s)
+bool text_date_parse(const char *iso, int *year, int *month, int *day)
 {
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+    /* strnlen: a long string is refused without reading all of it. */
+    if (!iso || strnlen(iso, 11) != 10 || iso[4] != '-' || iso[7] != '-')
         return false;
     for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+        if (i != 4 && i != 7 && (iso[i] < '0' || iso[i] > '9'))
             return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+    /* Zero-padded dates of four-digit years compare as text. */
+    if (strcmp(iso, TEXT_DATE_FIRST) < 0 || strcmp(iso, TEXT_DATE_LAST) > 0)
+        return false;
+    int y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 + (iso[3] - '0');
+    int m = (iso[5] - '0') * 10 + (iso[6] - '0');
+    int d = (iso[8] - '0') * 10 + (iso[9] - '0');
+    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+        return false;
+    if (year)
+        *year = y;
+    if (month)
+        *month = m;
+    if (day)
+        *day = d;
+    return true;
+}
+
+bool text_is_date(const char *iso)
+{
+    return text_date_parse(iso, NULL, NULL, NULL);
 }
 
 char *text_date_vi(arena *a, const char *iso)

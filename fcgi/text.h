@@ -22,7 +22,23 @@ bool text_has_control(const char *s, bool allow_newlines);
 char *text_percent_vi(arena *a, double value, int decimals);
 /* "31/12/2025" from "2025-12-31"; NULL when iso is not a date. */
 char *text_date_vi(arena *a, const char *iso);
-/* true when iso is a real calendar date YYYY-MM-DD (years 1900..2200). */
+/* Dates. This is the one validator of a date in thidua: request fields,
+ * query parameters and the scorecard's own arithmetic all go through it.
+ * A date is exactly ten bytes YYYY-MM-DD (ASCII digits, zero-padded) naming
+ * a real day of the Gregorian calendar from TEXT_DATE_FIRST to
+ * TEXT_DATE_LAST. Why that range: a staff member's joined_on may lie
+ * decades before any campaign, and 1900 is before any working life the
+ * office records, while it still refuses a year typed short (0025, 1025);
+ * campaigns.year is 2000..2100, and closes_on, a left_on planned ahead or
+ * an as_of may come later, so the end is far off: every year that starts
+ * with 2. PostgreSQL's date holds the whole range and gives it back as
+ * YYYY-MM-DD. */
+#define TEXT_DATE_FIRST "1900-01-01"
+#define TEXT_DATE_LAST "2999-12-31"
+/* true when iso (NULL allowed: false) is such a date; then year, month and
+ * day (each may be NULL) receive its parts. On false they are untouched. */
+bool text_date_parse(const char *iso, int *year, int *month, int *day);
+/* text_date_parse without the parts. */
 bool text_is_date(const char *iso);
 
 #endif

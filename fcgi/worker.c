@@ -88,6 +88,23 @@ static int check_csrf(request *req, response *res)
     return -1;
 }
 
+/* A request refused for its parameters (res holds the 400) on a route that
+ * checks the session in its own query is still one of someone logged in,
+ * or it is a 401 like any other. */
+static void needs_session(request *req, response *res)
+{
+    int st = auth_authenticate(req);
+    if (st == 0)
+        return;
+    if (st == 503) {
+        http_problem(res, 503, "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.");
+        http_set_header(res, "Retry-After", "5");
+        return;
+    }
+    http_problem(res, 401, "Cần đăng nhập (phiên không có, sai hoặc đã hết hạn).");
+    http_set_header(res, "WWW-Authenticate", "Bearer");
+}
+
 void worker_handle(request *req, response *res)
 {
     const route *r;
@@ -132,6 +149,13 @@ void worker_handle(request *req, response *res)
             return;
     }
     if (check_body(req, res) != 0)
+        return;
+    if (router_query(req, res) != 0) {
+        if (session_in_query)
+            needs_session(req, res);
+        return;
+    }
+    if (auth_route_scope(req, res) != 0)
         return;
     r->handler(req, res);
     if (session_in_query && r->access != ACCESS_PUBLIC && !req->user && res->status < 400) {

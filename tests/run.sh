@@ -39,6 +39,10 @@ if [ "$(id -u)" -eq 0 ]; then chown thidua "$asan_log"; fi
 export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
+echo "code rules and the OpenAPI document"
+run_suite lint/code tests/lint/code.sh
+run_suite lint/openapi tests/lint/openapi.sh
+
 echo "unit tests"
 for t in build/plain/tests/test_* build/asan/tests/test_*; do
   [ -x "$t" ] || continue

@@ -1,12 +1,13 @@
 /* api/attendance.c — who attended a study session. Recording is
  * idempotent: a code already recorded (or given twice) counts as
  * "already". Input is JSON {"staff_codes": [...]} or text/csv with a
- * staff_code column (other columns are ignored). Every code must be of the
- * campaign's agency and of someone on the staff on the day of the session;
- * a unit_head may record only the staff of its own unit. */
+ * staff_code column (other columns are ignored), read by csv_body.h.
+ * Every code must be of the campaign's agency and of someone on the staff
+ * on the day of the session; a unit_head may record only the staff of its
+ * own unit. */
 #include "api/campaign_scope.h"
+#include "api/csv_body.h"
 #include "api/resources.h"
-#include "csv.h"
 #include "text.h"
 
 static const field_def attendance_fields[] = {
@@ -14,7 +15,12 @@ static const field_def attendance_fields[] = {
      "Mã cán bộ đã tham dự (mảng chuỗi); hoặc gửi text/csv có cột staff_code"},
     {0},
 };
-static const field_def code_field = {"staff_code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã cán bộ"};
+/* The column of a CSV body; other columns (a name for the reader) are
+ * ignored. */
+static const field_def code_columns[] = {
+    {"staff_code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã cán bộ"},
+    {0},
+};
 
 static const db_stmt STMT_SESSION = {
     "attendance_session",
@@ -22,14 +28,12 @@ static const db_stmt STMT_SESSION = {
     " JOIN campaigns c ON c.id = s.campaign_id WHERE s.id = $1"};
 static const db_stmt STMT_LIST = {
     "attendance_list",
-    "WITH f AS (SELECT s.id, s.code, s.full_name, s.given_name, s.unit_id, a.recorded_at FROM attendance a"
-    "   JOIN staff s ON s.id = a.staff_id WHERE a.session_id = $3)"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(json_build_object('staff_id', p.id, 'code', p.code,"
-    "   'full_name', p.full_name, 'unit_id', p.unit_id, 'recorded_at', p.recorded_at)"
-    "   ORDER BY p.given_name COLLATE vi, p.full_name COLLATE vi, p.id) FROM (SELECT * FROM f"
-    "   ORDER BY given_name COLLATE vi, full_name COLLATE vi, id LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
-    " FROM study_sessions x WHERE x.id = $3"};
+    API_LIST_SQL("SELECT s.id, s.code, s.full_name, s.given_name, s.unit_id, a.recorded_at FROM attendance a"
+                 " JOIN staff s ON s.id = a.staff_id WHERE a.session_id = $3",
+                 "json_build_object('staff_id', id, 'code', code, 'full_name', full_name, 'unit_id', unit_id,"
+                 " 'recorded_at', recorded_at)",
+                 "given_name COLLATE vi, full_name COLLATE vi, id")
+    " FROM study_sessions WHERE study_sessions.id = $3"};
 /* $1 codes (JSON array), $2 agency, $3 held_on: one row per code, in order. */
 static const db_stmt STMT_RESOLVE = {
     "attendance_resolve",
@@ -62,7 +66,7 @@ static void code_error(json_t *errors, const char *field, long row, const char *
 static void take_code(request *req, code_list *l, const char *text, long row)
 {
     field_val v;
-    const char *msg = fields_from_text(req->mem, &code_field, text, &v);
+    const char *msg = fields_from_text(req->mem, &code_columns[0], text, &v);
     l->code[l->n] = msg ? arena_strdup(req->mem, text) : v.s;
     l->bad[l->n] = !msg ? NULL : *text ? arena_printf(req->mem, "Mã cán bộ \"%s\" không hợp lệ: %s", text, msg)
                                        : "Thiếu mã cán bộ";
@@ -79,8 +83,8 @@ static void alloc_codes(request *req, code_list *l, size_t n, const char *field)
     l->field = field;
 }
 
-/* Reads the codes of a JSON or CSV body. 0, or -1 with res filled (400 for
- * a malformed CSV, 422 for no codes at all). */
+/* Reads the codes of a JSON or CSV body. 0, or -1 with res filled (422 for
+ * a JSON body without codes; for a CSV one, what csv_body.h answers). */
 static int read_codes(request *req, response *res, code_list *l)
 {
     if (req->json) {
@@ -101,33 +105,21 @@ static int read_codes(request *req, response *res, code_list *l)
         }
         return 0;
     }
-    csv_doc *doc = NULL;
-    csv_error err;
-    if (csv_parse(req->body, req->body_len, &doc, &err) != 0) {
-        http_problem(res, 400, arena_printf(req->mem, "CSV không hợp lệ: %s", err.message));
+    long col;
+    csv_doc *doc = csv_body_read(req, res, code_columns, CSV_OTHER_COLUMNS_IGNORED, &col);
+    if (!doc)
         return -1;
-    }
-    long col = csv_column(doc, "staff_code");
-    int rc = 0;
-    if (col < 0 || csv_nrows(doc) == 0) {
-        http_field_error(res, 422, "staff_code", col < 0 ? "thiếu cột staff_code" : "tệp không có dòng dữ liệu");
-        rc = -1;
-    } else {
-        alloc_codes(req, l, csv_nrows(doc), "staff_code");
-        for (size_t i = 0; i < csv_nrows(doc); i++)
-            take_code(req, l, csv_field(doc, i, (size_t)col), (long)i + 1);
-    }
+    alloc_codes(req, l, csv_nrows(doc), "staff_code");
+    for (size_t i = 0; i < csv_nrows(doc); i++)
+        take_code(req, l, csv_field(doc, i, (size_t)col), (long)i + 1);
     csv_free(doc);
-    return rc;
+    return 0;
 }
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset;
-    if (api_page(req, res, &limit, &offset) != 0)
-        return;
-    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0])};
-    api_json_row(req, res, &STMT_LIST, 3, p, 200, "Không có buổi học này.");
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    api_list(req, res, &STMT_LIST, 1, p, "Không có buổi học này.");
 }
 
 /* Turns the codes into staff ids (a JSON array text in *ids): 403 when a
@@ -169,7 +161,7 @@ static int resolve(request *req, response *res, const code_list *l, const char *
     }
     db_free(r);
     *ids = scope_json_text(req, found);
-    return scope_errors(res, errors, l->row[0] ? "Tệp CSV có dòng không hợp lệ; không dòng nào được ghi." : NULL);
+    return l->row[0] ? csv_body_row_errors(res, errors) : scope_errors(res, errors, NULL);
 }
 
 static void record(request *req, response *res)
@@ -209,8 +201,9 @@ static void record(request *req, response *res)
 
 const route attendance_routes[] = {
     {"GET", "/api/v1/study-sessions/{id}/attendance", list, ACCESS_READ, BODY_NONE,
-     "Những người đã tham dự buổi học", NULL, 0},
+     "Những người đã tham dự buổi học", NULL, 0, api_page_query, NULL},
     {"POST", "/api/v1/study-sessions/{id}/attendance", record, ACCESS_DATA, BODY_JSON_OR_CSV,
-     "Ghi danh sách tham dự (JSON staff_codes hoặc CSV cột staff_code); lặp lại không ghi trùng", attendance_fields, 0},
+     "Ghi danh sách tham dự (JSON staff_codes hoặc CSV cột staff_code); lặp lại không ghi trùng", attendance_fields, 0,
+     NULL, NULL},
     {0},
 };

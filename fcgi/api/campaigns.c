@@ -25,12 +25,18 @@ enum { C_AGENCY, C_YEAR, C_CODE, C_NAME, C_THEME, C_PLAN, C_STARTS, C_ENDS, C_CL
     " 'name', " c ".name, 'theme', " c ".theme, 'plan_number', " c ".plan_number, 'starts_on', " c ".starts_on," \
     " 'ends_on', " c ".ends_on, 'closes_on', " c ".closes_on)"
 
+static const field_def list_query[] = {
+    API_QUERY_PAGE,
+    {"agency_id", FT_ID, 0, 0, 0, NULL, "Chỉ phong trào của cơ quan này"},
+    {"year", FT_INT, 0, 2000, 2100, NULL, "Chỉ phong trào của năm này"},
+    {0},
+};
+enum { Q_AGENCY = API_Q_FIRST, Q_YEAR };
+
 static const db_stmt STMT_LIST = {
     "campaigns_list",
-    "WITH f AS (SELECT * FROM campaigns WHERE ($3::bigint IS NULL OR agency_id = $3) AND ($4::int IS NULL OR year = $4))"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" CAMPAIGN_JSON("p") " ORDER BY p.agency_id,"
-    "   p.year DESC, p.starts_on DESC, p.id) FROM (SELECT * FROM f ORDER BY agency_id, year DESC, starts_on DESC, id"
-    "   LIMIT $1 OFFSET $2) p), '[]'::json), 'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"};
+    API_LIST_SQL("SELECT * FROM campaigns WHERE ($3::bigint IS NULL OR agency_id = $3) AND ($4::int IS NULL OR year = $4)",
+                 CAMPAIGN_JSON("p"), "agency_id, year DESC, starts_on DESC, id")};
 static const db_stmt STMT_GET = {"campaigns_get", "SELECT " CAMPAIGN_JSON("c") " FROM campaigns c WHERE c.id = $1"};
 static const db_stmt STMT_AGENCY = {"campaigns_agency", "SELECT 1 FROM units WHERE id = $1 AND kind = 'agency'"};
 static const db_stmt STMT_LOCK = {
@@ -60,12 +66,8 @@ static const db_stmt STMT_UPDATE = {
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset, *agency, *year;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_id(req, res, "agency_id", &agency) != 0 ||
-        api_query_id(req, res, "year", &year) != 0)
-        return;
-    const char *p[] = {limit, offset, agency, year};
-    api_json_row(req, res, &STMT_LIST, 4, p, 200, "");
+    const char *p[] = {api_query(req, Q_AGENCY), api_query(req, Q_YEAR)};
+    api_list(req, res, &STMT_LIST, 2, p, "");
 }
 
 static void get(request *req, response *res)
@@ -176,12 +178,12 @@ static void change(request *req, response *res)
 }
 
 const route campaigns_routes[] = {
-    {"GET", "/api/v1/campaigns", list, ACCESS_READ, BODY_NONE, "Danh sách phong trào thi đua (?agency_id=&year=)",
-     NULL, 0},
-    {"POST", "/api/v1/campaigns", create, ACCESS_OFFICE, BODY_JSON, "Tạo phong trào thi đua", campaign_fields, 0},
-    {"GET", "/api/v1/campaigns/{id}", get, ACCESS_READ, BODY_NONE, "Một phong trào thi đua", NULL, 0},
+    {"GET", "/api/v1/campaigns", list, ACCESS_READ, BODY_NONE, "Danh sách phong trào thi đua", NULL, 0, list_query,
+     NULL},
+    {"POST", "/api/v1/campaigns", create, ACCESS_OFFICE, BODY_JSON, "Tạo phong trào thi đua", campaign_fields, 0, NULL, NULL},
+    {"GET", "/api/v1/campaigns/{id}", get, ACCESS_READ, BODY_NONE, "Một phong trào thi đua", NULL, 0, NULL, NULL},
     {"PATCH", "/api/v1/campaigns/{id}", change, ACCESS_OFFICE, BODY_JSON,
      "Sửa phong trào (các ngày đổi được khi dữ liệu đã ghi vẫn nằm trong khoảng mới; closes_on null = ends_on)",
-     campaign_fields, 0},
+     campaign_fields, 0, NULL, NULL},
     {0},
 };

@@ -1,6 +1,10 @@
 /* api/certifications.c — the agency's certifications for a campaign's year
  * (an toàn về an ninh, trật tự; đơn vị học tập tốt): each decision is kept,
  * a refusal then a grant are two rows; the scorecard takes the latest.
+ * The subject is the campaign's agency itself, so the rule of titles comes
+ * down to this: the agency must not have been dissolved on or before
+ * starts_on (else 422 naming agency_id); the decision is dated from
+ * starts_on to closes_on like every decision of the campaign.
  * Recorded by the office, the director or an admin. */
 #include "api/campaign_scope.h"
 #include "api/resources.h"
@@ -21,13 +25,17 @@ enum { C_KIND, C_ACHIEVED, C_DECIDED, C_NO, C_COUNT };
     "json_build_object('id', " x ".id, 'campaign_id', " x ".campaign_id, 'kind', " x ".kind, 'achieved', " x ".achieved," \
     " 'decided_on', " x ".decided_on, 'decision_no', " x ".decision_no)"
 
+static const field_def list_query[] = {
+    API_QUERY_PAGE,
+    {"kind", FT_ENUM, 0, 0, 0, cert_kinds, "Chỉ quyết định loại này"},
+    {0},
+};
+enum { Q_KIND = API_Q_FIRST };
+
 static const db_stmt STMT_LIST = {
     "certifications_list",
-    "WITH f AS (SELECT * FROM certifications WHERE campaign_id = $3 AND ($4::text IS NULL OR kind = $4))"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" CERT_JSON("p") " ORDER BY p.decided_on, p.id)"
-    "   FROM (SELECT * FROM f ORDER BY decided_on, id LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
-    " FROM campaigns c WHERE c.id = $3"};
+    API_LIST_OF_CAMPAIGN("SELECT * FROM certifications WHERE campaign_id = $3 AND ($4::text IS NULL OR kind = $4)",
+                         CERT_JSON("p"), "decided_on, id")};
 static const db_stmt STMT_GET = {
     "certifications_get", "SELECT " CERT_JSON("x") " FROM certifications x WHERE x.id = $1"};
 static const db_stmt STMT_INSERT = {
@@ -37,11 +45,8 @@ static const db_stmt STMT_INSERT = {
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset, *kind;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_enum(req, res, "kind", cert_kinds, &kind) != 0)
-        return;
-    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0]), kind};
-    api_json_row(req, res, &STMT_LIST, 4, p, 200, "Không có phong trào này.");
+    const char *p[] = {api_itoa(req, req->path_ids[0]), api_query(req, Q_KIND)};
+    api_list(req, res, &STMT_LIST, 2, p, "Không có phong trào này.");
 }
 
 static void get(request *req, response *res)
@@ -56,7 +61,11 @@ static void create(request *req, response *res)
     campaign_ref c;
     if (api_body(req, res, cert_fields, v, false) != 0 || scope_campaign(req, res, req->path_ids[0], &c) != 0)
         return;
+    subject_ref agency = {"unit", api_itoa(req, c.agency_id), 0, false, false};
+    if (scope_subjects(req, res, &c, false, &agency, 1) != 0)
+        return;
     json_t *errors = json_array();
+    scope_subject_error(req, errors, "agency_id", 0, &agency, true);
     scope_date_within(req, errors, "decided_on", 0, v[C_DECIDED].s, c.starts_on, c.closes_on);
     if (scope_errors(res, errors, NULL) != 0)
         return;
@@ -66,9 +75,9 @@ static void create(request *req, response *res)
 
 const route certifications_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/certifications", list, ACCESS_READ, BODY_NONE,
-     "Quyết định công nhận (an ninh trật tự, đơn vị học tập tốt) (?kind=)", NULL, 0},
+     "Quyết định công nhận (an ninh trật tự, đơn vị học tập tốt)", NULL, 0, list_query, NULL},
     {"POST", "/api/v1/campaigns/{id}/certifications", create, ACCESS_DECIDE, BODY_JSON,
-     "Ghi một quyết định công nhận (mỗi lần một quyết định mới)", cert_fields, 0},
-    {"GET", "/api/v1/certifications/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định công nhận", NULL, 0},
+     "Ghi một quyết định công nhận (mỗi lần một quyết định mới)", cert_fields, 0, NULL, NULL},
+    {"GET", "/api/v1/certifications/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định công nhận", NULL, 0, NULL, NULL},
     {0},
 };

@@ -31,73 +31,24 @@ int api_body(request *req, response *res, const field_def *defs, field_val *vals
     return validate(req, res, defs, vals, patch, NULL);
 }
 
-static int query_number(request *req, response *res, const char *name, long long min, long long max,
-                        long long dflt, long long *out)
+const field_def api_page_query[] = {API_QUERY_PAGE, {0}};
+
+const char *api_query(const request *req, int i)
 {
-    const char *v = http_query(req, name);
-    *out = dflt;
-    if (!v)
-        return 0;
-    long long n = 0;
-    size_t len = strlen(v);
-    if (len == 0 || len > 15)
-        goto bad;
-    for (size_t i = 0; i < len; i++) {
-        if (v[i] < '0' || v[i] > '9')
-            goto bad;
-        n = n * 10 + (v[i] - '0');
-    }
-    if (n < min || n > max)
-        goto bad;
-    *out = n;
-    return 0;
-bad:
-    http_field_error(res, 400, name, arena_printf(req->mem, "%s phải là số nguyên từ %lld đến %lld", name, min, max));
-    return -1;
+    return req->query_vals && !req->query_vals[i].null ? req->query_vals[i].s : NULL;
 }
 
-int api_page(request *req, response *res, const char **limit, const char **offset)
+void api_list(request *req, response *res, const db_stmt *st, int n, const char *const *filters,
+              const char *not_found)
 {
-    long long l, o;
-    if (query_number(req, res, "limit", 1, 1000, 50, &l) != 0 ||
-        query_number(req, res, "offset", 0, 100000000000LL, 0, &o) != 0)
-        return -1;
-    *limit = api_itoa(req, l);
-    *offset = api_itoa(req, o);
-    return 0;
-}
-
-int api_query_id(request *req, response *res, const char *name, const char **out)
-{
-    long long v;
-    *out = NULL;
-    if (!http_query(req, name))
-        return 0;
-    if (query_number(req, res, name, 1, 999999999999999LL, 0, &v) != 0)
-        return -1;
-    *out = api_itoa(req, v);
-    return 0;
-}
-
-int api_query_date(request *req, response *res, const char *name, const char **out)
-{
-    *out = http_query(req, name);
-    if (!*out || text_is_date(*out))
-        return 0;
-    http_field_error(res, 400, name, arena_printf(req->mem, "%s phải là ngày hợp lệ dạng YYYY-MM-DD", name));
-    return -1;
-}
-
-int api_query_enum(request *req, response *res, const char *name, const char *const *choices, const char **out)
-{
-    *out = http_query(req, name);
-    if (!*out)
-        return 0;
-    for (const char *const *c = choices; *c; c++)
-        if (strcmp(*c, *out) == 0)
-            return 0;
-    http_field_error(res, 400, name, arena_printf(req->mem, "%s có giá trị không được hỗ trợ", name));
-    return -1;
+    enum { MAX_FILTERS = 8 };
+    const char *p[2 + MAX_FILTERS];
+    const char *limit = api_query(req, API_Q_LIMIT), *offset = api_query(req, API_Q_OFFSET);
+    p[0] = limit ? limit : "50";
+    p[1] = offset ? offset : "0";
+    for (int i = 0; i < n && i < MAX_FILTERS; i++)
+        p[2 + i] = filters[i];
+    api_json_row(req, res, st, 2 + (n < MAX_FILTERS ? n : MAX_FILTERS), p, 200, not_found);
 }
 
 /* What a constraint is about, in the words of the API. */

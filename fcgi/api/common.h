@@ -16,16 +16,37 @@
  * caller's array). 0, or -1 with a 422 naming every bad field in res. */
 int api_body(request *req, response *res, const field_def *defs, field_val *vals, bool patch);
 
-/* ?limit= (default 50, max 1000) and ?offset=, as text for SQL parameters.
- * 0, or -1 with a 400 in res. */
-int api_page(request *req, response *res, const char **limit, const char **offset);
-/* An optional positive integer query parameter as text (NULL when absent).
- * 0, or -1 with a 400 naming it. */
-int api_query_id(request *req, response *res, const char *name, const char **out);
-/* An optional date query parameter (YYYY-MM-DD). 0, or -1 with a 400. */
-int api_query_date(request *req, response *res, const char *name, const char **out);
-/* An optional query parameter from a list of choices. 0, or -1 with a 400. */
-int api_query_enum(request *req, response *res, const char *name, const char *const *choices, const char **out);
+/* The first two query parameters of every list (route.query), in this
+ * order: ?limit= (1..1000, default 50) and ?offset= (default 0). A list's
+ * own parameters follow, numbered from API_Q_FIRST. */
+#define API_QUERY_PAGE                                                                              \
+    {"limit", FT_INT, 0, 1, 1000, NULL, "Số mục tối đa của trang (mặc định 50)"},                   \
+    {"offset", FT_INT, 0, 0, 100000000000LL, NULL, "Bỏ qua bấy nhiêu mục đầu (mặc định 0)"}
+enum { API_Q_LIMIT, API_Q_OFFSET, API_Q_FIRST };
+/* The query of a list that takes nothing but the page. */
+extern const field_def api_page_query[];
+
+/* The text of declared query parameter i (route.query order), NULL when
+ * it was not given; the pipeline has validated it. */
+const char *api_query(const request *req, int i);
+
+/* A paged list as one row of one JSON column {"items","total","limit",
+ * "offset"}. rows: the SELECT of the rows (its parameters from $3 on);
+ * item: the JSON of one row, whose columns are those of rows, unqualified;
+ * order: the ORDER BY of the page. $1 is the limit and $2 the offset.
+ * API_LIST_OF_CAMPAIGN: the same for rows of campaign $3, with no row at
+ * all (so a 404) when there is no such campaign. */
+#define API_LIST_SQL(rows, item, order)                                                                   \
+    "WITH f AS (" rows ") SELECT json_build_object('items', coalesce((SELECT json_agg(" item " ORDER BY " \
+    order ") FROM (SELECT * FROM f ORDER BY " order " LIMIT $1 OFFSET $2) p), '[]'::json),"              \
+    " 'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
+#define API_LIST_OF_CAMPAIGN(rows, item, order) \
+    API_LIST_SQL(rows, item, order) " FROM campaigns WHERE campaigns.id = $3"
+
+/* Answers a list made by API_LIST_SQL: runs st with the page ($1, $2) and
+ * then the n filters ($3...). No row: 404 with not_found. */
+void api_list(request *req, response *res, const db_stmt *st, int n, const char *const *filters,
+              const char *not_found);
 
 /* Fills res from the last database error: 503, 409, 422 (naming the field
  * the constraint is about) or 500. Rolls back an open transaction. */

@@ -67,14 +67,22 @@ static const field_def exemplar_reason_fields[] = {
 static const db_stmt STMT_CAMPAIGN = {"exemplars_campaign", "SELECT agency_id FROM campaigns WHERE id = $1"};
 static const db_stmt STMT_UNIT = {"exemplars_unit", "SELECT agency_id, dissolved_on FROM units WHERE id = $1"};
 static const db_stmt STMT_STAFF = {"exemplars_staff", "SELECT unit_id FROM staff WHERE id = $1"};
+static const field_def list_query[] = {
+    API_QUERY_PAGE,
+    {"state", FT_ENUM, 0, 0, 0, exemplar_states, "Chỉ đề xuất ở trạng thái này"},
+    {"unit_id", FT_ID, 0, 0, 0, NULL, "Chỉ đề xuất của đơn vị này"},
+    {0},
+};
+enum { Q_STATE = API_Q_FIRST, Q_UNIT };
+
 static const db_stmt STMT_LIST = {
     "exemplars_list",
-    "WITH f AS (SELECT * FROM exemplars WHERE campaign_id = $3 AND ($4::text IS NULL OR state = $4)"
-    "   AND ($5::bigint IS NULL OR unit_id = $5))"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" EXEMPLAR_JSON("x") " ORDER BY x.id)"
-    "   FROM (SELECT * FROM f ORDER BY id LIMIT $1 OFFSET $2) x), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
-    " WHERE EXISTS (SELECT 1 FROM campaigns WHERE id = $3)"};
+    API_LIST_OF_CAMPAIGN("SELECT * FROM exemplars WHERE campaign_id = $3 AND ($4::text IS NULL OR state = $4)"
+                         " AND ($5::bigint IS NULL OR unit_id = $5)",
+                         EXEMPLAR_JSON("p"), "id")};
+static const db_stmt STMT_SCOPE = {
+    "exemplars_scope",
+    "SELECT c.agency_id, x.unit_id FROM exemplars x JOIN campaigns c ON c.id = x.campaign_id WHERE x.id = $1"};
 static const db_stmt STMT_GET = {"exemplars_get", "SELECT " EXEMPLAR_FULL("x") " FROM exemplars x WHERE x.id = $1"};
 static const db_stmt STMT_LOCK = {
     "exemplars_lock", "SELECT unit_id, state, " EXEMPLAR_JSON("x") " FROM exemplars x WHERE x.id = $1 FOR UPDATE"};
@@ -98,12 +106,8 @@ static const db_stmt STMT_ENQUEUE = {
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset, *state, *unit;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_enum(req, res, "state", exemplar_states, &state) != 0 ||
-        api_query_id(req, res, "unit_id", &unit) != 0)
-        return;
-    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0]), state, unit};
-    api_json_row(req, res, &STMT_LIST, 5, p, 200, "Không có phong trào này.");
+    const char *p[] = {api_itoa(req, req->path_ids[0]), api_query(req, Q_STATE), api_query(req, Q_UNIT)};
+    api_list(req, res, &STMT_LIST, 3, p, "Không có phong trào này.");
 }
 
 static void get(request *req, response *res)
@@ -130,7 +134,8 @@ static int lookup(request *req, response *res, const db_stmt *st, const char *id
 }
 
 /* The rules a field table cannot say: the unit is of the campaign's agency
- * and in the caller's scope, the person is of that unit. 0, or -1 answered. */
+ * (the route has checked it is in the caller's scope), the person is of
+ * that unit. 0, or -1 answered. */
 static int check_subject(request *req, response *res, const field_val *v)
 {
     db_result *c, *u, *s;
@@ -150,8 +155,6 @@ static int check_subject(request *req, response *res, const field_val *v)
         http_field_error(res, 422, "unit_id", "Đơn vị không tồn tại, đã giải thể hoặc không thuộc cơ quan của phong trào.");
         return -1;
     }
-    if (auth_unit_scope(req, res, v[X_UNIT].i) != 0)
-        return -1;
     bool person = strcmp(v[X_SUBJECT].s, "person") == 0;
     if (!person) {
         if (!v[X_STAFF].null) {
@@ -238,10 +241,10 @@ static void create(request *req, response *res)
     answer(req, res, id, 201);
 }
 
-/* Locks the exemplar for a state change. 0 with *unit and *state set, or
- * -1 answered (404, or a database error); the transaction is open on 0. */
-static int lock_exemplar(request *req, response *res, const char *id, long long *unit, const char **state,
-                         const char **json)
+/* Locks the exemplar for a state change. 0 with *state (and *json when
+ * asked) set, or -1 answered (404, or a database error); the transaction
+ * is open on 0. */
+static int lock_exemplar(request *req, response *res, const char *id, const char **state, const char **json)
 {
     if (api_begin(req, res) != 0)
         return -1;
@@ -253,7 +256,6 @@ static int lock_exemplar(request *req, response *res, const char *id, long long 
         http_problem(res, 404, "Không có đề xuất gương điển hình này.");
         return -1;
     }
-    *unit = db_int(r, 0, 0);
     *state = arena_strdup(req->mem, db_value(r, 0, 1));
     if (json)
         *json = arena_strdup(req->mem, db_value(r, 0, 2));
@@ -270,14 +272,9 @@ static void wrong_state(request *req, response *res, const char *state, const ch
 static void edit(request *req, response *res)
 {
     const char *id = api_itoa(req, req->path_ids[0]);
-    long long unit;
     const char *state, *current;
-    if (lock_exemplar(req, res, id, &unit, &state, &current) != 0)
+    if (lock_exemplar(req, res, id, &state, &current) != 0)
         return;
-    if (auth_unit_scope(req, res, unit) != 0) {
-        db_rollback(req->db);
-        return;
-    }
     if (strcmp(state, "proposed") != 0 && strcmp(state, "returned") != 0) {
         wrong_state(req, res, state, "sửa sau khi đã chuyển lên");
         return;
@@ -298,9 +295,8 @@ static void edit(request *req, response *res)
 }
 
 /* One step of the workflow: from `from` to `to`, by whoever the route lets
- * through; unit_scoped steps also check the unit. */
-static void step(request *req, response *res, const char *from, const char *to, bool needs_reason, bool unit_scoped,
-                 const char *action)
+ * through (its roles and the exemplar's unit). */
+static void step(request *req, response *res, const char *from, const char *to, bool needs_reason, const char *action)
 {
     const char *reason = NULL;
     if (needs_reason) {
@@ -310,14 +306,9 @@ static void step(request *req, response *res, const char *from, const char *to, 
         reason = v[0].s;
     }
     const char *id = api_itoa(req, req->path_ids[0]);
-    long long unit;
     const char *state;
-    if (lock_exemplar(req, res, id, &unit, &state, NULL) != 0)
+    if (lock_exemplar(req, res, id, &state, NULL) != 0)
         return;
-    if (unit_scoped && auth_unit_scope(req, res, unit) != 0) {
-        db_rollback(req->db);
-        return;
-    }
     if (strcmp(state, from) != 0) {
         wrong_state(req, res, state, action);
         return;
@@ -345,46 +336,51 @@ static void step(request *req, response *res, const char *from, const char *to, 
 
 static void do_return(request *req, response *res)
 {
-    step(req, res, "proposed", "returned", true, false, "trả lại");
+    step(req, res, "proposed", "returned", true, "trả lại");
 }
 
 static void do_forward(request *req, response *res)
 {
-    step(req, res, "proposed", "forwarded", false, false, "chuyển lên Giám đốc");
+    step(req, res, "proposed", "forwarded", false, "chuyển lên Giám đốc");
 }
 
 static void do_resubmit(request *req, response *res)
 {
-    step(req, res, "returned", "proposed", false, true, "đề xuất lại");
+    step(req, res, "returned", "proposed", false, "đề xuất lại");
 }
 
 static void do_approve(request *req, response *res)
 {
-    step(req, res, "forwarded", "approved", false, false, "phê duyệt");
+    step(req, res, "forwarded", "approved", false, "phê duyệt");
 }
 
 static void do_reject(request *req, response *res)
 {
-    step(req, res, "forwarded", "rejected", true, false, "từ chối");
+    step(req, res, "forwarded", "rejected", true, "từ chối");
 }
 
+/* A proposal is of its unit: a unit_head proposes, edits and resubmits
+ * its own unit's only. */
+static const route_scope create_scope = {NULL, NULL, "unit_id", SCOPE_NULL_AGENCY};
+static const route_scope exemplar_scope = {&STMT_SCOPE, "Không có đề xuất gương điển hình này.", NULL, SCOPE_NULL_AGENCY};
+
 const route exemplars_routes[] = {
-    {"GET", "/api/v1/campaigns/{id}/exemplars", list, ACCESS_READ, BODY_NONE,
-     "Gương điển hình của phong trào (?state=&unit_id=)", NULL, 0},
+    {"GET", "/api/v1/campaigns/{id}/exemplars", list, ACCESS_READ, BODY_NONE, "Gương điển hình của phong trào", NULL, 0,
+     list_query, NULL},
     {"POST", "/api/v1/campaigns/{id}/exemplars", create, ACCESS_DATA, BODY_JSON,
-     "Đơn vị đề xuất gương điển hình (cá nhân hoặc tập thể của đơn vị)", exemplar_fields, 0},
-    {"GET", "/api/v1/exemplars/{id}", get, ACCESS_READ, BODY_NONE, "Một đề xuất và lịch sử xử lý", NULL, 0},
+     "Đơn vị đề xuất gương điển hình (cá nhân hoặc tập thể của đơn vị)", exemplar_fields, 0, NULL, &create_scope},
+    {"GET", "/api/v1/exemplars/{id}", get, ACCESS_READ, BODY_NONE, "Một đề xuất và lịch sử xử lý", NULL, 0, NULL, NULL},
     {"PATCH", "/api/v1/exemplars/{id}", edit, ACCESS_DATA, BODY_JSON,
-     "Sửa đề xuất (khi đang đề xuất hoặc bị trả lại)", exemplar_edit_fields, 0},
+     "Sửa đề xuất (khi đang đề xuất hoặc bị trả lại)", exemplar_edit_fields, 0, NULL, &exemplar_scope},
     {"POST", "/api/v1/exemplars/{id}/return", do_return, ACCESS_OFFICE, BODY_JSON,
-     "Văn phòng trả lại đề xuất, kèm lý do", exemplar_reason_fields, 0},
+     "Văn phòng trả lại đề xuất, kèm lý do", exemplar_reason_fields, 0, NULL, &exemplar_scope},
     {"POST", "/api/v1/exemplars/{id}/forward", do_forward, ACCESS_OFFICE, BODY_NONE,
-     "Văn phòng chuyển đề xuất lên Giám đốc", NULL, 0},
+     "Văn phòng chuyển đề xuất lên Giám đốc", NULL, 0, NULL, &exemplar_scope},
     {"POST", "/api/v1/exemplars/{id}/resubmit", do_resubmit, ACCESS_DATA, BODY_NONE,
-     "Đơn vị đề xuất lại sau khi bị trả lại", NULL, 0},
+     "Đơn vị đề xuất lại sau khi bị trả lại", NULL, 0, NULL, &exemplar_scope},
     {"POST", "/api/v1/exemplars/{id}/approve", do_approve, ACCESS_DIRECTOR, BODY_NONE,
-     "Giám đốc phê duyệt; việc đăng lên Cổng thông tin được xếp hàng", NULL, 0},
+     "Giám đốc phê duyệt; việc đăng lên Cổng thông tin được xếp hàng", NULL, 0, NULL, &exemplar_scope},
     {"POST", "/api/v1/exemplars/{id}/reject", do_reject, ACCESS_DIRECTOR, BODY_JSON,
-     "Giám đốc không phê duyệt, kèm lý do", exemplar_reason_fields, 0},
+     "Giám đốc không phê duyệt, kèm lý do", exemplar_reason_fields, 0, NULL, &exemplar_scope},
     {0},
 };

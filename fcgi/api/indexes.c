@@ -28,14 +28,20 @@ enum { I_AGENCY, I_KIND, I_YEAR, I_SCORE, I_RANK, I_TOTAL, I_PUBLISHED, I_COUNT 
     "json_build_object('id', " x ".id, 'agency_id', " x ".agency_id, 'kind', " x ".kind, 'year', " x ".year," \
     " 'score', " x ".score, 'rank', " x ".rank, 'rank_total', " x ".rank_total, 'published_on', " x ".published_on)"
 
+static const field_def list_query[] = {
+    API_QUERY_PAGE,
+    {"agency_id", FT_ID, 0, 0, 0, NULL, "Chỉ xếp hạng của cơ quan này"},
+    {"kind", FT_ENUM, 0, 0, 0, index_kinds, "par_index hoặc dti"},
+    {"year", FT_INT, 0, 2000, 2100, NULL, "Chỉ xếp hạng của năm này"},
+    {0},
+};
+enum { Q_AGENCY = API_Q_FIRST, Q_KIND, Q_YEAR };
+
 static const db_stmt STMT_LIST = {
     "indexes_list",
-    "WITH f AS (SELECT * FROM index_ranks WHERE ($3::bigint IS NULL OR agency_id = $3)"
-    "   AND ($4::text IS NULL OR kind = $4) AND ($5::int IS NULL OR year = $5))"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" INDEX_JSON("p")
-    "   ORDER BY p.agency_id, p.kind, p.year DESC) FROM (SELECT * FROM f ORDER BY agency_id, kind, year DESC"
-    "   LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"};
+    API_LIST_SQL("SELECT * FROM index_ranks WHERE ($3::bigint IS NULL OR agency_id = $3)"
+                 " AND ($4::text IS NULL OR kind = $4) AND ($5::int IS NULL OR year = $5)",
+                 INDEX_JSON("p"), "agency_id, kind, year DESC")};
 static const db_stmt STMT_GET = {"indexes_get", "SELECT " INDEX_JSON("x") " FROM index_ranks x WHERE x.id = $1"};
 static const db_stmt STMT_AGENCY = {"indexes_agency", "SELECT 1 FROM units WHERE id = $1 AND kind = 'agency'"};
 /* xmax is 0 on a row this statement inserted, not on one it updated. */
@@ -67,12 +73,8 @@ static int check(request *req, response *res, const field_val *v)
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset, *agency, *kind, *year;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_id(req, res, "agency_id", &agency) != 0 ||
-        api_query_enum(req, res, "kind", index_kinds, &kind) != 0 || api_query_id(req, res, "year", &year) != 0)
-        return;
-    const char *p[] = {limit, offset, agency, kind, year};
-    api_json_row(req, res, &STMT_LIST, 5, p, 200, "");
+    const char *p[] = {api_query(req, Q_AGENCY), api_query(req, Q_KIND), api_query(req, Q_YEAR)};
+    api_list(req, res, &STMT_LIST, 3, p, "");
 }
 
 static void get(request *req, response *res)
@@ -104,9 +106,9 @@ static void put(request *req, response *res)
 
 const route indexes_routes[] = {
     {"GET", "/api/v1/indexes", list, ACCESS_READ, BODY_NONE,
-     "Xếp hạng chỉ số PAR index, DTI (?agency_id=&kind=&year=)", NULL, 0},
+     "Xếp hạng chỉ số PAR index, DTI", NULL, 0, list_query, NULL},
     {"POST", "/api/v1/indexes", put, ACCESS_DECIDE, BODY_JSON,
-     "Ghi xếp hạng chỉ số của một năm (đã có thì thay thế: 200; chưa có: 201)", index_fields, 0},
-    {"GET", "/api/v1/indexes/{id}", get, ACCESS_READ, BODY_NONE, "Một xếp hạng chỉ số", NULL, 0},
+     "Ghi xếp hạng chỉ số của một năm (đã có thì thay thế: 200; chưa có: 201)", index_fields, 0, NULL, NULL},
+    {"GET", "/api/v1/indexes/{id}", get, ACCESS_READ, BODY_NONE, "Một xếp hạng chỉ số", NULL, 0, NULL, NULL},
     {0},
 };

@@ -38,8 +38,8 @@ static void metrics(request *req, response *res)
 }
 
 const route meta_routes[] = {
-    {"GET", "/api/v1/health", health, ACCESS_PUBLIC, BODY_NONE, "Tình trạng dịch vụ và cơ sở dữ liệu", NULL, ROUTE_NO_DB},
-    {"GET", "/api/v1/openapi.json", openapi, ACCESS_PUBLIC, BODY_NONE, "Mô tả OpenAPI 3.1 của API", NULL, ROUTE_NO_DB},
-    {"GET", "/metrics", metrics, ACCESS_PUBLIC, BODY_NONE, "Số liệu Prometheus (nginx chỉ mở cho loopback)", NULL, ROUTE_NO_DB},
+    {"GET", "/api/v1/health", health, ACCESS_PUBLIC, BODY_NONE, "Tình trạng dịch vụ và cơ sở dữ liệu", NULL, ROUTE_NO_DB, NULL, NULL},
+    {"GET", "/api/v1/openapi.json", openapi, ACCESS_PUBLIC, BODY_NONE, "Mô tả OpenAPI 3.1 của API", NULL, ROUTE_NO_DB, NULL, NULL},
+    {"GET", "/metrics", metrics, ACCESS_PUBLIC, BODY_NONE, "Số liệu Prometheus (nginx chỉ mở cho loopback)", NULL, ROUTE_NO_DB, NULL, NULL},
     {0},
 };

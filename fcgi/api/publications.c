@@ -34,13 +34,20 @@ enum { P_KIND, P_TARGET, P_REASON, P_AS_OF, P_COUNT };
     " 'sent_at', " p ".sent_at"
 #define PUBLICATION_JSON(p) "json_build_object(" PUBLICATION_FIELDS(p) ")"
 
+static const field_def list_query[] = {
+    API_QUERY_PAGE,
+    {"state", FT_ENUM, 0, 0, 0, publication_states, "Chỉ tin ở trạng thái này"},
+    {"kind", FT_ENUM, 0, 0, 0, publication_kinds, "Chỉ tin loại này"},
+    {"campaign_id", FT_ID, 0, 0, 0, NULL, "Chỉ tin của phong trào này"},
+    {0},
+};
+enum { Q_STATE = API_Q_FIRST, Q_KIND, Q_CAMPAIGN };
+
 static const db_stmt STMT_LIST = {
     "publications_list",
-    "WITH f AS (SELECT * FROM publications WHERE ($3::text IS NULL OR state = $3) AND ($4::text IS NULL OR kind = $4)"
-    "   AND ($5::bigint IS NULL OR campaign_id = $5))"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" PUBLICATION_JSON("p") " ORDER BY p.id DESC)"
-    "   FROM (SELECT * FROM f ORDER BY id DESC LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"};
+    API_LIST_SQL("SELECT * FROM publications WHERE ($3::text IS NULL OR state = $3) AND ($4::text IS NULL OR kind = $4)"
+                 " AND ($5::bigint IS NULL OR campaign_id = $5)",
+                 PUBLICATION_JSON("p"), "id DESC")};
 static const db_stmt STMT_GET = {
     "publications_get",
     "SELECT json_build_object(" PUBLICATION_FIELDS("p") ", 'reason', p.reason, 'payload', p.payload)"
@@ -95,13 +102,8 @@ static const db_stmt STMT_STATE = {"publications_state", "SELECT state FROM publ
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset, *state, *kind, *campaign;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_enum(req, res, "state", publication_states, &state) != 0 ||
-        api_query_enum(req, res, "kind", publication_kinds, &kind) != 0 ||
-        api_query_id(req, res, "campaign_id", &campaign) != 0)
-        return;
-    const char *p[] = {limit, offset, state, kind, campaign};
-    api_json_row(req, res, &STMT_LIST, 5, p, 200, "");
+    const char *p[] = {api_query(req, Q_STATE), api_query(req, Q_KIND), api_query(req, Q_CAMPAIGN)};
+    api_list(req, res, &STMT_LIST, 3, p, "");
 }
 
 static void get(request *req, response *res)
@@ -235,11 +237,6 @@ static void create(request *req, response *res)
 
 static void retry(request *req, response *res)
 {
-    int role = req->user->role;
-    if (role != ROLE_ADMIN && role != ROLE_OFFICE && role != ROLE_DIRECTOR) {
-        http_problem(res, 403, "Chỉ Văn phòng hoặc Giám đốc được gửi lại tin đăng.");
-        return;
-    }
     const char *id = api_itoa(req, req->path_ids[0]);
     if (api_begin(req, res) != 0)
         return;
@@ -278,12 +275,12 @@ static void retry(request *req, response *res)
 }
 
 const route publications_routes[] = {
-    {"GET", "/api/v1/publications", list, ACCESS_READ, BODY_NONE,
-     "Tin đăng lên Cổng thông tin và trạng thái gửi (?state=&kind=&campaign_id=)", NULL, 0},
-    {"GET", "/api/v1/publications/{id}", get, ACCESS_READ, BODY_NONE, "Một tin đăng, kèm nội dung gửi đi", NULL, 0},
+    {"GET", "/api/v1/publications", list, ACCESS_READ, BODY_NONE, "Tin đăng lên Cổng thông tin và trạng thái gửi",
+     NULL, 0, list_query, NULL},
+    {"GET", "/api/v1/publications/{id}", get, ACCESS_READ, BODY_NONE, "Một tin đăng, kèm nội dung gửi đi", NULL, 0, NULL, NULL},
     {"POST", "/api/v1/campaigns/{id}/publications", create, ACCESS_DIRECTOR, BODY_JSON,
-     "Giám đốc đăng kết quả chỉ tiêu hoặc thu hồi một tin đã đăng", publication_fields, 0},
-    {"POST", "/api/v1/publications/{id}/retry", retry, ACCESS_READ, BODY_NONE,
-     "Gửi lại tin bị lỗi (Văn phòng, Giám đốc)", NULL, 0},
+     "Giám đốc đăng kết quả chỉ tiêu hoặc thu hồi một tin đã đăng", publication_fields, 0, NULL, NULL},
+    {"POST", "/api/v1/publications/{id}/retry", retry, ACCESS_DECIDE, BODY_NONE,
+     "Gửi lại tin bị lỗi (Văn phòng, Giám đốc)", NULL, 0, NULL, NULL},
     {0},
 };

@@ -1,7 +1,9 @@
 /* api/ratings.c — đánh giá, xếp loại: the rating decisions of a campaign
- * for a staff member or a unit of its agency. Each POST records one more
- * decision (a revision is a new row); the scorecard takes the latest.
- * Decisions are recorded by the office, the director or an admin. */
+ * for a staff member or a unit of its agency. The subject follows the rule
+ * of titles: on the staff (a unit: not dissolved) at some time from
+ * starts_on to ends_on. Each POST records one more decision (a revision is
+ * a new row); the scorecard takes the latest. Decisions are recorded by
+ * the office, the director or an admin. */
 #include "api/campaign_scope.h"
 #include "api/resources.h"
 
@@ -10,7 +12,9 @@ static const char *const levels[] = {"KHTNV", "HTNV", "HTTNV", "HTXSNV", NULL};
 
 static const field_def rating_fields[] = {
     {"subject_type", FT_ENUM, F_REQUIRED, 0, 0, subject_types, "staff (cá nhân) hoặc unit (tập thể)"},
-    {"subject_id", FT_ID, F_REQUIRED, 0, 0, NULL, "Cán bộ hoặc đơn vị thuộc cơ quan của phong trào"},
+    {"subject_id", FT_ID, F_REQUIRED, 0, 0, NULL,
+     "Cán bộ hoặc đơn vị thuộc cơ quan của phong trào, công tác (đơn vị: chưa giải thể) vào một lúc nào đó từ "
+     "starts_on đến ends_on"},
     {"level", FT_ENUM, F_REQUIRED, 0, 0, levels,
      "KHTNV (không hoàn thành), HTNV (hoàn thành), HTTNV (hoàn thành tốt), HTXSNV (hoàn thành xuất sắc nhiệm vụ)"},
     {"decided_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Ngày quyết định, từ starts_on đến closes_on của phong trào"},
@@ -24,14 +28,19 @@ enum { R_TYPE, R_SUBJECT, R_LEVEL, R_DECIDED, R_NO, R_COUNT };
     " 'subject_id', coalesce(" r ".staff_id, " r ".unit_id), 'level', " r ".level, 'decided_on', " r ".decided_on," \
     " 'decision_no', " r ".decision_no)"
 
+static const field_def list_query[] = {
+    API_QUERY_PAGE,
+    {"subject_type", FT_ENUM, 0, 0, 0, subject_types, "Chỉ cá nhân (staff) hoặc tập thể (unit)"},
+    {"subject_id", FT_ID, 0, 0, 0, NULL, "Chỉ các quyết định về cán bộ hoặc đơn vị này"},
+    {0},
+};
+enum { Q_TYPE = API_Q_FIRST, Q_SUBJECT };
+
 static const db_stmt STMT_LIST = {
     "ratings_list",
-    "WITH f AS (SELECT * FROM ratings WHERE campaign_id = $3 AND ($4::text IS NULL OR subject_type = $4)"
-    "   AND ($5::bigint IS NULL OR coalesce(staff_id, unit_id) = $5))"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" RATING_JSON("p") " ORDER BY p.decided_on, p.id)"
-    "   FROM (SELECT * FROM f ORDER BY decided_on, id LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
-    " FROM campaigns c WHERE c.id = $3"};
+    API_LIST_OF_CAMPAIGN("SELECT * FROM ratings WHERE campaign_id = $3 AND ($4::text IS NULL OR subject_type = $4)"
+                         " AND ($5::bigint IS NULL OR coalesce(staff_id, unit_id) = $5)",
+                         RATING_JSON("p"), "decided_on, id")};
 static const db_stmt STMT_GET = {"ratings_get", "SELECT " RATING_JSON("r") " FROM ratings r WHERE r.id = $1"};
 static const db_stmt STMT_INSERT = {
     "ratings_insert",
@@ -41,12 +50,8 @@ static const db_stmt STMT_INSERT = {
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset, *type, *subject;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_enum(req, res, "subject_type", subject_types, &type) != 0 ||
-        api_query_id(req, res, "subject_id", &subject) != 0)
-        return;
-    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0]), type, subject};
-    api_json_row(req, res, &STMT_LIST, 5, p, 200, "Không có phong trào này.");
+    const char *p[] = {api_itoa(req, req->path_ids[0]), api_query(req, Q_TYPE), api_query(req, Q_SUBJECT)};
+    api_list(req, res, &STMT_LIST, 3, p, "Không có phong trào này.");
 }
 
 static void get(request *req, response *res)
@@ -65,7 +70,7 @@ static void create(request *req, response *res)
     if (scope_subjects(req, res, &c, false, &s, 1) != 0)
         return;
     json_t *errors = json_array();
-    scope_subject_error(req, errors, "subject_id", 0, &s, false);
+    scope_subject_error(req, errors, "subject_id", 0, &s, true);
     scope_date_within(req, errors, "decided_on", 0, v[R_DECIDED].s, c.starts_on, c.closes_on);
     if (scope_errors(res, errors, NULL) != 0)
         return;
@@ -75,9 +80,9 @@ static void create(request *req, response *res)
 
 const route ratings_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/ratings", list, ACCESS_READ, BODY_NONE,
-     "Quyết định đánh giá, xếp loại (?subject_type=&subject_id=)", NULL, 0},
+     "Quyết định đánh giá, xếp loại", NULL, 0, list_query, NULL},
     {"POST", "/api/v1/campaigns/{id}/ratings", create, ACCESS_DECIDE, BODY_JSON,
-     "Ghi một quyết định đánh giá, xếp loại (mỗi lần một quyết định mới)", rating_fields, 0},
-    {"GET", "/api/v1/ratings/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định xếp loại", NULL, 0},
+     "Ghi một quyết định đánh giá, xếp loại (mỗi lần một quyết định mới)", rating_fields, 0, NULL, NULL},
+    {"GET", "/api/v1/ratings/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định xếp loại", NULL, 0, NULL, NULL},
     {0},
 };

@@ -130,20 +130,19 @@ static void store(request *req, long long id, const char *kind, const sc_answer 
     db_free(r);
 }
 
-/* A request refused for its parameters (res holds the 400) is still one
- * of someone logged in, or it is a 401 like any other. */
-static void bad_input_needs_session(request *req, response *res)
-{
-    int st = auth_authenticate(req);
-    if (st == 0)
-        return;
-    if (st == 401) {
-        http_problem(res, 401, "Cần đăng nhập (phiên không có, sai hoặc đã hết hạn).");
-        http_set_header(res, "WWW-Authenticate", "Bearer");
-    } else {
-        api_db_error(req, res);
-    }
-}
+static const field_def as_of_query[] = {
+    {"as_of", FT_DATE, 0, 0, 0, NULL, "Ngày tính (YYYY-MM-DD); mặc định hôm nay (giờ Việt Nam)"},
+    {0},
+};
+enum { Q_AS_OF };
+static const char *const steps[] = {"week", "month", NULL};
+static const field_def series_query[] = {
+    {"from", FT_DATE, 0, 0, 0, NULL, "Từ ngày; mặc định ngày bắt đầu phong trào"},
+    {"to", FT_DATE, 0, 0, 0, NULL, "Đến ngày; mặc định hôm nay, không quá ngày khóa sổ"},
+    {"step", FT_ENUM, 0, 0, 0, steps, "Một điểm mỗi tuần (week) hoặc mỗi tháng (month, mặc định)"},
+    {0},
+};
+enum { Q_FROM, Q_TO, Q_STEP };
 
 typedef sc_rc (*compute_fn)(db *d, arena *a, long long campaign_id, const char *as_of, sc_answer *out);
 
@@ -231,13 +230,9 @@ static void l1_put(long long campaign, const char *key, long long version, const
  * table's, or a new answer computed and kept in both. */
 static void answer(request *req, response *res, const char *kind, compute_fn compute)
 {
-    const char *session, *as_of;
+    const char *session, *as_of = api_query(req, Q_AS_OF);
     if (auth_session_hash(req, res, &session) != 0)
         return;
-    if (api_query_date(req, res, "as_of", &as_of) != 0) {
-        bad_input_needs_session(req, res);
-        return;
-    }
     long long id = req->path_ids[0];
     const char *key = arena_printf(req->mem, "%s|%s", kind, as_of ? as_of : "");
     l1_entry *mine = l1_find(id, key);
@@ -304,18 +299,11 @@ static void units_scorecard(request *req, response *res)
     answer(req, res, "su" SC_FORMAT, scorecard_units);
 }
 
-static const char *const steps[] = {"week", "month", NULL};
-
 static void series(request *req, response *res)
 {
-    const char *session, *from, *to, *step;
+    const char *session, *from = api_query(req, Q_FROM), *to = api_query(req, Q_TO), *step = api_query(req, Q_STEP);
     if (auth_session_hash(req, res, &session) != 0)
         return;
-    if (api_query_date(req, res, "from", &from) != 0 || api_query_date(req, res, "to", &to) != 0 ||
-        api_query_enum(req, res, "step", steps, &step) != 0) {
-        bad_input_needs_session(req, res);
-        return;
-    }
     if (!step)
         step = "month";
     long long id = req->path_ids[0];
@@ -387,11 +375,11 @@ static void series(request *req, response *res)
 
 const route scorecard_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/scorecard", scorecard, ACCESS_READ, BODY_NONE,
-     "Bảng theo dõi chỉ tiêu thi đua (?as_of=YYYY-MM-DD, mặc định hôm nay); có ETag", NULL, ROUTE_SESSION_IN_QUERY},
+     "Bảng theo dõi chỉ tiêu thi đua; có ETag", NULL, ROUTE_SESSION_IN_QUERY, as_of_query, NULL},
     {"GET", "/api/v1/campaigns/{id}/units/scorecard", units_scorecard, ACCESS_READ, BODY_NONE,
-     "Kết quả theo từng đơn vị thuộc, trực thuộc (?as_of=); có ETag", NULL, ROUTE_SESSION_IN_QUERY},
+     "Kết quả theo từng đơn vị thuộc, trực thuộc; có ETag", NULL, ROUTE_SESSION_IN_QUERY, as_of_query, NULL},
     {"GET", "/api/v1/campaigns/{id}/targets/{code}/series", series, ACCESS_READ, BODY_NONE,
-     "Diễn biến một chỉ tiêu theo tuần hoặc tháng (?from=&to=&step=week|month, tối đa 400 điểm); có ETag", NULL,
-     ROUTE_SESSION_IN_QUERY},
+     "Diễn biến một chỉ tiêu theo tuần hoặc tháng (tối đa 400 điểm); có ETag", NULL, ROUTE_SESSION_IN_QUERY,
+     series_query, NULL},
     {0},
 };

@@ -118,8 +118,8 @@ static void logout(request *req, response *res)
 }
 
 const route sessions_routes[] = {
-    {"POST", "/api/v1/sessions", login, ACCESS_PUBLIC, BODY_JSON, "Đăng nhập: tạo phiên", login_fields, 0},
-    {"GET", "/api/v1/sessions/current", current, ACCESS_READ, BODY_NONE, "Phiên hiện tại và người dùng", NULL, 0},
-    {"DELETE", "/api/v1/sessions/current", logout, ACCESS_READ, BODY_NONE, "Đăng xuất", NULL, 0},
+    {"POST", "/api/v1/sessions", login, ACCESS_PUBLIC, BODY_JSON, "Đăng nhập: tạo phiên", login_fields, 0, NULL, NULL},
+    {"GET", "/api/v1/sessions/current", current, ACCESS_READ, BODY_NONE, "Phiên hiện tại và người dùng", NULL, 0, NULL, NULL},
+    {"DELETE", "/api/v1/sessions/current", logout, ACCESS_READ, BODY_NONE, "Đăng xuất", NULL, 0, NULL, NULL},
     {0},
 };

@@ -29,17 +29,27 @@ enum { S_CODE, S_NAME, S_UNIT, S_CATEGORY, S_JOINED, S_LEFT, S_COUNT };
  * staff_sort_idx. $3 agency, $4 unit, $5 name search, $6 active on. */
 #define STAFF_LIST(name, order) \
     {name, \
-     "WITH f AS (SELECT * FROM staff WHERE ($3::bigint IS NULL OR agency_id = $3)" \
-     "   AND ($4::bigint IS NULL OR unit_id = $4)" \
-     "   AND ($5::text IS NULL OR name_folded LIKE '%' || replace(replace(replace(" \
-     "        regexp_replace(btrim(thidua_fold($5)), '\\s+', ' ', 'g'), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')" \
-     "   AND ($6::date IS NULL OR (joined_on <= $6 AND (left_on IS NULL OR left_on > $6))))" \
-     " SELECT json_build_object('items', coalesce((SELECT json_agg(" STAFF_JSON("p") " ORDER BY " order ")" \
-     "   FROM (SELECT * FROM f ORDER BY " order " LIMIT $1 OFFSET $2) p), '[]'::json)," \
-     "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"}
+     API_LIST_SQL("SELECT * FROM staff WHERE ($3::bigint IS NULL OR agency_id = $3)" \
+                  " AND ($4::bigint IS NULL OR unit_id = $4)" \
+                  " AND ($5::text IS NULL OR name_folded LIKE '%' || replace(replace(replace(" \
+                  "      regexp_replace(btrim(thidua_fold($5)), '\\s+', ' ', 'g'), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')" \
+                  " AND ($6::date IS NULL OR (joined_on <= $6 AND (left_on IS NULL OR left_on > $6)))", \
+                  STAFF_JSON("p"), order)}
 
 static const char *const staff_sort_keys[] = {"name", "code", "-code", "full_name", "-full_name", "joined_on",
                                               "-joined_on", NULL};
+
+static const field_def list_query[] = {
+    API_QUERY_PAGE,
+    {"agency_id", FT_ID, 0, 0, 0, NULL, "Chỉ cán bộ của cơ quan này"},
+    {"unit_id", FT_ID, 0, 0, 0, NULL, "Chỉ cán bộ của đơn vị này (không gồm đơn vị cấp dưới)"},
+    {"q", FT_STRING, 0, 0, 200, NULL, "Tìm theo họ tên, không phân biệt dấu (\"nguyen\" tìm được \"Nguyễn\")"},
+    {"active_on", FT_DATE, 0, 0, 0, NULL, "Chỉ những người đang công tác vào ngày này"},
+    {"sort", FT_ENUM, 0, 0, 0, staff_sort_keys,
+     "Thứ tự; mặc định name: theo tên rồi họ đệm, thứ tự tiếng Việt; '-' là giảm dần"},
+    {0},
+};
+enum { Q_AGENCY = API_Q_FIRST, Q_UNIT, Q_Q, Q_ACTIVE, Q_SORT };
 #define VI_NAME_ORDER "given_name COLLATE vi, full_name COLLATE vi, id"
 static const db_stmt STMT_LIST[] = {
     STAFF_LIST("staff_list_name", VI_NAME_ORDER),
@@ -51,8 +61,8 @@ static const db_stmt STMT_LIST[] = {
     STAFF_LIST("staff_list_joined_desc", "joined_on DESC, " VI_NAME_ORDER),
 };
 static const db_stmt STMT_GET = {"staff_get", "SELECT " STAFF_JSON("s") " FROM staff s WHERE s.id = $1"};
-static const db_stmt STMT_LOCK = {
-    "staff_lock", "SELECT " STAFF_JSON("s") ", s.unit_id FROM staff s WHERE s.id = $1 FOR UPDATE"};
+static const db_stmt STMT_LOCK = {"staff_lock", "SELECT " STAFF_JSON("s") " FROM staff s WHERE s.id = $1 FOR UPDATE"};
+static const db_stmt STMT_SCOPE = {"staff_scope", "SELECT agency_id, unit_id FROM staff WHERE id = $1"};
 static const db_stmt STMT_INSERT = {
     "staff_insert",
     "INSERT INTO staff (agency_id, code, full_name, unit_id, category, joined_on, left_on)"
@@ -72,21 +82,12 @@ const char *staff_dates_error(const char *joined_on, const char *left_on)
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset, *agency, *unit, *active, *sort;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_id(req, res, "agency_id", &agency) != 0 ||
-        api_query_id(req, res, "unit_id", &unit) != 0 || api_query_date(req, res, "active_on", &active) != 0 ||
-        api_query_enum(req, res, "sort", staff_sort_keys, &sort) != 0)
-        return;
-    const char *q = http_query(req, "q");
-    if (q && (!text_valid_utf8(q, strlen(q)) || text_length(q) > 200)) {
-        http_field_error(res, 400, "q", "q phải là văn bản UTF-8 không quá 200 ký tự");
-        return;
-    }
+    const char *sort = api_query(req, Q_SORT);
     size_t order = 0;
     while (sort && strcmp(staff_sort_keys[order], sort) != 0)
         order++;
-    const char *p[] = {limit, offset, agency, unit, q, active};
-    api_json_row(req, res, &STMT_LIST[order], 6, p, 200, "");
+    const char *p[] = {api_query(req, Q_AGENCY), api_query(req, Q_UNIT), api_query(req, Q_Q), api_query(req, Q_ACTIVE)};
+    api_list(req, res, &STMT_LIST[order], 4, p, "");
 }
 
 static void get(request *req, response *res)
@@ -106,32 +107,19 @@ static int check_dates(response *res, const field_val *v)
 static void create(request *req, response *res)
 {
     field_val v[S_COUNT];
-    if (api_body(req, res, staff_fields, v, false) != 0 || check_dates(res, v) != 0 ||
-        auth_unit_scope(req, res, v[S_UNIT].i) != 0 || api_begin(req, res) != 0)
+    if (api_body(req, res, staff_fields, v, false) != 0 || check_dates(res, v) != 0 || api_begin(req, res) != 0)
         return;
     const char *p[] = {v[S_CODE].s, v[S_NAME].s, v[S_UNIT].s, v[S_CATEGORY].s, v[S_JOINED].s, v[S_LEFT].s};
     api_write_commit(req, res, &STMT_INSERT, 6, p, "/api/v1/staff/%lld");
 }
 
-/* Locks the staff row of the path in an open transaction and checks the
- * user may write its current unit. The row's JSON (arena), or NULL with
- * res filled and the transaction rolled back. */
-static const char *lock_own(request *req, response *res)
+/* Locks the staff row of the path in an open transaction. The row's JSON
+ * (arena), or NULL with res filled and the transaction rolled back. */
+static const char *lock_row(request *req, response *res)
 {
-    const char *p[] = {api_itoa(req, req->path_ids[0])};
-    db_result *cur = db_run(req->db, &STMT_LOCK, 1, p);
-    if (!cur) {
-        api_db_error(req, res);
-        return NULL;
-    }
-    const char *json = NULL;
-    if (db_rows(cur) == 0)
-        http_problem(res, 404, "Không có cán bộ này.");
-    else if (auth_unit_scope(req, res, db_int(cur, 0, 1)) == 0)
-        json = arena_strdup(req->mem, db_value(cur, 0, 0));
+    db_result *cur = api_lock_row(req, res, &STMT_LOCK, api_itoa(req, req->path_ids[0]), "Không có cán bộ này.");
+    const char *json = cur ? arena_strdup(req->mem, db_value(cur, 0, 0)) : NULL;
     db_free(cur);
-    if (!json)
-        db_rollback(req->db);
     return json;
 }
 
@@ -139,12 +127,11 @@ static void change(request *req, response *res)
 {
     if (api_begin(req, res) != 0)
         return;
-    const char *current = lock_own(req, res);
+    const char *current = lock_row(req, res);
     if (!current)
         return;
     field_val v[S_COUNT];
-    if (api_patch_merge(req, res, staff_fields, current, v) != 0 || check_dates(res, v) != 0 ||
-        auth_unit_scope(req, res, v[S_UNIT].i) != 0) {
+    if (api_patch_merge(req, res, staff_fields, current, v) != 0 || check_dates(res, v) != 0) {
         db_rollback(req->db);
         return;
     }
@@ -155,7 +142,7 @@ static void change(request *req, response *res)
 
 static void destroy(request *req, response *res)
 {
-    if (api_begin(req, res) != 0 || !lock_own(req, res))
+    if (api_begin(req, res) != 0 || !lock_row(req, res))
         return;
     const char *p[] = {api_itoa(req, req->path_ids[0])};
     db_result *r = db_run(req->db, &STMT_DELETE, 1, p);
@@ -168,17 +155,20 @@ static void destroy(request *req, response *res)
         http_empty(res, 204);
 }
 
+/* A new member goes into a unit; a change or a delete touches the
+ * member's current unit and, for a move, the new one. */
+static const route_scope create_scope = {NULL, NULL, "unit_id", SCOPE_NULL_AGENCY};
+static const route_scope member_scope = {&STMT_SCOPE, "Không có cán bộ này.", "unit_id", SCOPE_NULL_AGENCY};
+
 const route staff_routes[] = {
-    {"GET", "/api/v1/staff", list, ACCESS_READ, BODY_NONE,
-     "Danh sách cán bộ (?agency_id=&unit_id=&q= tìm tên không dấu&active_on=YYYY-MM-DD&sort=name|code|-code|"
-     "full_name|-full_name|joined_on|-joined_on; mặc định theo tên rồi họ đệm, thứ tự tiếng Việt)",
-     NULL, 0},
+    {"GET", "/api/v1/staff", list, ACCESS_READ, BODY_NONE, "Danh sách cán bộ", NULL, 0, list_query, NULL},
     {"POST", "/api/v1/staff", create, ACCESS_DATA, BODY_JSON, "Thêm cán bộ (trưởng đơn vị: chỉ đơn vị mình)",
-     staff_fields, 0},
-    {"GET", "/api/v1/staff/{id}", get, ACCESS_READ, BODY_NONE, "Một cán bộ", NULL, 0},
+     staff_fields, 0, NULL, &create_scope},
+    {"GET", "/api/v1/staff/{id}", get, ACCESS_READ, BODY_NONE, "Một cán bộ", NULL, 0, NULL, NULL},
     {"PATCH", "/api/v1/staff/{id}", change, ACCESS_DATA, BODY_JSON,
-     "Sửa cán bộ (trưởng đơn vị: chỉ cán bộ đơn vị mình, chuyển đến đơn vị mình)", staff_fields, 0},
+     "Sửa cán bộ (trưởng đơn vị: chỉ cán bộ đơn vị mình, chuyển đến đơn vị mình)", staff_fields, 0, NULL,
+     &member_scope},
     {"DELETE", "/api/v1/staff/{id}", destroy, ACCESS_DATA, BODY_NONE,
-     "Xóa cán bộ (khi không còn dữ liệu tham chiếu; người nghỉ việc thì ghi left_on)", NULL, 0},
+     "Xóa cán bộ (khi không còn dữ liệu tham chiếu; người nghỉ việc thì ghi left_on)", NULL, 0, NULL, &member_scope},
     {0},
 };

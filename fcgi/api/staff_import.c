@@ -1,16 +1,18 @@
 /* api/staff_import.c — POST /staff/import?agency_id=N: an agency's staff
- * list as CSV, upserted by code. Every row is checked in C first, and any
- * bad row answers 422 naming every bad row with nothing written. A good
- * file is loaded with COPY into a temporary table and merged by one
- * INSERT ... ON CONFLICT, in one transaction; imports into one agency take
- * a transaction-level advisory lock so that concurrent ones run one after
- * the other. The COPY payload is malloc'd and freed here; everything else
- * lives in the request's arena. */
+ * list as CSV, upserted by code. The body is read by csv_body.h (400 when
+ * it is not CSV, 422 for its header; a column not declared is refused).
+ * Every row is checked in C first, and any bad row answers 422 naming
+ * every bad row with nothing written. A good file is loaded with COPY into
+ * a temporary table and merged by one INSERT ... ON CONFLICT, in one
+ * transaction; imports into one agency take a transaction-level advisory
+ * lock so that concurrent ones run one after the other. The COPY payload
+ * is malloc'd and freed here; everything else lives in the request's
+ * arena. */
 #include <stdlib.h>
 
+#include "api/csv_body.h"
 #include "api/resources.h"
 #include "api/staff.h"
-#include "csv.h"
 
 static const field_def import_columns[] = {
     {"code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã cán bộ"},
@@ -22,6 +24,12 @@ static const field_def import_columns[] = {
     {0},
 };
 enum { C_CODE, C_NAME, C_UNIT, C_CATEGORY, C_JOINED, C_LEFT, C_COUNT };
+
+static const field_def import_query[] = {
+    {"agency_id", FT_ID, F_REQUIRED, 0, 0, NULL, "Cơ quan của danh sách cán bộ (mã trong tệp là của cơ quan này)"},
+    {0},
+};
+enum { Q_AGENCY };
 
 static const db_stmt STMT_UNITS = {
     "staff_import_units",
@@ -118,12 +126,7 @@ static int unit_cmp(const void *a, const void *b)
  * absent or not an agency). */
 static int load_units(request *req, response *res, const char **agency, unit_map *m)
 {
-    if (!http_query(req, "agency_id")) {
-        http_field_error(res, 422, "agency_id", "là bắt buộc: ?agency_id= cơ quan của danh sách cán bộ");
-        return -1;
-    }
-    if (api_query_id(req, res, "agency_id", agency) != 0)
-        return -1;
+    *agency = api_query(req, Q_AGENCY);
     const char *p[] = {*agency};
     db_result *r = db_run(req->db, &STMT_UNITS, 1, p);
     if (!r) {
@@ -142,52 +145,6 @@ static int load_units(request *req, response *res, const char **agency, unit_map
         return -1;
     }
     return 0;
-}
-
-static csv_doc *parse(request *req, response *res)
-{
-    csv_doc *doc;
-    csv_error err;
-    if (csv_parse(req->body, req->body_len, &doc, &err) == 0)
-        return doc;
-    json_t *errors = json_array();
-    fields_error(errors, "csv", arena_strdup(req->mem, err.message), (long)err.row);
-    http_problem_errors(res, 422, "Tệp CSV không đọc được.", errors);
-    return NULL;
-}
-
-/* Maps the header to col[C_COUNT]. 0, or -1 with a 422 naming every
- * missing or unknown column. */
-static int map_header(request *req, response *res, const csv_doc *doc, long *col)
-{
-    json_t *errors = json_array();
-    bool semicolons = false;
-    for (size_t i = 0; i < csv_ncols(doc); i++) {
-        const char *name = csv_header(doc, i);
-        semicolons |= strchr(name, ';') != NULL;
-        bool known = false;
-        for (int c = 0; c < C_COUNT; c++)
-            known |= csv_column(doc, import_columns[c].name) == (long)i;
-        if (!known)
-            fields_error(errors, arena_strdup(req->mem, name), "cột không được hỗ trợ", 0);
-    }
-    for (int c = 0; c < C_COUNT; c++) {
-        col[c] = csv_column(doc, import_columns[c].name);
-        if (col[c] < 0)
-            fields_error(errors, import_columns[c].name, "thiếu cột này trong dòng tiêu đề", 0);
-    }
-    if (json_array_size(errors) == 0) {
-        json_decref(errors);
-        return 0;
-    }
-    http_problem_errors(res, 422,
-                        semicolons ? "Dòng tiêu đề không đúng: tệp có vẻ dùng dấu chấm phẩy (;) để phân cách cột "
-                                     "(Excel với thiết lập vùng Việt Nam). Hãy lưu lại với dấu phẩy (,)."
-                                   : "Dòng tiêu đề phải có đúng các cột code, full_name, unit_code, category, joined_on, "
-                                     "left_on (thứ tự bất kỳ, phân cách bằng dấu phẩy; tệp Excel đặt vùng Việt Nam "
-                                     "có thể dùng dấu chấm phẩy).",
-                        errors);
-    return -1;
 }
 
 typedef struct code_ref {
@@ -252,7 +209,7 @@ static void check_rows(request *req, const csv_doc *doc, const long *col, const 
                        copy_buf *out, size_t *foreign_row)
 {
     const char **dup = find_duplicates(req, doc, col[C_CODE]);
-    bool unit_head = req->user->role == ROLE_UNIT_HEAD;
+    long long confined = auth_confined_unit(req->user);
     *foreign_row = 0;
     for (size_t i = 0; i < csv_nrows(doc); i++) {
         long row = (long)i + 1;
@@ -269,7 +226,7 @@ static void check_rows(request *req, const csv_doc *doc, const long *col, const 
         if (v[C_UNIT].s && !unit)
             fields_error(errors, "unit_code",
                          arena_printf(req->mem, "không có đơn vị mã %s trong cơ quan này", v[C_UNIT].s), row);
-        if (unit && unit_head && unit->id != req->user->unit_id && !*foreign_row)
+        if (unit && confined && unit->id != confined && !*foreign_row)
             *foreign_row = i + 1;
         const char *dates = staff_dates_error(v[C_JOINED].s, v[C_LEFT].s);
         if (dates)
@@ -319,7 +276,7 @@ static int load(request *req, response *res, const char *agency, const copy_buf 
         api_db_error(req, res);
         return -1;
     }
-    if (req->user->role == ROLE_UNIT_HEAD) {
+    if (auth_confined_unit(req->user)) {
         bool failed;
         const char *code = foreign_code(req, p, &failed);
         if (failed) {
@@ -350,37 +307,30 @@ static void import(request *req, response *res)
     long col[C_COUNT];
     if (load_units(req, res, &agency, &units) != 0)
         return;
-    csv_doc *doc = parse(req, res);
+    csv_doc *doc = csv_body_read(req, res, import_columns, CSV_OTHER_COLUMNS_REFUSED, col);
     if (!doc)
         return;
     copy_buf data = {0};
-    json_t *errors = NULL;
-    if (map_header(req, res, doc, col) != 0)
-        goto done;
-    errors = json_array();
+    json_t *errors = json_array();
     size_t foreign_row;
     check_rows(req, doc, col, &units, errors, &data, &foreign_row);
     long long created;
     if (foreign_row) {
+        json_decref(errors);
         http_problem(res, 403, arena_printf(req->mem, "Dòng %zu là cán bộ của đơn vị khác: trưởng đơn vị chỉ được "
                                                       "nhập cán bộ của đơn vị mình.", foreign_row));
-    } else if (json_array_size(errors)) {
-        http_problem_errors(res, 422, "Tệp có dòng không hợp lệ; chưa ghi dòng nào.", errors);
-        errors = NULL;
-    } else if (load(req, res, agency, &data, &created) == 0) {
+    } else if (csv_body_row_errors(res, errors) == 0 && load(req, res, agency, &data, &created) == 0) {
         http_json(res, 200, json_pack("{s:I, s:I}", "created", (json_int_t)created, "updated",
                                       (json_int_t)((long long)csv_nrows(doc) - created)));
     }
-done:
-    json_decref(errors);
     free(data.p);
     csv_free(doc);
 }
 
 const route staff_import_routes[] = {
     {"POST", "/api/v1/staff/import", import, ACCESS_DATA, BODY_CSV,
-     "Nhập danh sách cán bộ từ CSV (?agency_id= bắt buộc; cột code,full_name,unit_code,category,joined_on,left_on "
+     "Nhập danh sách cán bộ từ CSV (cột code,full_name,unit_code,category,joined_on,left_on "
      "theo thứ tự bất kỳ; ô trống = null; cập nhật theo mã; có dòng sai thì không ghi gì và trả 422 liệt kê mọi dòng sai)",
-     NULL, 0},
+     NULL, 0, import_query, NULL},
     {0},
 };

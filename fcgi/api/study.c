@@ -30,11 +30,7 @@ enum { S_TOPIC, S_HELD, S_TITLE, S_COUNT };
 /* Lists answer for an existing campaign only: no campaign, no row (404). */
 static const db_stmt STMT_TOPIC_LIST = {
     "study_topics_list",
-    "WITH f AS (SELECT * FROM study_topics WHERE campaign_id = $3)"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" TOPIC_JSON("p") " ORDER BY p.id)"
-    "   FROM (SELECT * FROM f ORDER BY id LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
-    " FROM campaigns c WHERE c.id = $3"};
+    API_LIST_OF_CAMPAIGN("SELECT * FROM study_topics WHERE campaign_id = $3", TOPIC_JSON("p"), "id")};
 static const db_stmt STMT_TOPIC_GET = {
     "study_topics_get", "SELECT " TOPIC_JSON("t") " FROM study_topics t WHERE t.id = $1"};
 static const db_stmt STMT_TOPIC_INSERT = {
@@ -42,14 +38,20 @@ static const db_stmt STMT_TOPIC_INSERT = {
     "INSERT INTO study_topics (campaign_id, code, title, required) VALUES ($1, $2, $3, coalesce($4::boolean, true))"
     " RETURNING id, " TOPIC_JSON("study_topics")};
 
+static const field_def session_query[] = {
+    API_QUERY_PAGE,
+    {"topic_id", FT_ID, 0, 0, 0, NULL, "Chỉ các buổi của chuyên đề này"},
+    {"from", FT_DATE, 0, 0, 0, NULL, "Từ ngày (held_on)"},
+    {"to", FT_DATE, 0, 0, 0, NULL, "Đến ngày (held_on)"},
+    {0},
+};
+enum { Q_TOPIC = API_Q_FIRST, Q_FROM, Q_TO };
+
 static const db_stmt STMT_SESSION_LIST = {
     "study_sessions_list",
-    "WITH f AS (SELECT * FROM study_sessions WHERE campaign_id = $3 AND ($4::bigint IS NULL OR topic_id = $4)"
-    "   AND ($5::date IS NULL OR held_on >= $5) AND ($6::date IS NULL OR held_on <= $6))"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" SESSION_JSON("p") " ORDER BY p.held_on, p.id)"
-    "   FROM (SELECT * FROM f ORDER BY held_on, id LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
-    " FROM campaigns c WHERE c.id = $3"};
+    API_LIST_OF_CAMPAIGN("SELECT * FROM study_sessions WHERE campaign_id = $3 AND ($4::bigint IS NULL OR topic_id = $4)"
+                         " AND ($5::date IS NULL OR held_on >= $5) AND ($6::date IS NULL OR held_on <= $6)",
+                         SESSION_JSON("p"), "held_on, id")};
 static const db_stmt STMT_SESSION_GET = {
     "study_sessions_get", "SELECT " SESSION_JSON("s") " FROM study_sessions s WHERE s.id = $1"};
 static const db_stmt STMT_SESSION_TOPIC = {
@@ -61,11 +63,8 @@ static const db_stmt STMT_SESSION_INSERT = {
 
 static void topic_list(request *req, response *res)
 {
-    const char *limit, *offset;
-    if (api_page(req, res, &limit, &offset) != 0)
-        return;
-    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0])};
-    api_json_row(req, res, &STMT_TOPIC_LIST, 3, p, 200, "Không có phong trào này.");
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    api_list(req, res, &STMT_TOPIC_LIST, 1, p, "Không có phong trào này.");
 }
 
 static void topic_get(request *req, response *res)
@@ -86,12 +85,9 @@ static void topic_create(request *req, response *res)
 
 static void session_list(request *req, response *res)
 {
-    const char *limit, *offset, *topic, *from, *to;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_id(req, res, "topic_id", &topic) != 0 ||
-        api_query_date(req, res, "from", &from) != 0 || api_query_date(req, res, "to", &to) != 0)
-        return;
-    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0]), topic, from, to};
-    api_json_row(req, res, &STMT_SESSION_LIST, 6, p, 200, "Không có phong trào này.");
+    const char *p[] = {api_itoa(req, req->path_ids[0]), api_query(req, Q_TOPIC), api_query(req, Q_FROM),
+                       api_query(req, Q_TO)};
+    api_list(req, res, &STMT_SESSION_LIST, 4, p, "Không có phong trào này.");
 }
 
 static void session_get(request *req, response *res)
@@ -125,14 +121,14 @@ static void session_create(request *req, response *res)
 
 const route study_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/study-topics", topic_list, ACCESS_READ, BODY_NONE,
-     "Chuyên đề học tập, quán triệt của phong trào", NULL, 0},
+     "Chuyên đề học tập, quán triệt của phong trào", NULL, 0, api_page_query, NULL},
     {"POST", "/api/v1/campaigns/{id}/study-topics", topic_create, ACCESS_OFFICE, BODY_JSON,
-     "Thêm chuyên đề học tập", topic_fields, 0},
-    {"GET", "/api/v1/study-topics/{id}", topic_get, ACCESS_READ, BODY_NONE, "Một chuyên đề học tập", NULL, 0},
+     "Thêm chuyên đề học tập", topic_fields, 0, NULL, NULL},
+    {"GET", "/api/v1/study-topics/{id}", topic_get, ACCESS_READ, BODY_NONE, "Một chuyên đề học tập", NULL, 0, NULL, NULL},
     {"GET", "/api/v1/campaigns/{id}/study-sessions", session_list, ACCESS_READ, BODY_NONE,
-     "Buổi học tập, quán triệt (?topic_id=&from=&to=)", NULL, 0},
+     "Buổi học tập, quán triệt", NULL, 0, session_query, NULL},
     {"POST", "/api/v1/campaigns/{id}/study-sessions", session_create, ACCESS_OFFICE, BODY_JSON,
-     "Ghi một buổi học tập, quán triệt", session_fields, 0},
-    {"GET", "/api/v1/study-sessions/{id}", session_get, ACCESS_READ, BODY_NONE, "Một buổi học tập", NULL, 0},
+     "Ghi một buổi học tập, quán triệt", session_fields, 0, NULL, NULL},
+    {"GET", "/api/v1/study-sessions/{id}", session_get, ACCESS_READ, BODY_NONE, "Một buổi học tập", NULL, 0, NULL, NULL},
     {0},
 };

@@ -72,12 +72,7 @@ static const char *const cert_kinds[] = {"security_order", "good_learning_unit",
     " 'threshold', " t ".threshold)"
 
 static const db_stmt STMT_LIST = {
-    "targets_list",
-    "WITH f AS (SELECT * FROM targets WHERE campaign_id = $3)"
-    " SELECT CASE WHEN EXISTS (SELECT 1 FROM campaigns WHERE id = $3) THEN json_build_object('items',"
-    "   coalesce((SELECT json_agg(" TARGET_JSON("p") " ORDER BY p.position) FROM (SELECT * FROM f ORDER BY position"
-    "   LIMIT $1 OFFSET $2) p), '[]'::json), 'total', (SELECT count(*) FROM f), 'limit', $1::int,"
-    "   'offset', $2::bigint) END"};
+    "targets_list", API_LIST_OF_CAMPAIGN("SELECT * FROM targets WHERE campaign_id = $3", TARGET_JSON("p"), "position")};
 static const db_stmt STMT_GET = {"targets_get", "SELECT " TARGET_JSON("t") " FROM targets t WHERE t.id = $1"};
 /* Serializes the targets of one campaign (positions), without blocking
  * inserts elsewhere that only reference the campaign. */
@@ -261,11 +256,8 @@ static int check_target(request *req, response *res, const char *agency, const f
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset;
-    if (api_page(req, res, &limit, &offset) != 0)
-        return;
-    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0])};
-    api_json_row(req, res, &STMT_LIST, 3, p, 200, "Không có phong trào này.");
+    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    api_list(req, res, &STMT_LIST, 1, p, "Không có phong trào này.");
 }
 
 static void get(request *req, response *res)
@@ -301,9 +293,9 @@ static void create(request *req, response *res)
 
 const route targets_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/targets", list, ACCESS_READ, BODY_NONE,
-     "Các chỉ tiêu của phong trào, theo thứ tự đã định", NULL, 0},
+     "Các chỉ tiêu của phong trào, theo thứ tự đã định", NULL, 0, api_page_query, NULL},
     {"POST", "/api/v1/campaigns/{id}/targets", create, ACCESS_OFFICE, BODY_JSON,
-     "Thêm chỉ tiêu (xếp cuối danh sách); metric, params, comparator, threshold phải khớp nhau", target_fields, 0},
-    {"GET", "/api/v1/targets/{id}", get, ACCESS_READ, BODY_NONE, "Một chỉ tiêu", NULL, 0},
+     "Thêm chỉ tiêu (xếp cuối danh sách); metric, params, comparator, threshold phải khớp nhau", target_fields, 0, NULL, NULL},
+    {"GET", "/api/v1/targets/{id}", get, ACCESS_READ, BODY_NONE, "Một chỉ tiêu", NULL, 0, NULL, NULL},
     {0},
 };

@@ -18,16 +18,22 @@ enum { K_TITLE, K_UNIT, K_DUE, K_DONE, K_COUNT };
     "json_build_object('id', " t ".id, 'campaign_id', " t ".campaign_id, 'title', " t ".title, 'unit_id', " t ".unit_id," \
     " 'due_on', " t ".due_on, 'completed_on', " t ".completed_on)"
 
+static const field_def list_query[] = {
+    API_QUERY_PAGE,
+    {"unit_id", FT_ID, 0, 0, 0, NULL, "Chỉ nhiệm vụ của đơn vị này"},
+    {0},
+};
+enum { Q_UNIT = API_Q_FIRST };
+
 static const db_stmt STMT_LIST = {
     "tasks_list",
-    "WITH f AS (SELECT * FROM tasks WHERE campaign_id = $3 AND ($4::bigint IS NULL OR unit_id = $4))"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" TASK_JSON("p") " ORDER BY p.due_on, p.id)"
-    "   FROM (SELECT * FROM f ORDER BY due_on, id LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
-    " FROM campaigns c WHERE c.id = $3"};
+    API_LIST_OF_CAMPAIGN("SELECT * FROM tasks WHERE campaign_id = $3 AND ($4::bigint IS NULL OR unit_id = $4)",
+                         TASK_JSON("p"), "due_on, id")};
 static const db_stmt STMT_GET = {"tasks_get", "SELECT " TASK_JSON("t") " FROM tasks t WHERE t.id = $1"};
 static const db_stmt STMT_LOCK = {
-    "tasks_lock", "SELECT " TASK_JSON("t") ", t.campaign_id, t.unit_id FROM tasks t WHERE t.id = $1 FOR UPDATE"};
+    "tasks_lock", "SELECT " TASK_JSON("t") ", t.campaign_id FROM tasks t WHERE t.id = $1 FOR UPDATE"};
+static const db_stmt STMT_SCOPE = {
+    "tasks_scope", "SELECT c.agency_id, t.unit_id FROM tasks t JOIN campaigns c ON c.id = t.campaign_id WHERE t.id = $1"};
 static const db_stmt STMT_INSERT = {
     "tasks_insert",
     "INSERT INTO tasks (campaign_id, title, unit_id, due_on, completed_on) VALUES ($1, $2, $3, $4, $5)"
@@ -55,11 +61,8 @@ static int check(request *req, response *res, const campaign_ref *c, const field
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset, *unit;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_id(req, res, "unit_id", &unit) != 0)
-        return;
-    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0]), unit};
-    api_json_row(req, res, &STMT_LIST, 4, p, 200, "Không có phong trào này.");
+    const char *p[] = {api_itoa(req, req->path_ids[0]), api_query(req, Q_UNIT)};
+    api_list(req, res, &STMT_LIST, 2, p, "Không có phong trào này.");
 }
 
 static void get(request *req, response *res)
@@ -72,8 +75,8 @@ static void create(request *req, response *res)
 {
     field_val v[K_COUNT];
     campaign_ref c;
-    if (api_body(req, res, task_fields, v, false) != 0 || auth_unit_scope(req, res, v[K_UNIT].null ? 0 : v[K_UNIT].i) != 0 ||
-        scope_campaign(req, res, req->path_ids[0], &c) != 0 || check(req, res, &c, v) != 0)
+    if (api_body(req, res, task_fields, v, false) != 0 || scope_campaign(req, res, req->path_ids[0], &c) != 0 ||
+        check(req, res, &c, v) != 0)
         return;
     const char *p[] = {api_itoa(req, c.id), v[K_TITLE].s, v[K_UNIT].s, v[K_DUE].s, v[K_DONE].s};
     scope_insert_201(req, res, &STMT_INSERT, 5, p, "/api/v1/tasks/%lld");
@@ -87,11 +90,10 @@ static void change(request *req, response *res)
     db_result *cur = api_lock_row(req, res, &STMT_LOCK, id, "Không có nhiệm vụ này.");
     if (!cur)
         return;
-    long long campaign = db_int(cur, 0, 1), unit = db_int(cur, 0, 2);
+    long long campaign = db_int(cur, 0, 1);
     field_val v[K_COUNT];
     campaign_ref c;
-    int bad = auth_unit_scope(req, res, unit) != 0 || api_patch_merge(req, res, task_fields, db_value(cur, 0, 0), v) != 0 ||
-              auth_unit_scope(req, res, v[K_UNIT].null ? 0 : v[K_UNIT].i) != 0 ||
+    int bad = api_patch_merge(req, res, task_fields, db_value(cur, 0, 0), v) != 0 ||
               scope_campaign(req, res, campaign, &c) != 0 || check(req, res, &c, v) != 0;
     db_free(cur);
     if (bad) {
@@ -102,10 +104,18 @@ static void change(request *req, response *res)
     api_write_commit(req, res, &STMT_UPDATE, 5, up, NULL);
 }
 
+/* A task is of one unit (its unit_head's to write) or, with no unit, of
+ * the agency as a whole. */
+static const route_scope create_scope = {NULL, NULL, "unit_id", SCOPE_NULL_AGENCY};
+static const route_scope task_scope = {&STMT_SCOPE, "Không có nhiệm vụ này.", "unit_id", SCOPE_NULL_AGENCY};
+
 const route tasks_routes[] = {
-    {"GET", "/api/v1/campaigns/{id}/tasks", list, ACCESS_READ, BODY_NONE, "Nhiệm vụ của phong trào (?unit_id=)", NULL, 0},
-    {"POST", "/api/v1/campaigns/{id}/tasks", create, ACCESS_DATA, BODY_JSON, "Thêm nhiệm vụ", task_fields, 0},
-    {"GET", "/api/v1/tasks/{id}", get, ACCESS_READ, BODY_NONE, "Một nhiệm vụ", NULL, 0},
-    {"PATCH", "/api/v1/tasks/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa nhiệm vụ (vd. ghi ngày hoàn thành)", task_fields, 0},
+    {"GET", "/api/v1/campaigns/{id}/tasks", list, ACCESS_READ, BODY_NONE, "Nhiệm vụ của phong trào", NULL, 0,
+     list_query, NULL},
+    {"POST", "/api/v1/campaigns/{id}/tasks", create, ACCESS_DATA, BODY_JSON, "Thêm nhiệm vụ", task_fields, 0, NULL,
+     &create_scope},
+    {"GET", "/api/v1/tasks/{id}", get, ACCESS_READ, BODY_NONE, "Một nhiệm vụ", NULL, 0, NULL, NULL},
+    {"PATCH", "/api/v1/tasks/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa nhiệm vụ (vd. ghi ngày hoàn thành)",
+     task_fields, 0, NULL, &task_scope},
     {0},
 };

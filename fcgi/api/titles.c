@@ -3,11 +3,13 @@
  * (TTLDTT < TTLDXS) for units, one row per campaign, subject and title.
  * The subject must be of the campaign's agency and on its staff (a unit:
  * not dissolved) at some time during the campaign. One by one (POST: a
- * second of the same is a 409) or as a CSV import that upserts.
+ * second of the same is a 409) or as a CSV import that upserts, its body
+ * read by csv_body.h (columns not declared, a name for the reader, are
+ * ignored).
  * Recorded by the office, the director or an admin. */
 #include "api/campaign_scope.h"
+#include "api/csv_body.h"
 #include "api/resources.h"
-#include "csv.h"
 
 #include <stdlib.h>
 
@@ -40,14 +42,20 @@ static const field_def import_fields[] = {
     " 'subject_id', coalesce(" t ".staff_id, " t ".unit_id), 'title', " t ".title, 'decision_no', " t ".decision_no," \
     " 'decided_on', " t ".decided_on)"
 
+static const field_def list_query[] = {
+    API_QUERY_PAGE,
+    {"subject_type", FT_ENUM, 0, 0, 0, subject_types, "Chỉ cá nhân (staff) hoặc tập thể (unit)"},
+    {"title", FT_ENUM, 0, 0, 0, title_codes, "Chỉ danh hiệu này"},
+    {"subject_id", FT_ID, 0, 0, 0, NULL, "Chỉ danh hiệu của cán bộ hoặc đơn vị này"},
+    {0},
+};
+enum { Q_TYPE = API_Q_FIRST, Q_TITLE, Q_SUBJECT };
+
 static const db_stmt STMT_LIST = {
     "titles_list",
-    "WITH f AS (SELECT * FROM titles WHERE campaign_id = $3 AND ($4::text IS NULL OR subject_type = $4)"
-    "   AND ($5::text IS NULL OR title = $5) AND ($6::bigint IS NULL OR coalesce(staff_id, unit_id) = $6))"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" TITLE_JSON("p") " ORDER BY p.id)"
-    "   FROM (SELECT * FROM f ORDER BY id LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"
-    " FROM campaigns c WHERE c.id = $3"};
+    API_LIST_OF_CAMPAIGN("SELECT * FROM titles WHERE campaign_id = $3 AND ($4::text IS NULL OR subject_type = $4)"
+                         " AND ($5::text IS NULL OR title = $5) AND ($6::bigint IS NULL OR coalesce(staff_id, unit_id) = $6)",
+                         TITLE_JSON("p"), "id")};
 static const db_stmt STMT_GET = {"titles_get", "SELECT " TITLE_JSON("t") " FROM titles t WHERE t.id = $1"};
 static const db_stmt STMT_INSERT = {
     "titles_insert",
@@ -73,12 +81,9 @@ static const db_stmt STMT_UPSERT = {
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset, *type, *title, *subject;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_enum(req, res, "subject_type", subject_types, &type) != 0 ||
-        api_query_enum(req, res, "title", title_codes, &title) != 0 || api_query_id(req, res, "subject_id", &subject) != 0)
-        return;
-    const char *p[] = {limit, offset, api_itoa(req, req->path_ids[0]), type, title, subject};
-    api_json_row(req, res, &STMT_LIST, 6, p, 200, "Không có phong trào này.");
+    const char *p[] = {api_itoa(req, req->path_ids[0]), api_query(req, Q_TYPE), api_query(req, Q_TITLE),
+                       api_query(req, Q_SUBJECT)};
+    api_list(req, res, &STMT_LIST, 4, p, "Không có phong trào này.");
 }
 
 static void get(request *req, response *res)
@@ -189,32 +194,7 @@ static int check_rows(request *req, response *res, const campaign_ref *c, csv_do
             fields_error(errors, "subject_code",
                          arena_printf(req->mem, "Cùng đối tượng và danh hiệu xuất hiện nhiều lần: dòng %s", r->dups), row);
     }
-    return scope_errors(res, errors, "Tệp CSV có dòng không hợp lệ; không dòng nào được ghi.");
-}
-
-/* Reads the CSV body and checks its header. The document, or NULL with
- * res filled (400, 422). */
-static csv_doc *read_csv(request *req, response *res, long *cols)
-{
-    csv_doc *doc = NULL;
-    csv_error err;
-    if (csv_parse(req->body, req->body_len, &doc, &err) != 0) {
-        http_problem(res, 400, arena_printf(req->mem, "CSV không hợp lệ: %s", err.message));
-        return NULL;
-    }
-    json_t *errors = json_array();
-    for (int f = 0; f < D_COUNT; f++) {
-        cols[f] = csv_column(doc, import_fields[f].name);
-        if (cols[f] < 0)
-            fields_error(errors, import_fields[f].name, arena_printf(req->mem, "thiếu cột %s", import_fields[f].name), 0);
-    }
-    if (json_array_size(errors) == 0 && csv_nrows(doc) == 0)
-        fields_error(errors, "body", "tệp không có dòng dữ liệu", 0);
-    if (scope_errors(res, errors, NULL) != 0) {
-        csv_free(doc);
-        return NULL;
-    }
-    return doc;
+    return csv_body_row_errors(res, errors);
 }
 
 static void import(request *req, response *res)
@@ -223,7 +203,7 @@ static void import(request *req, response *res)
     long cols[D_COUNT];
     if (scope_campaign(req, res, req->path_ids[0], &c) != 0)
         return;
-    csv_doc *doc = read_csv(req, res, cols);
+    csv_doc *doc = csv_body_read(req, res, import_fields, CSV_OTHER_COLUMNS_IGNORED, cols);
     if (!doc)
         return;
     size_t n = csv_nrows(doc);
@@ -254,11 +234,11 @@ static void import(request *req, response *res)
 
 const route titles_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/titles", list, ACCESS_READ, BODY_NONE,
-     "Danh hiệu thi đua của phong trào (?subject_type=&title=&subject_id=)", NULL, 0},
+     "Danh hiệu thi đua của phong trào", NULL, 0, list_query, NULL},
     {"POST", "/api/v1/campaigns/{id}/titles", create, ACCESS_DECIDE, BODY_JSON, "Ghi một danh hiệu thi đua", title_fields,
-     0},
+     0, NULL, NULL},
     {"POST", "/api/v1/campaigns/{id}/titles/import", import, ACCESS_DECIDE, BODY_CSV,
-     "Nhập danh hiệu từ CSV (subject_type,subject_code,title,decision_no,decided_on); cập nhật nếu đã có", NULL, 0},
-    {"GET", "/api/v1/titles/{id}", get, ACCESS_READ, BODY_NONE, "Một danh hiệu thi đua", NULL, 0},
+     "Nhập danh hiệu từ CSV (subject_type,subject_code,title,decision_no,decided_on); cập nhật nếu đã có", NULL, 0, NULL, NULL},
+    {"GET", "/api/v1/titles/{id}", get, ACCESS_READ, BODY_NONE, "Một danh hiệu thi đua", NULL, 0, NULL, NULL},
     {0},
 };

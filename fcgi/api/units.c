@@ -1,7 +1,8 @@
 /* api/units.c — the unit tree of an agency: the agency root, its divisions
  * and affiliated units, the Party committee and the unions.
  * Creating or deleting units is the office's; a unit_head may change its
- * own unit; creating an agency is the admin's. */
+ * own unit; an agency root (a unit with no parent) is above every agency,
+ * so creating, changing or deleting one is the admin's (route scope). */
 #include "api/resources.h"
 
 static const char *const unit_kinds[] = {"agency", "division", "affiliated", "party", "union", NULL};
@@ -20,14 +21,23 @@ enum { U_CODE, U_NAME, U_KIND, U_PARENT, U_DISSOLVED, U_COUNT };
     "json_build_object('id', " u ".id, 'code', " u ".code, 'name', " u ".name, 'kind', " u ".kind," \
     " 'parent_id', " u ".parent_id, 'agency_id', " u ".agency_id, 'dissolved_on', " u ".dissolved_on)"
 
+static const field_def list_query[] = {
+    API_QUERY_PAGE,
+    {"agency_id", FT_ID, 0, 0, 0, NULL, "Chỉ các đơn vị của cơ quan này"},
+    {"kind", FT_ENUM, 0, 0, 0, unit_kinds, "Chỉ các đơn vị loại này"},
+    {"parent_id", FT_ID, 0, 0, 0, NULL, "Chỉ các đơn vị trực tiếp dưới đơn vị này"},
+    {0},
+};
+enum { Q_AGENCY = API_Q_FIRST, Q_KIND, Q_PARENT };
+
 static const db_stmt STMT_LIST = {
     "units_list",
-    "WITH f AS (SELECT * FROM units WHERE ($3::bigint IS NULL OR agency_id = $3)"
-    "   AND ($4::text IS NULL OR kind = $4) AND ($5::bigint IS NULL OR parent_id = $5))"
-    " SELECT json_build_object('items', coalesce((SELECT json_agg(" UNIT_JSON("p") " ORDER BY p.agency_id,"
-    "   p.parent_id NULLS FIRST, p.name COLLATE vi, p.id) FROM (SELECT * FROM f ORDER BY agency_id,"
-    "   parent_id NULLS FIRST, name COLLATE vi, id LIMIT $1 OFFSET $2) p), '[]'::json),"
-    "   'total', (SELECT count(*) FROM f), 'limit', $1::int, 'offset', $2::bigint)"};
+    API_LIST_SQL("SELECT * FROM units WHERE ($3::bigint IS NULL OR agency_id = $3)"
+                 " AND ($4::text IS NULL OR kind = $4) AND ($5::bigint IS NULL OR parent_id = $5)",
+                 UNIT_JSON("p"), "agency_id, parent_id NULLS FIRST, name COLLATE vi, id")};
+/* The scope of a unit: an agency root sits above every agency. */
+static const db_stmt STMT_SCOPE = {
+    "units_scope", "SELECT CASE WHEN kind <> 'agency' THEN agency_id END, id FROM units WHERE id = $1"};
 static const db_stmt STMT_GET = {"units_get", "SELECT " UNIT_JSON("u") " FROM units u WHERE u.id = $1"};
 static const db_stmt STMT_LOCK = {"units_lock", "SELECT " UNIT_JSON("u") " FROM units u WHERE u.id = $1 FOR UPDATE"};
 static const db_stmt STMT_INSERT = {
@@ -42,12 +52,8 @@ static const db_stmt STMT_DELETE = {"units_delete", "DELETE FROM units WHERE id 
 
 static void list(request *req, response *res)
 {
-    const char *limit, *offset, *agency, *kind, *parent;
-    if (api_page(req, res, &limit, &offset) != 0 || api_query_id(req, res, "agency_id", &agency) != 0 ||
-        api_query_enum(req, res, "kind", unit_kinds, &kind) != 0 || api_query_id(req, res, "parent_id", &parent) != 0)
-        return;
-    const char *p[] = {limit, offset, agency, kind, parent};
-    api_json_row(req, res, &STMT_LIST, 5, p, 200, "");
+    const char *p[] = {api_query(req, Q_AGENCY), api_query(req, Q_KIND), api_query(req, Q_PARENT)};
+    api_list(req, res, &STMT_LIST, 3, p, "");
 }
 
 static void get(request *req, response *res)
@@ -57,7 +63,7 @@ static void get(request *req, response *res)
 }
 
 /* The tree rules a field table cannot say. 0, or -1 with a 422. */
-static int check_shape(request *req, response *res, const field_val *v)
+static int check_shape(response *res, const field_val *v)
 {
     bool agency = strcmp(v[U_KIND].s, "agency") == 0;
     if (agency && !v[U_PARENT].null) {
@@ -68,17 +74,13 @@ static int check_shape(request *req, response *res, const field_val *v)
         http_field_error(res, 422, "parent_id", "là bắt buộc với đơn vị không phải cơ quan gốc");
         return -1;
     }
-    if (agency && req->user->role != ROLE_ADMIN) {
-        http_problem(res, 403, "Chỉ quản trị viên được tạo hoặc đổi cơ quan gốc.");
-        return -1;
-    }
     return 0;
 }
 
 static void create(request *req, response *res)
 {
     field_val v[U_COUNT];
-    if (api_body(req, res, unit_fields, v, false) != 0 || check_shape(req, res, v) != 0)
+    if (api_body(req, res, unit_fields, v, false) != 0 || check_shape(res, v) != 0)
         return;
     if (api_begin(req, res) != 0)
         return;
@@ -89,7 +91,7 @@ static void create(request *req, response *res)
 static void change(request *req, response *res)
 {
     const char *id = api_itoa(req, req->path_ids[0]);
-    if (auth_unit_scope(req, res, req->path_ids[0]) != 0 || api_begin(req, res) != 0)
+    if (api_begin(req, res) != 0)
         return;
     db_result *cur = api_lock_row(req, res, &STMT_LOCK, id, "Không có đơn vị này.");
     if (!cur)
@@ -97,7 +99,7 @@ static void change(request *req, response *res)
     field_val v[U_COUNT];
     int bad = api_patch_merge(req, res, unit_fields, db_value(cur, 0, 0), v);
     db_free(cur);
-    if (bad || check_shape(req, res, v) != 0) {
+    if (bad || check_shape(res, v) != 0) {
         db_rollback(req->db);
         return;
     }
@@ -126,11 +128,19 @@ static void destroy(request *req, response *res)
         http_empty(res, 204);
 }
 
+/* A new unit goes under its parent; no parent makes an agency root. */
+static const route_scope create_scope = {NULL, NULL, "parent_id", SCOPE_NULL_INSTALLATION};
+/* The unit itself, and the parent it may be moved under. */
+static const route_scope unit_scope = {&STMT_SCOPE, "Không có đơn vị này.", "parent_id", SCOPE_NULL_INSTALLATION};
+
 const route units_routes[] = {
-    {"GET", "/api/v1/units", list, ACCESS_READ, BODY_NONE, "Danh sách đơn vị (?agency_id=&kind=&parent_id=)", NULL, 0},
-    {"POST", "/api/v1/units", create, ACCESS_OFFICE, BODY_JSON, "Tạo đơn vị", unit_fields, 0},
-    {"GET", "/api/v1/units/{id}", get, ACCESS_READ, BODY_NONE, "Một đơn vị", NULL, 0},
-    {"PATCH", "/api/v1/units/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa đơn vị", unit_fields, 0},
-    {"DELETE", "/api/v1/units/{id}", destroy, ACCESS_OFFICE, BODY_NONE, "Xóa đơn vị (khi không còn dữ liệu tham chiếu)", NULL, 0},
+    {"GET", "/api/v1/units", list, ACCESS_READ, BODY_NONE, "Danh sách đơn vị", NULL, 0, list_query, NULL},
+    {"POST", "/api/v1/units", create, ACCESS_OFFICE, BODY_JSON, "Tạo đơn vị (cơ quan gốc: chỉ quản trị viên)",
+     unit_fields, 0, NULL, &create_scope},
+    {"GET", "/api/v1/units/{id}", get, ACCESS_READ, BODY_NONE, "Một đơn vị", NULL, 0, NULL, NULL},
+    {"PATCH", "/api/v1/units/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa đơn vị (trưởng đơn vị: chỉ đơn vị mình)",
+     unit_fields, 0, NULL, &unit_scope},
+    {"DELETE", "/api/v1/units/{id}", destroy, ACCESS_OFFICE, BODY_NONE, "Xóa đơn vị (khi không còn dữ liệu tham chiếu)",
+     NULL, 0, NULL, &unit_scope},
     {0},
 };

@@ -197,7 +197,7 @@ static void csv_bad_rows_write_nothing(void **state)
     t_assert_problem(r, 422, "staff_code");
     t_free(r);
     r = post_csv(office, s, "staff_code\n");
-    t_assert_problem(r, 422, "staff_code");
+    t_assert_problem(r, 422, "body");
     t_free(r);
     r = post_csv(office, s, "staff_code\n\"A1\n");
     t_assert_problem(r, 400, NULL);

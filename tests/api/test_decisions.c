@@ -1,7 +1,8 @@
 /* Decisions about a campaign's year: ratings, titles (one by one and by
  * CSV import), index ranks, certifications. Dates from starts_on to
- * closes_on, subjects of the campaign's agency (and, for titles, on its
- * staff during the campaign), who may record them. */
+ * closes_on, subjects of the campaign's agency and on its staff (a unit:
+ * not dissolved) during the campaign, for ratings as for titles, and the
+ * agency itself not dissolved for certifications; who may record them. */
 #include "client.h"
 #include "facts_fixture.h"
 
@@ -160,6 +161,57 @@ static void ratings_validation(void **state)
     t_assert_problem(r, 400, "subject_type");
     t_free(r);
     assert_int_equal(fx_count("SELECT count(*) FROM ratings WHERE campaign_id = $1", campaign), before);
+}
+
+/* A rating's subject follows the rule of titles: of the agency, on the
+ * staff (a unit: not dissolved) at some time from starts_on to ends_on.
+ * Someone is on the staff from joined_on up to the day before left_on; a
+ * unit dissolved on a day is gone that day. Each refused subject is
+ * refused as a title too, and nothing is written for it. */
+static void ratings_subject_as_titles(void **state)
+{
+    (void)state;
+    struct {
+        const char *type;
+        long long id;
+        const char *title;
+        long status;
+    } cases[] = {
+        {"staff", left_before, "LDTT", 422},          /* left before starts_on */
+        {"staff", left_at_start, "LDTT", 422},        /* left on starts_on: not one day */
+        {"staff", joined_after, "LDTT", 422},         /* joined after ends_on */
+        {"staff", joined_end, "LDTT", 201},           /* joined on ends_on: one day */
+        {"staff", left_mid, "LDTT", 201},             /* left during the campaign */
+        {"unit", dissolved_before, "TTLDTT", 422},    /* dissolved before starts_on */
+        {"unit", dissolved_at_start, "TTLDTT", 422},  /* dissolved on starts_on */
+        {"unit", d2, "TTLDTT", 201},                  /* dissolved during the campaign */
+    };
+    char body[256];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(body, sizeof body,
+                 "{\"subject_type\":\"%s\",\"subject_id\":%lld,\"level\":\"HTNV\",\"decided_on\":\"2025-12-15\"}",
+                 cases[i].type, cases[i].id);
+        t_resp *r = post_to(office, "ratings", body);
+        if (r->status != cases[i].status)
+            fail_msg("case %zu: expected %ld, got %ld: %s", i, cases[i].status, r->status, r->body);
+        if (cases[i].status == 422) {
+            t_assert_problem(r, 422, "subject_id");
+            assert_int_equal(fx_error_count(r), 1);
+        }
+        t_free(r);
+        if (cases[i].status != 422)
+            continue;
+        assert_int_equal(fx_count(strcmp(cases[i].type, "staff") == 0 ? "SELECT count(*) FROM ratings WHERE staff_id = $1"
+                                                                       : "SELECT count(*) FROM ratings WHERE unit_id = $1",
+                                  cases[i].id),
+                         0);
+        snprintf(body, sizeof body,
+                 "{\"subject_type\":\"%s\",\"subject_id\":%lld,\"title\":\"%s\",\"decided_on\":\"2025-12-15\"}",
+                 cases[i].type, cases[i].id, cases[i].title);
+        r = post_to(office, "titles", body);
+        t_assert_problem(r, 422, "subject_id");
+        t_free(r);
+    }
 }
 
 static void decisions_roles(void **state)
@@ -701,6 +753,41 @@ static void certifications_validation(void **state)
     assert_int_equal(fx_count("SELECT count(*) FROM certifications WHERE campaign_id = $1", campaign), before);
 }
 
+/* A certification is of the campaign's agency itself: the rule of titles
+ * for a unit applies to the agency root. Dissolved on or before starts_on:
+ * 422 naming agency_id, nothing written; dissolved during the campaign:
+ * recorded. */
+static void certifications_agency_not_dissolved(void **state)
+{
+    (void)state;
+    struct {
+        const char *dissolved_on;
+        long status;
+    } cases[] = {{"2024-12-31", 422}, {"2025-01-01", 422}, {"2025-01-02", 201}, {"2025-12-31", 201}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char prefix[16], code[64], root_s[32];
+        snprintf(prefix, sizeof prefix, "DCG%zu", i);
+        long long root = t_make_agency(admin, prefix, code, sizeof code);
+        snprintf(root_s, sizeof root_s, "%lld", root);
+        const char *p[] = {root_s, cases[i].dissolved_on};
+        free(t_sql("UPDATE units SET dissolved_on = $2::date WHERE id = $1::bigint RETURNING id", 2, p));
+        long long c = fx_campaign(root, "TD2025", "2025-01-01", "2025-12-31", "2026-06-30");
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/campaigns/%lld/certifications", c);
+        t_resp *r = t_post(path, office, "{\"kind\":\"security_order\",\"achieved\":true,\"decided_on\":\"2025-12-01\"}");
+        if (r->status != cases[i].status)
+            fail_msg("dissolved on %s: expected %ld, got %ld: %s", cases[i].dissolved_on, cases[i].status, r->status,
+                     r->body);
+        if (cases[i].status == 422) {
+            t_assert_problem(r, 422, "agency_id");
+            assert_int_equal(fx_error_count(r), 1);
+        }
+        t_free(r);
+        assert_int_equal(fx_count("SELECT count(*) FROM certifications WHERE campaign_id = $1", c),
+                         cases[i].status == 201 ? 1 : 0);
+    }
+}
+
 int main(void)
 {
     t_init();
@@ -732,6 +819,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ratings_kept_and_listed),
         cmocka_unit_test(ratings_validation),
+        cmocka_unit_test(ratings_subject_as_titles),
         cmocka_unit_test(decisions_roles),
         cmocka_unit_test(titles_create_conflict_list),
         cmocka_unit_test(titles_kind_subject_date),
@@ -747,6 +835,7 @@ int main(void)
         cmocka_unit_test(indexes_validation),
         cmocka_unit_test(certifications_kept),
         cmocka_unit_test(certifications_validation),
+        cmocka_unit_test(certifications_agency_not_dissolved),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(admin);

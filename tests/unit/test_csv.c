@@ -36,6 +36,7 @@ static csv_error parse_fail_n(const char *data, size_t len)
     assert_int_equal(csv_parse(data, len, &doc, &err), -1);
     assert_null(doc);
     assert_true(err.message[0] != '\0');
+    assert_int_not_equal(err.kind, CSV_ERR_NONE);
     return err;
 }
 
@@ -214,6 +215,7 @@ static void test_wrong_field_count(void **state)
     csv_error err = parse_fail("a,b,c,d,e,f\n1,\"x\ny\",3,4,5,6\n1,2,3,4,5,6\n1,2,3,4\n");
     assert_int_equal(err.line, 5);
     assert_int_equal(err.row, 3);
+    assert_int_equal(err.kind, CSV_ERR_SYNTAX);
     assert_string_equal(err.message, "dòng 5 (hàng dữ liệu 3): có 4 cột, tiêu đề có 6 cột");
 }
 
@@ -232,6 +234,7 @@ static void test_unterminated_quote(void **state)
     csv_error err = parse_fail("a,b\n1,2\n3,\"abc\ndef\n");
     assert_int_equal(err.line, 3); /* where the quote opened */
     assert_int_equal(err.row, 2);
+    assert_int_equal(err.kind, CSV_ERR_SYNTAX);
     assert_non_null(strstr(err.message, "dòng 3"));
     assert_non_null(strstr(err.message, "ngoặc kép"));
 }
@@ -260,6 +263,7 @@ static void test_duplicate_header(void **state)
     csv_error err = parse_fail("ma,ten,ma \n1,2,3\n");
     assert_int_equal(err.line, 1);
     assert_int_equal(err.row, 0);
+    assert_int_equal(err.kind, CSV_ERR_SYNTAX);
     assert_string_equal(err.message, "dòng 1: tiêu đề có hai cột cùng tên \"ma\" (cột 1 và cột 3)");
 }
 
@@ -291,9 +295,27 @@ static void test_empty_input(void **state)
         csv_error err = parse_fail(inputs[i]);
         assert_string_equal(err.message, "tệp CSV trống");
         assert_int_equal(err.row, 0);
+        assert_int_equal(err.kind, CSV_ERR_EMPTY);
     }
     csv_error err = parse_fail_n(NULL, 0);
     assert_string_equal(err.message, "tệp CSV trống");
+    assert_int_equal(err.kind, CSV_ERR_EMPTY);
+}
+
+/* A caller's mistake is told apart from a bad input. */
+static void test_bad_arguments_are_not_the_input(void **state)
+{
+    (void)state;
+    csv_error err;
+    assert_int_equal(csv_parse("a\n1\n", 4, NULL, &err), -1);
+    assert_int_equal(err.kind, CSV_ERR_RESOURCE);
+    csv_doc *doc = NULL;
+    assert_int_equal(csv_parse(NULL, 4, &doc, &err), -1);
+    assert_int_equal(err.kind, CSV_ERR_RESOURCE);
+    assert_null(doc);
+    assert_int_equal(csv_parse("a\n1\n", 4, &doc, &err), 0);
+    assert_int_equal(err.kind, CSV_ERR_NONE);
+    csv_free(doc);
 }
 
 static void test_nul_byte_rejected(void **state)
@@ -394,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_empty_header),
         cmocka_unit_test(test_duplicate_long_header_cut_on_char_boundary),
         cmocka_unit_test(test_empty_input),
+        cmocka_unit_test(test_bad_arguments_are_not_the_input),
         cmocka_unit_test(test_nul_byte_rejected),
         cmocka_unit_test(test_vietnamese_utf8_byte_exact),
         cmocka_unit_test(test_out_of_range_access),

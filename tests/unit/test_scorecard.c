@@ -164,6 +164,14 @@ static void dates(void **state)
     assert_int_equal(sc_date_parse(NULL, &d), -1);
     assert_int_equal(sc_date_parse("2025-12-31", &d), 0);
     assert_string_equal(sc_date_format(&mem, d + 1), "2026-01-01");
+    /* The range is text_date_parse's (text.h), not one of its own. */
+    assert_int_equal(sc_date_parse("1900-01-01", &d), 0);
+    assert_int_equal(d, -25567);
+    assert_int_equal(sc_date_parse("2999-12-31", &d), 0);
+    assert_int_equal(d, 376199);
+    assert_int_equal(sc_date_parse("1899-12-31", &d), -1);
+    assert_int_equal(sc_date_parse("3000-01-01", &d), -1);
+    assert_int_equal(sc_date_parse("2025-01-01x", &d), -1);
 }
 
 static void expect_points(const char *from, const char *to, const char *step, int max, const char *const *want, int n)

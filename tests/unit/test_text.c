@@ -135,11 +135,11 @@ static void calendar_dates(void **state)
     assert_true(text_is_date("2000-02-29"));
     assert_true(text_is_date("1900-01-01"));
     assert_true(text_is_date("2200-12-31"));
+    assert_true(text_is_date("2201-01-01"));
     assert_false(text_is_date("2025-02-29"));
     assert_false(text_is_date("1900-02-29"));
     assert_false(text_is_date("2100-02-29"));
     assert_false(text_is_date("1899-12-31"));
-    assert_false(text_is_date("2201-01-01"));
     assert_false(text_is_date("2025-06-31"));
     assert_false(text_is_date("2025-11-31"));
     assert_true(text_is_date("2025-11-30"));
@@ -149,6 +149,50 @@ static void calendar_dates(void **state)
     assert_false(text_is_date("2025-01-01 "));
     assert_false(text_is_date("2025+01-01"));
     assert_false(text_is_date("２０２５-01-01"));
+}
+
+/* The one documented range, TEXT_DATE_FIRST..TEXT_DATE_LAST, at its edges,
+ * and the leap days of the century years. */
+static void date_range_edges(void **state)
+{
+    (void)state;
+    assert_string_equal(TEXT_DATE_FIRST, "1900-01-01");
+    assert_string_equal(TEXT_DATE_LAST, "2999-12-31");
+    assert_true(text_is_date("1900-01-01"));
+    assert_true(text_is_date("2999-12-31"));
+    assert_false(text_is_date("1899-12-31"));
+    assert_false(text_is_date("3000-01-01"));
+    assert_false(text_is_date("0000-01-01"));
+    assert_false(text_is_date("9999-12-31"));
+    assert_false(text_is_date("1900-02-29"));
+    assert_true(text_is_date("2000-02-29"));
+    assert_false(text_is_date("2100-02-29"));
+    assert_true(text_is_date("2096-02-29"));
+    assert_false(text_is_date("2025-1-01"));
+    assert_false(text_is_date("2025-01-01x"));
+    assert_false(text_is_date("2025-01-1"));
+    assert_false(text_is_date(""));
+    assert_false(text_is_date(NULL));
+}
+
+static void date_parts(void **state)
+{
+    (void)state;
+    int y = -1, m = -1, d = -1;
+    assert_true(text_date_parse("2999-12-31", &y, &m, &d));
+    assert_int_equal(y, 2999);
+    assert_int_equal(m, 12);
+    assert_int_equal(d, 31);
+    assert_true(text_date_parse("1900-01-01", &y, NULL, &d));
+    assert_int_equal(y, 1900);
+    assert_int_equal(d, 1);
+    /* Refused: the parts are left as they were. */
+    y = m = d = -1;
+    assert_false(text_date_parse("2025-02-29", &y, &m, &d));
+    assert_false(text_date_parse("1899-12-31", &y, &m, &d));
+    assert_int_equal(y, -1);
+    assert_int_equal(m, -1);
+    assert_int_equal(d, -1);
 }
 
 int main(void)
@@ -161,6 +205,8 @@ int main(void)
         cmocka_unit_test_teardown(percent_in_vietnamese, teardown),
         cmocka_unit_test_teardown(dates_in_vietnamese, teardown),
         cmocka_unit_test_teardown(calendar_dates, teardown),
+        cmocka_unit_test_teardown(date_range_edges, teardown),
+        cmocka_unit_test_teardown(date_parts, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
