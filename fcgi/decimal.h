@@ -10,7 +10,10 @@
  * places. A number that does not fit is refused as out of range: limits
  * must be declared so that every value within them fits (the integer
  * digits of the bounds plus the places at most DECIMAL_DIGITS), and then
- * a longer number is beyond the bounds indeed.
+ * a longer number is beyond the bounds indeed. So a 20-digit decimal is
+ * refused, never rounded to fit: 33.333333333333333333 for having more
+ * places than allowed (DECIMAL_PLACES), 12345678901234567890 as out of
+ * range (DECIMAL_RANGE).
  *
  * Nothing here allocates but decimal_problem (in the arena given). */
 #ifndef THIDUA_DECIMAL_H

@@ -54,9 +54,9 @@ int fields_count(const field_def *defs);
  * and bad values are appended to errors as {field, message}. With patch,
  * required fields may be absent. Returns the number of errors added.
  * texts: NULL-terminated JSON object texts that obj was made of; an
- * FT_DECIMAL member is read as written in the first of them that has it
- * (a PATCH: the body, then the stored row), and refused when none has it
- * as obj does. */
+ * FT_DECIMAL member is read as written in the first of them that has the
+ * member (a PATCH: the body, then the stored row), which must say what
+ * obj says; when none has it, or that one says otherwise, it is refused. */
 int fields_from_json(arena *a, const field_def *defs, json_t *obj, const char *const *texts, field_val *vals,
                      json_t *errors, bool patch);
 /* Validates the value v of one member of an object, as fields_from_json

@@ -21,7 +21,7 @@ static const field_def target_fields[] = {
     {"comparator", FT_ENUM, F_REQUIRED, 0, 0, target_comparators,
      "gt/ge (tỉ lệ, số lượng), ge (xếp loại), le (thứ hạng), eq (chứng nhận)"},
     {"threshold", FT_JSON, F_NULLABLE, 0, 0, NULL,
-     "Ngưỡng: phần trăm 0..100, số nguyên không âm, mã xếp loại, true/false, hoặc null (index_rank)"},
+     "Ngưỡng: phần trăm 0..100 (tối đa 6 chữ số thập phân), số nguyên 0..1000000, mã xếp loại, true/false, hoặc null (index_rank)"},
     {0},
 };
 enum { T_CODE, T_NAME, T_METRIC, T_PARAMS, T_COMPARATOR, T_THRESHOLD, T_COUNT };

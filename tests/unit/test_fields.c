@@ -299,6 +299,29 @@ static void decimals_found_by_their_key(void **state)
     done(o);
 }
 
+static void one_member_by_its_own_declaration(void **state)
+{
+    (void)state;
+    /* A threshold whose limits depend on the metric: validated alone. */
+    static const decimal_limits percent = {.places = 6, .min = {0, 0}, .max = {100, 0}};
+    static const field_def threshold = {"threshold", FT_DECIMAL, F_REQUIRED, 0, 0, NULL, NULL, &percent};
+    const char *body = "{\"metric\":\"study_coverage\",\"threshold\":99.9999990}";
+    const char *texts[] = {body, NULL};
+    json_t *obj = parsed(body);
+    field_val v;
+    assert_null(fields_from_json_value(&mem, &threshold, json_object_get(obj, "threshold"), texts, &v));
+    assert_string_equal(v.s, "99.999999");
+    assert_true(v.present);
+    json_decref(obj);
+    body = "{\"threshold\":0.0000001}";
+    texts[0] = body;
+    obj = parsed(body);
+    assert_string_equal(fields_from_json_value(&mem, &threshold, json_object_get(obj, "threshold"), texts, &v),
+                        "tối đa 6 chữ số thập phân");
+    assert_string_equal(fields_from_json_value(&mem, &threshold, json_null(), texts, &v), "không được để trống");
+    json_decref(obj);
+}
+
 static void decimals_in_a_patch(void **state)
 {
     (void)state;
@@ -528,6 +551,7 @@ int main(void)
         cmocka_unit_test_teardown(decimals_as_written, teardown),
         cmocka_unit_test_teardown(decimals_found_by_their_key, teardown),
         cmocka_unit_test_teardown(decimals_in_a_patch, teardown),
+        cmocka_unit_test_teardown(one_member_by_its_own_declaration, teardown),
         cmocka_unit_test_teardown(dates_are_calendar_dates, teardown),
         cmocka_unit_test_teardown(booleans, teardown),
         cmocka_unit_test_teardown(enums_name_their_choices, teardown),
