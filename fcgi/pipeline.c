@@ -18,11 +18,6 @@ static void database_unavailable(response *res)
     http_set_header(res, "Retry-After", "5");
 }
 
-static bool method_has_body(const char *m)
-{
-    return strcmp(m, "POST") == 0 || strcmp(m, "PATCH") == 0 || strcmp(m, "PUT") == 0;
-}
-
 /* ROUTE_SESSION_IN_QUERY applies to GET only: there the handler checks
  * the session in its own first query, and the session steps stand aside. */
 static bool session_in_query(const request *req)
@@ -105,7 +100,7 @@ static int check_csrf(request *req, response *res)
 static int check_body(request *req, response *res)
 {
     const route *r = req->route;
-    if (!method_has_body(req->method) || r->body == BODY_NONE)
+    if (!http_method_has_body(req->method) || r->body == BODY_NONE)
         return 0;
     bool json = http_content_type_is(req, "application/json");
     bool csv = http_content_type_is(req, "text/csv");

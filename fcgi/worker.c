@@ -32,32 +32,10 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Reads the body up to the route's limit; 0, or -1 with res filled (413). */
-static int read_body(FCGX_Request *fr, request *req, response *res, size_t limit)
+/* http_body_reader over the request's FastCGI stdin. */
+static int read_stdin(void *ctx, char *buf, int n)
 {
-    if (req->content_length > (long long)limit) {
-        http_problem(res, 413, arena_printf(req->mem, "Nội dung vượt quá giới hạn %zu byte.", limit));
-        return -1;
-    }
-    size_t want = req->content_length >= 0 ? (size_t)req->content_length : limit + 1;
-    if (want == 0)
-        return 0;
-    char *buf = arena_alloc(req->mem, want + 1);
-    size_t got = 0;
-    while (got < want) {
-        int n = FCGX_GetStr(buf + got, (int)(want - got > (1 << 20) ? (1 << 20) : want - got), fr->in);
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    if (got > limit) {
-        http_problem(res, 413, arena_printf(req->mem, "Nội dung vượt quá giới hạn %zu byte.", limit));
-        return -1;
-    }
-    buf[got] = '\0';
-    req->body = buf;
-    req->body_len = got;
-    return 0;
+    return FCGX_GetStr(buf, n, ctx);
 }
 
 static void write_response(FCGX_Request *fr, const response *res)
@@ -118,7 +96,7 @@ static void serve_one(FCGX_Request *fr, const config *cfg, db *d, arena *mem)
         req.content_length = (errno || *end || n < 0) ? (long long)cfg->import_body_limit + 1 : n;
     }
     unsigned long reconnects = db_reconnects(d);
-    if (read_body(fr, &req, &res, pipeline_body_limit(&req)) == 0)
+    if (http_read_body(&req, &res, pipeline_body_limit(&req), read_stdin, fr->in) == 0)
         pipeline_handle(&req, &res);
     if (res.status == 0)
         http_problem(&res, 500, "Lỗi máy chủ.");
