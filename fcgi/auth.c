@@ -127,6 +127,20 @@ static void unauthenticated(response *res)
     http_set_header(res, "WWW-Authenticate", "Bearer");
 }
 
+int auth_require(request *req, response *res)
+{
+    int st = auth_authenticate(req);
+    if (st == 0)
+        return 0;
+    if (st == 401)
+        unauthenticated(res);
+    else if (st == 503)
+        http_unavailable(res);
+    else
+        http_problem(res, 500, "Lỗi máy chủ.");
+    return -1;
+}
+
 int auth_session_hash(request *req, response *res, const char **hash)
 {
     bool via_cookie;

@@ -293,6 +293,12 @@ void http_problem(response *res, int status, const char *detail)
     http_problem_errors(res, status, detail, NULL);
 }
 
+void http_unavailable(response *res)
+{
+    http_problem(res, 503, "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.");
+    http_set_header(res, "Retry-After", "5");
+}
+
 void http_field_error(response *res, int status, const char *field, const char *message)
 {
     json_t *errors = json_array();

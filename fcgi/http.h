@@ -87,6 +87,8 @@ void http_empty(response *res, int status);
 /* problem+json (RFC 9457). errors (may be NULL) is stolen. */
 void http_problem(response *res, int status, const char *detail);
 void http_problem_errors(response *res, int status, const char *detail, json_t *errors);
+/* 503 with Retry-After: 5, for a database that is down for now. */
+void http_unavailable(response *res);
 /* Shorthand for a 422 naming one field. */
 void http_field_error(response *res, int status, const char *field, const char *message);
 

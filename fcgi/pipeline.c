@@ -12,12 +12,6 @@
 
 /* Each step returns 0 to go on, or -1 with res answered. */
 
-static void database_unavailable(response *res)
-{
-    http_problem(res, 503, "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.");
-    http_set_header(res, "Retry-After", "5");
-}
-
 /* ROUTE_SESSION_IN_QUERY applies to GET only: there the handler checks
  * the session in its own first query, and the session steps stand aside. */
 static bool session_in_query(const request *req)
@@ -54,7 +48,7 @@ static int ensure_database(request *req, response *res)
 {
     if ((req->route->flags & ROUTE_NO_DB) || db_ensure(req->db) == 0)
         return 0;
-    database_unavailable(res);
+    http_unavailable(res);
     return -1;
 }
 
@@ -62,16 +56,7 @@ static int authenticate(request *req, response *res)
 {
     if (!session_checked_here(req))
         return 0;
-    int st = auth_authenticate(req);
-    if (st == 0)
-        return 0;
-    if (st == 503) {
-        database_unavailable(res);
-        return -1;
-    }
-    http_problem(res, st == 401 ? 401 : 500, "Cần đăng nhập (phiên không có, sai hoặc đã hết hạn).");
-    http_set_header(res, "WWW-Authenticate", "Bearer");
-    return -1;
+    return auth_require(req, res);
 }
 
 static int check_role(request *req, response *res)
