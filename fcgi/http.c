@@ -172,6 +172,34 @@ bool http_content_type_is(const request *req, const char *mime)
     return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
+bool http_etag_matches(const char *if_none_match, const char *etag)
+{
+    if (!if_none_match)
+        return false;
+    size_t n = strlen(etag);
+    const char *p = if_none_match;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (*p == '\0')
+            return false;
+        if (*p == '*')
+            return true;
+        if (p[0] == 'W' && p[1] == '/')
+            p += 2;
+        /* A tag runs to its closing quote (it may hold a comma); anything
+         * else up to the next comma is not a tag and names nothing. */
+        const char *end = p + strcspn(p, ",");
+        if (*p == '"') {
+            const char *close = strchr(p + 1, '"');
+            end = close ? close + 1 : p + strlen(p);
+        }
+        if ((size_t)(end - p) == n && memcmp(p, etag, n) == 0)
+            return true;
+        p = end + strcspn(end, ",");
+    }
+}
+
 bool http_method_has_body(const char *method)
 {
     return strcmp(method, "POST") == 0 || strcmp(method, "PATCH") == 0 || strcmp(method, "PUT") == 0;
@@ -243,6 +271,14 @@ void http_text(response *res, int status, const char *ctype, const char *body, s
 void http_json_text(response *res, int status, const char *json)
 {
     http_text(res, status, "application/json", json, strlen(json));
+}
+
+void http_json_arena(response *res, int status, const char *json)
+{
+    res->status = status;
+    res->content_type = "application/json";
+    res->body = json;
+    res->body_len = strlen(json);
 }
 
 void http_json(response *res, int status, json_t *body)

@@ -64,6 +64,10 @@ const char *http_header(const request *req, const char *name); /* NULL when abse
 const char *http_query(const request *req, const char *key);   /* decoded, NULL when absent */
 const char *http_cookie(const request *req, const char *name); /* NULL when absent */
 bool http_content_type_is(const request *req, const char *mime);
+/* Does an If-None-Match value (NULL when absent) name etag, a quoted
+ * entity tag? Weak comparison (RFC 9110 13.1.2): W/"x" names "x" too, as
+ * nginx marks a tag weak when it compresses the body; "*" names any. */
+bool http_etag_matches(const char *if_none_match, const char *etag);
 /* Does method carry a body? Only POST, PATCH and PUT do here. */
 bool http_method_has_body(const char *method);
 
@@ -82,6 +86,7 @@ int http_read_body(request *req, response *res, size_t limit, http_body_reader r
 void http_set_header(response *res, const char *name, const char *value); /* copies both */
 void http_json(response *res, int status, json_t *body);                 /* steals body */
 void http_json_text(response *res, int status, const char *json);      /* copies */
+void http_json_arena(response *res, int status, const char *json);     /* json lives in res->mem: not copied */
 void http_text(response *res, int status, const char *ctype, const char *body, size_t len); /* copies */
 void http_empty(response *res, int status);
 /* problem+json (RFC 9457). errors (may be NULL) is stolen. */

@@ -1,7 +1,7 @@
 /* test_http.c — unit tests for the HTTP layer (fcgi/http.c): headers from
  * the FastCGI environment, query parsing and percent-decoding, cookies,
- * content types, reading a body, and the shape of responses and
- * problem+json. */
+ * content types, entity tags, reading a body, and the shape of responses
+ * and problem+json. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -283,6 +283,36 @@ static void other_responses(void **state)
     assert_null(header_of(&res, "Location"));
 }
 
+/* ---- entity tags (If-None-Match) ---------------------------------- */
+
+static void etag_matches_itself_and_its_weak_form(void **state)
+{
+    (void)state;
+    const char *tag = "\"sc1-7-12-2025-06-30\"";
+    assert_true(http_etag_matches("\"sc1-7-12-2025-06-30\"", tag));
+    assert_true(http_etag_matches("W/\"sc1-7-12-2025-06-30\"", tag)); /* nginx's gzip */
+    assert_true(http_etag_matches("*", tag));
+    assert_true(http_etag_matches("  \"a\", W/\"sc1-7-12-2025-06-30\" ,\"b\"", tag));
+    assert_true(http_etag_matches("\"a\",\t\"sc1-7-12-2025-06-30\"", tag));
+    assert_true(http_etag_matches("\"x,y\"", "\"x,y\"")); /* a comma inside a tag */
+}
+
+static void etag_names_nothing_else(void **state)
+{
+    (void)state;
+    const char *tag = "\"sc1-7-12-2025-06-30\"";
+    assert_false(http_etag_matches(NULL, tag));
+    assert_false(http_etag_matches("", tag));
+    assert_false(http_etag_matches(" , ,", tag));
+    assert_false(http_etag_matches("\"sc1-7-13-2025-06-30\"", tag));  /* another version */
+    assert_false(http_etag_matches("\"sc1-7-12-2025-06-30x\"", tag)); /* longer */
+    assert_false(http_etag_matches("\"sc1-7-12-2025-06-3\"", tag));   /* a prefix */
+    assert_false(http_etag_matches("\"sc1-7-12-2025-06-30", tag));     /* no closing quote */
+    assert_false(http_etag_matches("sc1-7-12-2025-06-30", tag));        /* not quoted */
+    assert_false(http_etag_matches("W/", tag));
+    assert_false(http_etag_matches("\"x\" junk \"sc1-7-12-2025-06-30\"", tag)); /* junk up to a comma */
+}
+
 /* ---- reading a body ----------------------------------------------- */
 
 /* A body served in pieces of at most `piece` bytes; records what was
@@ -447,6 +477,8 @@ int main(void)
         cmocka_unit_test_teardown(problem_json_shape, teardown),
         cmocka_unit_test_teardown(problem_with_field_errors, teardown),
         cmocka_unit_test_teardown(other_responses, teardown),
+        cmocka_unit_test_teardown(etag_matches_itself_and_its_weak_form, teardown),
+        cmocka_unit_test_teardown(etag_names_nothing_else, teardown),
         cmocka_unit_test_teardown(no_body_no_allocation, teardown),
         cmocka_unit_test_teardown(body_of_known_length, teardown),
         cmocka_unit_test_teardown(body_of_unknown_length_grows, teardown),
