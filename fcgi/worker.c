@@ -151,7 +151,8 @@ int worker_run(const config *cfg, int listen_fd)
             log_error("accept failed: %d", rc);
             break;
         }
-        /* An in-flight request finishes whatever signal comes. */
+        /* A request once accepted is answered: SIGTERM waits for it (only
+         * the drain timeout's SIGKILL cuts it short). */
         sigprocmask(SIG_BLOCK, &term, NULL);
         serve_one(&fr, cfg, d, &mem);
         FCGX_Finish_r(&fr);
