@@ -100,6 +100,23 @@ static void fail(request *req, response *res, sc_rc rc, const char *not_found)
         api_db_error(req, res);
 }
 
+/* Runs a lookup that joins the session (AUTH_SESSION_JOIN, columns from
+ * 0) and accepts it: the result, or NULL with res answered (401, 403, a
+ * database error). */
+static db_result *run_with_session(request *req, response *res, const db_stmt *st, int n, const char *const *p)
+{
+    db_result *r = db_run(req->db, st, n, p);
+    if (!r) {
+        api_db_error(req, res);
+        return NULL;
+    }
+    if (auth_accept(req, res, r, 0) != 0) {
+        db_free(r);
+        return NULL;
+    }
+    return r;
+}
+
 /* The scorecard's one round trip; 0, or -1 with res answered (401, 403,
  * 404, a database error). */
 static int look_up(request *req, response *res, const char *kind, const char *key, const char *as_of,
@@ -110,23 +127,18 @@ static int look_up(request *req, response *res, const char *kind, const char *ke
     bool mine = sc_cache_held(id, key, &mine_version, &mine_as_of);
     const char *p[] = {api_itoa(req, id), as_of, kind, mine ? api_itoa(req, mine_version) : NULL,
                        mine ? mine_as_of : NULL, session};
-    db_result *r = db_run(req->db, &STMT_LOOKUP, 6, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = run_with_session(req, res, &STMT_LOOKUP, 6, p);
+    if (!r)
         return -1;
-    }
     int rc = -1;
-    if (auth_accept(req, res, r, 0) != 0)
-        goto done;
     if (!db_value(r, 0, L_VERSION)) {
         http_problem(res, 404, "Không có phong trào này.");
-        goto done;
+    } else {
+        out->version = db_int(r, 0, L_VERSION);
+        out->as_of = arena_strdup(req->mem, db_value(r, 0, L_AS_OF));
+        out->stored = db_value(r, 0, L_BODY) ? arena_strdup(req->mem, db_value(r, 0, L_BODY)) : NULL;
+        rc = 0;
     }
-    out->version = db_int(r, 0, L_VERSION);
-    out->as_of = arena_strdup(req->mem, db_value(r, 0, L_AS_OF));
-    out->stored = db_value(r, 0, L_BODY) ? arena_strdup(req->mem, db_value(r, 0, L_BODY)) : NULL;
-    rc = 0;
-done:
     db_free(r);
     return rc;
 }
@@ -188,24 +200,21 @@ static int series_look_up(request *req, response *res, const char *from, const c
                           lookup *out)
 {
     const char *p[] = {api_itoa(req, req->path_ids[0]), from, to, req->path_words[0], session};
-    db_result *r = db_run(req->db, &STMT_SERIES_LOOKUP, 5, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = run_with_session(req, res, &STMT_SERIES_LOOKUP, 5, p);
+    if (!r)
         return -1;
-    }
     int rc = -1;
-    if (auth_accept(req, res, r, 0) != 0)
-        goto done;
-    if (!db_value(r, 0, S_VERSION) || db_value(r, 0, S_HAS_TARGET)[0] != 't') {
-        http_problem(res, 404, db_value(r, 0, S_VERSION) ? "Phong trào không có chỉ tiêu này." : "Không có phong trào này.");
-        goto done;
+    if (!db_value(r, 0, S_VERSION)) {
+        http_problem(res, 404, "Không có phong trào này.");
+    } else if (db_value(r, 0, S_HAS_TARGET)[0] != 't') {
+        http_problem(res, 404, "Phong trào không có chỉ tiêu này.");
+    } else {
+        out->version = db_int(r, 0, S_VERSION);
+        out->first = arena_strdup(req->mem, db_value(r, 0, S_FROM));
+        out->as_of = arena_strdup(req->mem, db_value(r, 0, S_TO));
+        out->stored = NULL;
+        rc = 0;
     }
-    out->version = db_int(r, 0, S_VERSION);
-    out->first = arena_strdup(req->mem, db_value(r, 0, S_FROM));
-    out->as_of = arena_strdup(req->mem, db_value(r, 0, S_TO));
-    out->stored = NULL;
-    rc = 0;
-done:
     db_free(r);
     return rc;
 }
