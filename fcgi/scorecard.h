@@ -31,7 +31,8 @@
 typedef enum {
     SC_OK = 0,
     SC_NOT_FOUND,  /* no such campaign (or target, for a series) */
-    SC_DB_ERROR    /* see db_last_error; the transaction is rolled back */
+    SC_DB_ERROR    /* see db_last_error; a transaction of its own is rolled back,
+                      the caller's is left open for the caller to roll back */
 } sc_rc;
 
 typedef struct sc_answer {

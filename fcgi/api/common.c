@@ -119,8 +119,7 @@ void api_db_error(request *req, response *res)
     db_rollback(req->db);
     switch (e->status) {
     case DB_DOWN:
-        http_problem(res, 503, "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.");
-        http_set_header(res, "Retry-After", "5");
+        http_unavailable(res);
         return;
     case DB_SERIALIZATION:
         http_problem(res, 409, "Dữ liệu vừa bị thay đổi đồng thời; vui lòng gửi lại.");
