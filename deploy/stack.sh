@@ -141,7 +141,10 @@ load_demo() {
       if [ -n "$unit" ]; then
         echo "thidua-demo" | "$bin" --config "$var/thidua.conf" user add "$name" --role "$role" --unit "$unit" --agency SNV >/dev/null || true
       else
-        echo "thidua-demo" | "$bin" --config "$var/thidua.conf" user add "$name" --role "$role" >/dev/null
+        # admin is the installation's admin; the others are of the demo agency.
+        local agency=(--agency SNV)
+        [ "$role" = admin ] && agency=()
+        echo "thidua-demo" | "$bin" --config "$var/thidua.conf" user add "$name" --role "$role" "${agency[@]}" >/dev/null
       fi
     fi
   done

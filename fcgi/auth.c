@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "db.h"
+#include "fields.h"
 
 static const char *const role_names[ROLE_COUNT] = {"admin", "office", "unit_head", "council", "director", "viewer"};
 
@@ -58,7 +59,7 @@ void auth_new_token(char token[AUTH_TOKEN_HEX + 1], char hash[AUTH_HASH_HEX + 1]
 
 static const db_stmt STMT_SESSION = {
     "auth_session",
-    "SELECT u.id, u.username, u.role, u.unit_id, s.csrf_token"
+    "SELECT u.id, u.username, u.role, u.unit_id, s.csrf_token, u.agency_id"
     "  FROM sessions s JOIN users u ON u.id = s.user_id"
     " WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active"};
 
@@ -89,8 +90,8 @@ static bool token_hash_of(const request *req, char hash[AUTH_HASH_HEX + 1], bool
     return true;
 }
 
-/* req->user from the session columns (id, username, role, unit_id, csrf)
- * at col of row 0; false when the id is NULL (no such session). */
+/* req->user from the session columns (id, username, role, unit_id, csrf,
+ * agency_id) at col of row 0; false when the id is NULL (no such session). */
 static bool user_from(request *req, const db_result *r, int col, const char *hash, bool via_cookie)
 {
     if (db_rows(r) != 1 || !db_value(r, 0, col))
@@ -100,6 +101,7 @@ static bool user_from(request *req, const db_result *r, int col, const char *has
     u->username = arena_strdup(req->mem, db_value(r, 0, col + 1));
     u->role = auth_role_parse(db_value(r, 0, col + 2));
     u->unit_id = db_int(r, 0, col + 3);
+    u->agency_id = db_int(r, 0, col + 5);
     u->csrf = arena_strdup(req->mem, db_value(r, 0, col + 4) ? db_value(r, 0, col + 4) : "");
     u->token_hash_hex = arena_strdup(req->mem, hash);
     u->via_cookie = via_cookie;
@@ -196,6 +198,23 @@ bool auth_allows(const session_user *user, access_level level)
     }
 }
 
+bool auth_in_agency(const session_user *u, long long agency_id)
+{
+    if (!u)
+        return false;
+    if (u->role == ROLE_ADMIN && u->agency_id == 0)
+        return true; /* the installation's admin */
+    return u->agency_id != 0 && u->agency_id == agency_id;
+}
+
+const char *auth_agency_param(request *req)
+{
+    const session_user *u = req->user;
+    if (u && u->role == ROLE_ADMIN && u->agency_id == 0)
+        return NULL;
+    return arena_printf(req->mem, "%lld", u ? u->agency_id : 0);
+}
+
 long long auth_confined_unit(const session_user *u)
 {
     /* A unit_head with no unit (not allowed by users_unit_head_unit) is
@@ -205,18 +224,23 @@ long long auth_confined_unit(const session_user *u)
     return 0;
 }
 
-int auth_scope(request *req, response *res, const object_scope *object)
+int auth_scope(request *req, response *res, const object_scope *object, const char *missing)
 {
     const session_user *u = req->user;
     bool write = strcmp(req->method, "GET") != 0;
+    long long confined = auth_confined_unit(u);
+    if (object->agency_id && !auth_in_agency(u, object->agency_id)) {
+        http_problem(res, 404, missing ? missing : "Không có đối tượng này.");
+        return -1;
+    }
     const char *refusal = NULL;
     if (!u)
         refusal = "Cần đăng nhập.";
-    else if (!write || u->role == ROLE_ADMIN)
+    else if (!write || object->container)
         refusal = NULL;
-    else if (object->installation)
-        refusal = "Chỉ quản trị viên được tạo, đổi hoặc xóa cơ quan gốc.";
-    else if (auth_confined_unit(u) && object->unit_id != auth_confined_unit(u))
+    else if (object->root && !(u->role == ROLE_ADMIN && u->agency_id == 0))
+        refusal = "Chỉ quản trị viên hệ thống được tạo, đổi hoặc xóa cơ quan gốc.";
+    else if (confined && object->unit_id != confined)
         refusal = "Bạn chỉ được ghi dữ liệu của đơn vị mình.";
     if (!refusal)
         return 0;
@@ -226,18 +250,18 @@ int auth_scope(request *req, response *res, const object_scope *object)
 
 int auth_unit_scope(request *req, response *res, long long unit_id)
 {
-    object_scope object = {false, 0, unit_id};
-    return auth_scope(req, res, &object);
+    object_scope object = {0, unit_id, false, false};
+    return auth_scope(req, res, &object, NULL);
 }
 
-/* The object of the path, by the route's statement. 0, or -1 with res
- * filled (404, 503). */
-static int path_object(request *req, response *res, const route_scope *scope, object_scope *object)
+/* Runs a scope statement (one id parameter). 1 with *object filled, 0
+ * when there is no row, -1 with res answered (503, 500). */
+static int find_object(request *req, response *res, const db_stmt *st, long long id, object_scope *object)
 {
-    char id[24];
-    snprintf(id, sizeof id, "%lld", req->path_ids[0]);
-    const char *p[] = {id};
-    db_result *r = db_run(req->db, scope->object, 1, p);
+    char text[24];
+    snprintf(text, sizeof text, "%lld", id);
+    const char *p[] = {text};
+    db_result *r = db_run(req->db, st, 1, p);
     if (!r) {
         if (db_last_error(req->db)->status == DB_DOWN)
             http_unavailable(res);
@@ -247,45 +271,104 @@ static int path_object(request *req, response *res, const route_scope *scope, ob
     }
     int rows = db_rows(r);
     if (rows) {
-        object->installation = db_value(r, 0, 0) == NULL;
         object->agency_id = db_int(r, 0, 0);
         object->unit_id = db_int(r, 0, 1);
+        object->root = db_cols(r) > 2 && db_value(r, 0, 2) && db_value(r, 0, 2)[0] == 't';
     }
     db_free(r);
-    if (rows == 0)
-        http_problem(res, 404, scope->missing);
-    return rows ? 0 : -1;
+    return rows > 0;
 }
 
-/* The unit a JSON body puts the object in, when the body says. A field
- * left out of a POST is null; left out of a PATCH, it is not changed.
- * false when there is no JSON body (a DELETE) or it does not name a unit
- * (or not as an id: the handler's validation answers that). */
-static bool body_unit(const request *req, const route_scope *scope, object_scope *object)
+/* A unit named in a body: its agency, itself, and whether it is a root. */
+static const db_stmt STMT_UNIT_SCOPE = {
+    "auth_unit_scope", "SELECT agency_id, id, kind = 'agency' FROM units WHERE id = $1"};
+
+/* The id a body gives for field (a PATCH may leave it out; a POST that
+ * leaves it out gives null). 1 with *id (0 for null), 0 when there is
+ * nothing to check (no JSON body, left out of a PATCH, not an id: the
+ * handler's validation answers that). */
+static int body_id(const request *req, const char *field, long long *id)
 {
     if (!req->json)
-        return false;
-    json_t *v = json_object_get(req->json, scope->body_unit);
-    bool patch = strcmp(req->method, "PATCH") == 0;
-    if (json_is_null(v) || (!v && !patch)) {
-        *object = (object_scope){scope->body_unit_null == SCOPE_NULL_INSTALLATION, 0, 0};
-        return true;
+        return 0;
+    json_t *v = json_object_get(req->json, field);
+    if (json_is_null(v) || (!v && strcmp(req->method, "PATCH") != 0)) {
+        *id = 0;
+        return 1;
     }
     if (!json_is_integer(v) || json_integer_value(v) < 1)
-        return false;
-    *object = (object_scope){false, 0, (long long)json_integer_value(v)};
-    return true;
+        return 0;
+    *id = (long long)json_integer_value(v);
+    return 1;
+}
+
+/* The unit a body puts the object in: within the user's scope. */
+static int check_body_unit(request *req, response *res, const route_scope *scope)
+{
+    long long id;
+    if (body_id(req, scope->body_unit, &id) == 0)
+        return 0;
+    object_scope unit = {0, 0, scope->body_unit_null == SCOPE_NULL_INSTALLATION, false};
+    if (id) {
+        int found = find_object(req, res, &STMT_UNIT_SCOPE, id, &unit);
+        if (found <= 0)
+            return found; /* no such unit: the handler's validation says so */
+        if (!auth_in_agency(req->user, unit.agency_id)) {
+            http_field_error(res, 422, scope->body_unit, "Đơn vị không tồn tại.");
+            return -1;
+        }
+        unit.root = false; /* a unit under a root is not a root */
+    }
+    return auth_scope(req, res, &unit, NULL);
+}
+
+/* The agency a body makes a new object of: the user's. */
+static int check_body_agency(request *req, response *res, const route_scope *scope)
+{
+    long long id;
+    if (body_id(req, scope->body_agency, &id) == 0 || id == 0 || auth_in_agency(req->user, id))
+        return 0;
+    http_field_error(res, 422, scope->body_agency, "Cơ quan không tồn tại.");
+    return -1;
+}
+
+/* The agency a query names: the user's, else as if there were none. */
+static int check_query_agency(request *req, response *res, const route_scope *scope)
+{
+    const field_def *q = req->route->query;
+    for (int i = 0; q && q[i].name; i++) {
+        if (strcmp(q[i].name, scope->query_agency) != 0 || req->query_vals[i].null)
+            continue;
+        if (!auth_in_agency(req->user, req->query_vals[i].i)) {
+            http_problem(res, 404, "Không có cơ quan này.");
+            return -1;
+        }
+    }
+    return 0;
 }
 
 int auth_route_scope(request *req, response *res)
 {
     const route_scope *scope = req->route ? req->route->scope : NULL;
-    object_scope object;
     if (!scope)
         return 0;
-    if (scope->object && (path_object(req, res, scope, &object) != 0 || auth_scope(req, res, &object) != 0))
+    if (scope->query_agency && check_query_agency(req, res, scope) != 0)
         return -1;
-    if (scope->body_unit && body_unit(req, scope, &object) && auth_scope(req, res, &object) != 0)
+    if (scope->object) {
+        object_scope object = {0, 0, false, scope->container};
+        int found = find_object(req, res, scope->object, req->path_ids[0], &object);
+        if (found < 0)
+            return -1;
+        if (found == 0) {
+            http_problem(res, 404, scope->missing);
+            return -1;
+        }
+        if (auth_scope(req, res, &object, scope->missing) != 0)
+            return -1;
+    }
+    if (scope->body_agency && check_body_agency(req, res, scope) != 0)
+        return -1;
+    if (scope->body_unit && check_body_unit(req, res, scope) != 0)
         return -1;
     return 0;
 }

@@ -1,8 +1,9 @@
 /* auth.h — users, sessions and roles.
  * Passwords are Argon2id hashes (libsodium); session tokens are 256 random
  * bits of which only a BLAKE2b hash is stored. One helper decides what a
- * role may do (auth_allows) and one what unit a unit_head may write
- * (auth_unit_scope): every handler goes through them. */
+ * role may do (auth_allows) and one which objects a user may touch
+ * (auth_scope: its agency, and a unit_head's unit); the pipeline asks both
+ * from the route table before any handler runs. */
 #ifndef THIDUA_AUTH_H
 #define THIDUA_AUTH_H
 #include <stdbool.h>
@@ -46,35 +47,56 @@ bool auth_allows(const session_user *user, access_level level);
 int auth_session_hash(request *req, response *res, const char **hash);
 #define AUTH_SESSION_JOIN(param)                                                                       \
     " LEFT JOIN LATERAL (SELECT u.id AS auth_user_id, u.username AS auth_username, u.role AS auth_role," \
-    " u.unit_id AS auth_unit_id, s.csrf_token AS auth_csrf FROM sessions s JOIN users u ON u.id = s.user_id" \
+    " u.unit_id AS auth_unit_id, s.csrf_token AS auth_csrf, u.agency_id AS auth_agency_id"                     \
+    " FROM sessions s JOIN users u ON u.id = s.user_id"                                                  \
     " WHERE s.token_hash = " param " AND s.expires_at > now() AND u.active) auth ON true "
-#define AUTH_SESSION_COLUMNS " auth.auth_user_id, auth.auth_username, auth.auth_role, auth.auth_unit_id, auth.auth_csrf "
-enum { AUTH_SESSION_NCOLUMNS = 5 };
+/* In a query with AUTH_SESSION_JOIN: may the session's user reach rows of
+ * the agency in col? (auth_in_agency's rule.) */
+#define AUTH_SESSION_AGENCY_ALLOWS(col) \
+    " ((auth.auth_role = 'admin' AND auth.auth_agency_id IS NULL) OR auth.auth_agency_id = " col ") "
+#define AUTH_SESSION_COLUMNS \
+    " auth.auth_user_id, auth.auth_username, auth.auth_role, auth.auth_unit_id, auth.auth_csrf, auth.auth_agency_id "
+enum { AUTH_SESSION_NCOLUMNS = 6 };
 struct db_result;
 int auth_accept(request *req, response *res, const struct db_result *r, int col);
-/* Where an object sits: above every agency (an agency root, the admin's
- * to write), or in an agency, as a whole (unit_id 0) or in one unit. */
+/* Where an object sits: in an agency (agency_id; 0 when the caller does
+ * not know it), in one of its units or of the agency as a whole (unit_id
+ * 0), or an agency root itself (root: its agency_id is its own id). */
 typedef struct object_scope {
-    bool installation;
-    long long agency_id; /* 0 when not known to the caller */
-    long long unit_id;   /* 0: the agency as a whole */
+    long long agency_id;
+    long long unit_id;
+    bool root;
+    bool container; /* the request reads from or adds to it, without changing it: only its agency counts */
 } object_scope;
 
-/* The one answer to "may this user touch this object": reads (GET) are
- * open to every role the route lets in; a write to an object above every
- * agency is the admin's only; a unit_head writes only in its own unit;
- * admin and office write every unit. 0 if allowed; else 403 in res, -1.
- * (Agency confinement, issue 10, is to be added here.) */
-int auth_scope(request *req, response *res, const object_scope *object);
+/* The one answer to "may this user touch this object" (api.md, "Agencies"):
+ * - an object of another agency does not exist for the user: 404 with
+ *   missing (the installation admin, an admin with no agency, reaches
+ *   every agency; a user with no agency reaches none);
+ * - reads (GET) of an object of the user's agency are open to every role
+ *   the route lets in, and so is adding to a container;
+ * - a write to an agency root is the installation admin's only (403);
+ * - a unit_head writes only objects of its own unit (403).
+ * 0 if allowed; else res answered and -1. */
+int auth_scope(request *req, response *res, const object_scope *object, const char *missing);
+/* May u reach rows of agency_id at all? The rule of auth_scope's 404, for
+ * checks made row by row; AUTH_SESSION_AGENCY_ALLOWS is the same in SQL. */
+bool auth_in_agency(const session_user *u, long long agency_id);
+/* The agency that lists are filtered by, as an SQL parameter: NULL for
+ * the installation admin (every agency), else the user's agency ("0",
+ * which matches no row, for a user without one). In req->mem. */
+const char *auth_agency_param(request *req);
 /* The one unit that u's writes are confined to (a unit_head's), or 0 when
  * u may write every unit its role reaches. For checks made row by row
  * (an import) after the route's scope. */
 long long auth_confined_unit(const session_user *u);
-/* auth_scope for an object of unit_id (0: of the agency as a whole). */
+/* auth_scope for an object of unit_id of the user's agency (0: of the
+ * agency as a whole). */
 int auth_unit_scope(request *req, response *res, long long unit_id);
-/* The route's declared scope (route.scope): finds the object of the path
- * and the unit a body names, and asks auth_scope. 0, or -1 with res
- * filled (404 when the path names no object, 403, 503). */
+/* The route's declared scope (route.scope): finds the object of the path,
+ * the unit or agency a body names and the agency a query names, and asks
+ * auth_scope. 0, or -1 with res answered (404, 403, 422 for a body naming
+ * another agency's unit as if it did not exist, 503). */
 int auth_route_scope(request *req, response *res);
 
 #endif

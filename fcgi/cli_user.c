@@ -7,25 +7,34 @@
 #include "auth.h"
 #include "db.h"
 
+/* A unit by code ($1) within the agency of code $2 (any agency when
+ * NULL): its id and its agency's id. */
 static const db_stmt STMT_UNIT = {
     "cli_unit",
-    "SELECT u.id FROM units u JOIN units a ON a.id = u.agency_id"
+    "SELECT u.id, u.agency_id FROM units u JOIN units a ON a.id = u.agency_id"
     " WHERE u.code = $1 AND ($2::text IS NULL OR a.code = $2)"};
+/* The agency of code $1; with $1 NULL, the installation's agency when it
+ * holds exactly one. */
+static const db_stmt STMT_AGENCY = {
+    "cli_agency",
+    "SELECT id FROM units WHERE kind = 'agency' AND ($1::text IS NULL OR code = $1)"};
 static const db_stmt STMT_UPSERT = {
     "cli_user_upsert",
-    "INSERT INTO users (username, password_hash, role, unit_id) VALUES ($1, $2, $3, $4)"
+    "INSERT INTO users (username, password_hash, role, unit_id, agency_id) VALUES ($1, $2, $3, $4, $5)"
     " ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,"
-    " unit_id = EXCLUDED.unit_id, active = true RETURNING id, (xmax = 0)"};
+    " unit_id = EXCLUDED.unit_id, agency_id = EXCLUDED.agency_id, active = true RETURNING id, (xmax = 0)"};
 static const db_stmt STMT_LIST = {
     "cli_user_list",
-    "SELECT u.username, u.role, coalesce(un.code, '-'), u.active FROM users u LEFT JOIN units un ON un.id = u.unit_id"
-    " ORDER BY u.username"};
+    "SELECT u.username, u.role, coalesce(a.code, '-'), coalesce(un.code, '-'), u.active FROM users u"
+    " LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN units a ON a.id = u.agency_id ORDER BY u.username"};
 
 static int usage(void)
 {
     fprintf(stderr, "usage: thidua user add USERNAME --role ROLE [--unit CODE] [--agency CODE] < password\n"
                     "       thidua user list\n"
-                    "roles: admin, office, unit_head, council, director, viewer\n");
+                    "roles: admin, office, unit_head, council, director, viewer\n"
+                    "Every user but an installation admin (admin without --agency) belongs to one agency:\n"
+                    "--agency CODE, or the agency of --unit, or the only agency of the installation.\n");
     return 2;
 }
 
@@ -58,17 +67,33 @@ static int add(db *d, int argc, char **argv)
         fprintf(stderr, "thidua user: a unit_head needs --unit CODE\n");
         return 2;
     }
-    char unit_id[24] = "";
+    char unit_id[24] = "", agency_id[24] = "";
     if (unit) {
         const char *p[] = {unit, agency};
         db_result *r = db_run(d, &STMT_UNIT, 2, p);
         int rows = r ? db_rows(r) : -1;
-        if (rows == 1)
+        if (rows == 1) {
             snprintf(unit_id, sizeof unit_id, "%s", db_value(r, 0, 0));
+            snprintf(agency_id, sizeof agency_id, "%s", db_value(r, 0, 1));
+        }
         db_free(r);
         if (rows != 1) {
-            fprintf(stderr, "thidua user: %s unit %s%s%s\n", rows > 1 ? "ambiguous" : "no such", unit,
-                    rows > 1 ? " (add --agency CODE)" : "", "");
+            fprintf(stderr, "thidua user: %s unit %s%s\n", rows > 1 ? "ambiguous" : "no such", unit,
+                    rows > 1 ? " (add --agency CODE)" : "");
+            return 1;
+        }
+    } else if (agency || strcmp(role, "admin") != 0) {
+        const char *p[] = {agency};
+        db_result *r = db_run(d, &STMT_AGENCY, 1, p);
+        int rows = r ? db_rows(r) : -1;
+        if (rows == 1)
+            snprintf(agency_id, sizeof agency_id, "%s", db_value(r, 0, 0));
+        db_free(r);
+        if (rows != 1) {
+            fprintf(stderr, "thidua user: %s\n",
+                    agency      ? "no such agency"
+                    : rows == 0 ? "the installation has no agency yet: an admin creates one first (POST /units)"
+                                : "several agencies share this installation: add --agency CODE");
             return 1;
         }
     }
@@ -85,8 +110,8 @@ static int add(db *d, int argc, char **argv)
     sodium_memzero(password, sizeof password);
     if (db_begin(d, 0) != 0)
         goto failed;
-    const char *p[] = {username, hash, role, unit ? unit_id : NULL};
-    db_result *r = db_run(d, &STMT_UPSERT, 4, p);
+    const char *p[] = {username, hash, role, unit ? unit_id : NULL, agency_id[0] ? agency_id : NULL};
+    db_result *r = db_run(d, &STMT_UPSERT, 5, p);
     if (!r)
         goto failed;
     printf("%s user %s (%s)\n", strcmp(db_value(r, 0, 1), "t") == 0 ? "created" : "updated", username, role);
@@ -108,8 +133,8 @@ static int list(db *d)
         return 1;
     }
     for (int i = 0; i < db_rows(r); i++)
-        printf("%-24s %-10s %-12s %s\n", db_value(r, i, 0), db_value(r, i, 1), db_value(r, i, 2),
-               strcmp(db_value(r, i, 3), "t") == 0 ? "active" : "disabled");
+        printf("%-24s %-10s %-12s %-12s %s\n", db_value(r, i, 0), db_value(r, i, 1), db_value(r, i, 2),
+               db_value(r, i, 3), strcmp(db_value(r, i, 4), "t") == 0 ? "active" : "disabled");
     db_free(r);
     return 0;
 }

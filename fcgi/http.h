@@ -21,6 +21,7 @@ typedef struct session_user {
     const char *username;
     int role;            /* enum role, auth.h */
     long long unit_id;   /* 0 when none */
+    long long agency_id; /* 0: none (the installation's admin; any other user without one reaches nothing) */
     const char *token_hash_hex;
     const char *csrf;    /* the session's CSRF token (cookie sessions) */
     bool via_cookie;

@@ -41,23 +41,31 @@ enum {
 /* What a null body unit (route_scope.body_unit given as null) stands for. */
 typedef enum {
     SCOPE_NULL_AGENCY,       /* the agency as a whole: not a unit_head's */
-    SCOPE_NULL_INSTALLATION  /* above every agency (a new agency root): the admin's only */
+    SCOPE_NULL_INSTALLATION  /* above every agency (a new agency root): the installation admin's only */
 } scope_null;
 
-/* Where the object a request touches sits: the pipeline finds it and asks
- * auth_scope_allows before the handler runs (auth.h says the rules).
+/* Where the objects a request touches sit; the pipeline finds them and
+ * asks auth_scope (auth.h says the rules) before the handler runs.
  * object: a statement of one parameter, the path's first {id}, giving one
- * row (agency_id, unit_id): agency_id NULL for an object above every
- * agency (an agency root), unit_id NULL for an object of the agency as a
- * whole. No row: 404 with `missing`.
- * body_unit: the name of a body field (FT_ID) naming the unit that a write
- * puts the object in; checked when the body gives it (a PATCH may leave it
- * out), and a null means what body_unit_null says. */
+ * row (agency_id, unit_id or NULL for the agency as a whole[, is_root]).
+ * No row: 404 with `missing`, as for an object of another agency.
+ * container: the object is what the request reads from or adds to (a
+ * campaign for /campaigns/{id}/tasks): only its agency counts.
+ * body_unit: a body field (FT_ID) naming the unit a write puts the object
+ * in, checked when the body gives it (a PATCH may leave it out); a null
+ * means what body_unit_null says; a unit of another agency is answered
+ * like a unit that does not exist (422 naming the field).
+ * body_agency: a body field (FT_ID) naming the agency a new object is of;
+ * another agency is answered like one that does not exist (422).
+ * query_agency: a query parameter naming an agency; another one is a 404. */
 typedef struct route_scope {
     const struct db_stmt *object;
     const char *missing;
+    bool container;
     const char *body_unit;
     scope_null body_unit_null;
+    const char *body_agency;
+    const char *query_agency;
 } route_scope;
 
 typedef struct route {

@@ -199,11 +199,16 @@ static void record(request *req, response *res)
     http_json(res, 200, json_pack("{s:I, s:I}", "added", (json_int_t)added, "already", (json_int_t)(l.n - (size_t)added)));
 }
 
+/* The study session is what attendance is added to; a unit_head's codes
+ * are checked one by one (its own unit's staff only). */
+static const db_stmt STMT_SCOPE = SCOPE_VIA_CAMPAIGN("attendance_scope", "study_sessions");
+static const route_scope in_session = {&STMT_SCOPE, "Không có buổi học này.", true, NULL, SCOPE_NULL_AGENCY, NULL, NULL};
+
 const route attendance_routes[] = {
     {"GET", "/api/v1/study-sessions/{id}/attendance", list, ACCESS_READ, BODY_NONE,
-     "Những người đã tham dự buổi học", NULL, 0, api_page_query, NULL},
+     "Những người đã tham dự buổi học", NULL, 0, api_page_query, &in_session},
     {"POST", "/api/v1/study-sessions/{id}/attendance", record, ACCESS_DATA, BODY_JSON_OR_CSV,
      "Ghi danh sách tham dự (JSON staff_codes hoặc CSV cột staff_code); lặp lại không ghi trùng", attendance_fields, 0,
-     NULL, NULL},
+     NULL, &in_session},
     {0},
 };

@@ -26,6 +26,15 @@ static const db_stmt STMT_CAMPAIGN = {
 static const db_stmt STMT_BY_ID = {"scope_subjects_by_id", SUBJECTS_SQL("s.id = g.k::bigint", "u.id = g.k::bigint")};
 static const db_stmt STMT_BY_CODE = {"scope_subjects_by_code", SUBJECTS_SQL("s.code = g.k", "u.code = g.k")};
 
+static const db_stmt STMT_CAMPAIGN_SCOPE = {
+    "scope_of_campaign", "SELECT agency_id, NULL::bigint FROM campaigns WHERE id = $1"};
+const route_scope scope_in_campaign = {&STMT_CAMPAIGN_SCOPE, "Không có phong trào này.", true, NULL, SCOPE_NULL_AGENCY,
+                                       NULL, NULL};
+const route_scope scope_in_campaign_unit = {&STMT_CAMPAIGN_SCOPE, "Không có phong trào này.", true, "unit_id",
+                                            SCOPE_NULL_AGENCY, NULL, NULL};
+const route_scope scope_campaign_object = {&STMT_CAMPAIGN_SCOPE, "Không có phong trào này.", false, NULL,
+                                           SCOPE_NULL_AGENCY, NULL, NULL};
+
 int scope_campaign(request *req, response *res, long long id, campaign_ref *c)
 {
     const char *p[] = {api_itoa(req, id)};

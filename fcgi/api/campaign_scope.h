@@ -16,6 +16,17 @@ typedef struct campaign_ref {
     const char *starts_on, *ends_on, *closes_on; /* YYYY-MM-DD */
 } campaign_ref;
 
+/* Route scopes (router.h) of what lives in a campaign: the campaign of the
+ * path as a container, and the same with the unit a body names (tasks,
+ * exemplars); scope_campaign_object: the campaign itself. */
+extern const route_scope scope_in_campaign;
+extern const route_scope scope_in_campaign_unit;
+extern const route_scope scope_campaign_object;
+/* A scope statement (router.h, route_scope.object) for a row of table
+ * that belongs to a campaign: its campaign's agency, no unit. */
+#define SCOPE_VIA_CAMPAIGN(name, table) \
+    {name, "SELECT c.agency_id, NULL::bigint FROM " table " x JOIN campaigns c ON c.id = x.campaign_id WHERE x.id = $1"}
+
 /* Loads campaign id into c. 0, or -1 with res filled (404 when there is no
  * such campaign, 503/500 on a database error). */
 int scope_campaign(request *req, response *res, long long id, campaign_ref *c);

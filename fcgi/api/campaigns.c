@@ -3,6 +3,7 @@
  * decision about it can be taken; defaults to E, never before E). Dates
  * may change while the facts already recorded still fit them. Office and
  * admin write. Targets are in targets.c. */
+#include "api/campaign_scope.h"
 #include "api/resources.h"
 
 static const field_def campaign_fields[] = {
@@ -35,7 +36,8 @@ enum { Q_AGENCY = API_Q_FIRST, Q_YEAR };
 
 static const db_stmt STMT_LIST = {
     "campaigns_list",
-    API_LIST_SQL("SELECT * FROM campaigns WHERE ($3::bigint IS NULL OR agency_id = $3) AND ($4::int IS NULL OR year = $4)",
+    API_LIST_SQL("SELECT * FROM campaigns WHERE ($3::bigint IS NULL OR agency_id = $3) AND ($4::int IS NULL OR year = $4)"
+                 " AND ($5::bigint IS NULL OR agency_id = $5)",
                  CAMPAIGN_JSON("p"), "agency_id, year DESC, starts_on DESC, id")};
 static const db_stmt STMT_GET = {"campaigns_get", "SELECT " CAMPAIGN_JSON("c") " FROM campaigns c WHERE c.id = $1"};
 static const db_stmt STMT_AGENCY = {"campaigns_agency", "SELECT 1 FROM units WHERE id = $1 AND kind = 'agency'"};
@@ -66,8 +68,8 @@ static const db_stmt STMT_UPDATE = {
 
 static void list(request *req, response *res)
 {
-    const char *p[] = {api_query(req, Q_AGENCY), api_query(req, Q_YEAR)};
-    api_list(req, res, &STMT_LIST, 2, p, "");
+    const char *p[] = {api_query(req, Q_AGENCY), api_query(req, Q_YEAR), auth_agency_param(req)};
+    api_list(req, res, &STMT_LIST, 3, p, "");
 }
 
 static void get(request *req, response *res)
@@ -177,13 +179,16 @@ static void change(request *req, response *res)
     api_write_commit(req, res, &STMT_UPDATE, 9, up, NULL);
 }
 
+static const route_scope list_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, NULL, "agency_id"};
+static const route_scope create_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, "agency_id", NULL};
+
 const route campaigns_routes[] = {
     {"GET", "/api/v1/campaigns", list, ACCESS_READ, BODY_NONE, "Danh sách phong trào thi đua", NULL, 0, list_query,
-     NULL},
-    {"POST", "/api/v1/campaigns", create, ACCESS_OFFICE, BODY_JSON, "Tạo phong trào thi đua", campaign_fields, 0, NULL, NULL},
-    {"GET", "/api/v1/campaigns/{id}", get, ACCESS_READ, BODY_NONE, "Một phong trào thi đua", NULL, 0, NULL, NULL},
+     &list_scope},
+    {"POST", "/api/v1/campaigns", create, ACCESS_OFFICE, BODY_JSON, "Tạo phong trào thi đua", campaign_fields, 0, NULL, &create_scope},
+    {"GET", "/api/v1/campaigns/{id}", get, ACCESS_READ, BODY_NONE, "Một phong trào thi đua", NULL, 0, NULL, &scope_campaign_object},
     {"PATCH", "/api/v1/campaigns/{id}", change, ACCESS_OFFICE, BODY_JSON,
      "Sửa phong trào (các ngày đổi được khi dữ liệu đã ghi vẫn nằm trong khoảng mới; closes_on null = ends_on)",
-     campaign_fields, 0, NULL, NULL},
+     campaign_fields, 0, NULL, &scope_campaign_object},
     {0},
 };

@@ -73,11 +73,14 @@ static void create(request *req, response *res)
     scope_insert_201(req, res, &STMT_INSERT, 5, p, "/api/v1/certifications/%lld");
 }
 
+static const db_stmt STMT_SCOPE = SCOPE_VIA_CAMPAIGN("certifications_scope", "certifications");
+static const route_scope certifications_scope = {&STMT_SCOPE, "Không có quyết định công nhận này.", false, NULL, SCOPE_NULL_AGENCY, NULL, NULL};
+
 const route certifications_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/certifications", list, ACCESS_READ, BODY_NONE,
-     "Quyết định công nhận (an ninh trật tự, đơn vị học tập tốt)", NULL, 0, list_query, NULL},
+     "Quyết định công nhận (an ninh trật tự, đơn vị học tập tốt)", NULL, 0, list_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/certifications", create, ACCESS_DECIDE, BODY_JSON,
-     "Ghi một quyết định công nhận (mỗi lần một quyết định mới)", cert_fields, 0, NULL, NULL},
-    {"GET", "/api/v1/certifications/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định công nhận", NULL, 0, NULL, NULL},
+     "Ghi một quyết định công nhận (mỗi lần một quyết định mới)", cert_fields, 0, NULL, &scope_in_campaign},
+    {"GET", "/api/v1/certifications/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định công nhận", NULL, 0, NULL, &certifications_scope},
     {0},
 };

@@ -197,23 +197,48 @@ const char *api_itoa(request *req, long long v)
     return arena_printf(req->mem, "%lld", v);
 }
 
+/* The writable fields (defs) of a stored row's JSON text: a new object,
+ * or NULL when the text is not a JSON object. */
+static json_t *writable_fields(const field_def *defs, const char *json)
+{
+    json_t *row = json_loads(json, 0, NULL);
+    if (!json_is_object(row)) {
+        json_decref(row);
+        return NULL;
+    }
+    json_t *clean = json_object();
+    for (const field_def *d = defs; d->name; d++) {
+        json_t *v = json_object_get(row, d->name);
+        if (v)
+            json_object_set(clean, d->name, v);
+    }
+    json_decref(row);
+    return clean;
+}
+
+int api_body_of(request *req, response *res, const field_def *defs, const char *json, field_val *vals)
+{
+    json_t *row = writable_fields(defs, json);
+    json_t *errors = json_array();
+    const char *texts[] = {json, NULL};
+    int bad = !row || fields_from_json(req->mem, defs, row, texts, vals, errors, false) > 0;
+    json_decref(errors);
+    json_decref(row);
+    if (bad)
+        http_problem(res, 500, "Lỗi máy chủ: dữ liệu đã lưu không hợp lệ.");
+    return bad ? -1 : 0;
+}
+
 int api_patch_merge(request *req, response *res, const field_def *defs, const char *current, field_val *vals)
 {
     if (api_body(req, res, defs, vals, true) != 0)
         return -1;
-    json_t *merged = json_loads(current, 0, NULL);
-    if (!merged) {
+    /* The writable fields of the stored row, with the patch over them. */
+    json_t *clean = writable_fields(defs, current);
+    if (!clean) {
         http_problem(res, 500, "Lỗi máy chủ.");
         return -1;
     }
-    /* Keep only writable fields of the stored row, then overlay the patch. */
-    json_t *clean = json_object();
-    for (const field_def *d = defs; d->name; d++) {
-        json_t *v = json_object_get(merged, d->name);
-        if (v)
-            json_object_set(clean, d->name, v);
-    }
-    json_decref(merged);
     json_object_update(clean, req->json);
     /* The merged object replaces the body: handlers and errors see one view. */
     json_decref(req->json);

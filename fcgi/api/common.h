@@ -62,6 +62,12 @@ int api_begin(request *req, response *res);
 /* Commits; 0 or -1 (res filled from the error). */
 int api_commit(request *req, response *res);
 
+/* Validates a stored row (json, a JSON object text; keys not in defs are
+ * dropped) as a create would, into vals: the row as it is, to compare
+ * with a PATCH. 0, or -1 with res filled (500: a stored row that does not
+ * validate is the server's fault). */
+int api_body_of(request *req, response *res, const field_def *defs, const char *json, field_val *vals);
+
 /* PATCH as validate-then-merge: checks req->json in patch mode against
  * defs, then overlays it on current (a JSON object text of the stored row;
  * keys not in defs are dropped) and validates the whole again as a create

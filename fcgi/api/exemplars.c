@@ -10,6 +10,7 @@
  * proposed or returned. Every step is a row of exemplar_events (who, when,
  * why). Approving queues the exemplar's publication in the same
  * transaction (the outbox `thidua push` drains): nothing is sent from here. */
+#include "api/campaign_scope.h"
 #include "api/resources.h"
 
 static const char *const exemplar_kinds[] = {"guong_dien_hinh", "nguoi_tot_viec_tot", "mo_hinh_moi", NULL};
@@ -361,15 +362,15 @@ static void do_reject(request *req, response *res)
 
 /* A proposal is of its unit: a unit_head proposes, edits and resubmits
  * its own unit's only. */
-static const route_scope create_scope = {NULL, NULL, "unit_id", SCOPE_NULL_AGENCY};
-static const route_scope exemplar_scope = {&STMT_SCOPE, "Không có đề xuất gương điển hình này.", NULL, SCOPE_NULL_AGENCY};
+static const route_scope exemplar_scope = {&STMT_SCOPE, "Không có đề xuất gương điển hình này.", false, NULL,
+                                           SCOPE_NULL_AGENCY, NULL, NULL};
 
 const route exemplars_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/exemplars", list, ACCESS_READ, BODY_NONE, "Gương điển hình của phong trào", NULL, 0,
-     list_query, NULL},
+     list_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/exemplars", create, ACCESS_DATA, BODY_JSON,
-     "Đơn vị đề xuất gương điển hình (cá nhân hoặc tập thể của đơn vị)", exemplar_fields, 0, NULL, &create_scope},
-    {"GET", "/api/v1/exemplars/{id}", get, ACCESS_READ, BODY_NONE, "Một đề xuất và lịch sử xử lý", NULL, 0, NULL, NULL},
+     "Đơn vị đề xuất gương điển hình (cá nhân hoặc tập thể của đơn vị)", exemplar_fields, 0, NULL, &scope_in_campaign_unit},
+    {"GET", "/api/v1/exemplars/{id}", get, ACCESS_READ, BODY_NONE, "Một đề xuất và lịch sử xử lý", NULL, 0, NULL, &exemplar_scope},
     {"PATCH", "/api/v1/exemplars/{id}", edit, ACCESS_DATA, BODY_JSON,
      "Sửa đề xuất (khi đang đề xuất hoặc bị trả lại)", exemplar_edit_fields, 0, NULL, &exemplar_scope},
     {"POST", "/api/v1/exemplars/{id}/return", do_return, ACCESS_OFFICE, BODY_JSON,

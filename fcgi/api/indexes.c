@@ -40,7 +40,8 @@ enum { Q_AGENCY = API_Q_FIRST, Q_KIND, Q_YEAR };
 static const db_stmt STMT_LIST = {
     "indexes_list",
     API_LIST_SQL("SELECT * FROM index_ranks WHERE ($3::bigint IS NULL OR agency_id = $3)"
-                 " AND ($4::text IS NULL OR kind = $4) AND ($5::int IS NULL OR year = $5)",
+                 " AND ($4::text IS NULL OR kind = $4) AND ($5::int IS NULL OR year = $5)"
+                 " AND ($6::bigint IS NULL OR agency_id = $6)",
                  INDEX_JSON("p"), "agency_id, kind, year DESC")};
 static const db_stmt STMT_GET = {"indexes_get", "SELECT " INDEX_JSON("x") " FROM index_ranks x WHERE x.id = $1"};
 static const db_stmt STMT_AGENCY = {"indexes_agency", "SELECT 1 FROM units WHERE id = $1 AND kind = 'agency'"};
@@ -73,8 +74,8 @@ static int check(request *req, response *res, const field_val *v)
 
 static void list(request *req, response *res)
 {
-    const char *p[] = {api_query(req, Q_AGENCY), api_query(req, Q_KIND), api_query(req, Q_YEAR)};
-    api_list(req, res, &STMT_LIST, 3, p, "");
+    const char *p[] = {api_query(req, Q_AGENCY), api_query(req, Q_KIND), api_query(req, Q_YEAR), auth_agency_param(req)};
+    api_list(req, res, &STMT_LIST, 4, p, "");
 }
 
 static void get(request *req, response *res)
@@ -104,11 +105,16 @@ static void put(request *req, response *res)
     http_json_text(res, created ? 201 : 200, json);
 }
 
+static const db_stmt STMT_SCOPE = {"indexes_scope", "SELECT agency_id, NULL::bigint FROM index_ranks WHERE id = $1"};
+static const route_scope list_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, NULL, "agency_id"};
+static const route_scope put_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, "agency_id", NULL};
+static const route_scope rank_scope = {&STMT_SCOPE, "Không có xếp hạng này.", false, NULL, SCOPE_NULL_AGENCY, NULL, NULL};
+
 const route indexes_routes[] = {
     {"GET", "/api/v1/indexes", list, ACCESS_READ, BODY_NONE,
-     "Xếp hạng chỉ số PAR index, DTI", NULL, 0, list_query, NULL},
+     "Xếp hạng chỉ số PAR index, DTI", NULL, 0, list_query, &list_scope},
     {"POST", "/api/v1/indexes", put, ACCESS_DECIDE, BODY_JSON,
-     "Ghi xếp hạng chỉ số của một năm (đã có thì thay thế: 200; chưa có: 201)", index_fields, 0, NULL, NULL},
-    {"GET", "/api/v1/indexes/{id}", get, ACCESS_READ, BODY_NONE, "Một xếp hạng chỉ số", NULL, 0, NULL, NULL},
+     "Ghi xếp hạng chỉ số của một năm (đã có thì thay thế: 200; chưa có: 201)", index_fields, 0, NULL, &put_scope},
+    {"GET", "/api/v1/indexes/{id}", get, ACCESS_READ, BODY_NONE, "Một xếp hạng chỉ số", NULL, 0, NULL, &rank_scope},
     {0},
 };

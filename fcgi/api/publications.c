@@ -5,6 +5,7 @@
  * Rows are only written here (and by the exemplar approval); `thidua push`
  * delivers them. The director publishes a campaign's scorecard summary and
  * withdraws what was published; a failed row can be requeued. */
+#include "api/campaign_scope.h"
 #include "api/resources.h"
 
 #include "scorecard.h"
@@ -45,8 +46,10 @@ enum { Q_STATE = API_Q_FIRST, Q_KIND, Q_CAMPAIGN };
 
 static const db_stmt STMT_LIST = {
     "publications_list",
-    API_LIST_SQL("SELECT * FROM publications WHERE ($3::text IS NULL OR state = $3) AND ($4::text IS NULL OR kind = $4)"
-                 " AND ($5::bigint IS NULL OR campaign_id = $5)",
+    API_LIST_SQL("SELECT p.* FROM publications p LEFT JOIN exemplars x ON x.id = p.exemplar_id"
+                 " LEFT JOIN campaigns c ON c.id = coalesce(p.campaign_id, x.campaign_id)"
+                 " WHERE ($3::text IS NULL OR p.state = $3) AND ($4::text IS NULL OR p.kind = $4)"
+                 " AND ($5::bigint IS NULL OR p.campaign_id = $5) AND ($6::bigint IS NULL OR c.agency_id = $6)",
                  PUBLICATION_JSON("p"), "id DESC")};
 static const db_stmt STMT_GET = {
     "publications_get",
@@ -102,8 +105,9 @@ static const db_stmt STMT_STATE = {"publications_state", "SELECT state FROM publ
 
 static void list(request *req, response *res)
 {
-    const char *p[] = {api_query(req, Q_STATE), api_query(req, Q_KIND), api_query(req, Q_CAMPAIGN)};
-    api_list(req, res, &STMT_LIST, 3, p, "");
+    const char *p[] = {api_query(req, Q_STATE), api_query(req, Q_KIND), api_query(req, Q_CAMPAIGN),
+                       auth_agency_param(req)};
+    api_list(req, res, &STMT_LIST, 4, p, "");
 }
 
 static void get(request *req, response *res)
@@ -274,13 +278,21 @@ static void retry(request *req, response *res)
         http_json_text(res, 200, json);
 }
 
+/* A publication is of its campaign's agency (an exemplar's: its campaign's). */
+static const db_stmt STMT_SCOPE = {
+    "publications_scope",
+    "SELECT c.agency_id, NULL::bigint FROM publications p LEFT JOIN exemplars x ON x.id = p.exemplar_id"
+    " JOIN campaigns c ON c.id = coalesce(p.campaign_id, x.campaign_id) WHERE p.id = $1"};
+static const route_scope publication_scope = {&STMT_SCOPE, "Không có tin đăng này.", false, NULL, SCOPE_NULL_AGENCY,
+                                              NULL, NULL};
+
 const route publications_routes[] = {
     {"GET", "/api/v1/publications", list, ACCESS_READ, BODY_NONE, "Tin đăng lên Cổng thông tin và trạng thái gửi",
      NULL, 0, list_query, NULL},
-    {"GET", "/api/v1/publications/{id}", get, ACCESS_READ, BODY_NONE, "Một tin đăng, kèm nội dung gửi đi", NULL, 0, NULL, NULL},
+    {"GET", "/api/v1/publications/{id}", get, ACCESS_READ, BODY_NONE, "Một tin đăng, kèm nội dung gửi đi", NULL, 0, NULL, &publication_scope},
     {"POST", "/api/v1/campaigns/{id}/publications", create, ACCESS_DIRECTOR, BODY_JSON,
-     "Giám đốc đăng kết quả chỉ tiêu hoặc thu hồi một tin đã đăng", publication_fields, 0, NULL, NULL},
+     "Giám đốc đăng kết quả chỉ tiêu hoặc thu hồi một tin đã đăng", publication_fields, 0, NULL, &scope_in_campaign},
     {"POST", "/api/v1/publications/{id}/retry", retry, ACCESS_DECIDE, BODY_NONE,
-     "Gửi lại tin bị lỗi (Văn phòng, Giám đốc)", NULL, 0, NULL, NULL},
+     "Gửi lại tin bị lỗi (Văn phòng, Giám đốc)", NULL, 0, NULL, &publication_scope},
     {0},
 };

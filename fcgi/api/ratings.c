@@ -78,11 +78,14 @@ static void create(request *req, response *res)
     scope_insert_201(req, res, &STMT_INSERT, 6, p, "/api/v1/ratings/%lld");
 }
 
+static const db_stmt STMT_SCOPE = SCOPE_VIA_CAMPAIGN("ratings_scope", "ratings");
+static const route_scope ratings_scope = {&STMT_SCOPE, "Không có quyết định xếp loại này.", false, NULL, SCOPE_NULL_AGENCY, NULL, NULL};
+
 const route ratings_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/ratings", list, ACCESS_READ, BODY_NONE,
-     "Quyết định đánh giá, xếp loại", NULL, 0, list_query, NULL},
+     "Quyết định đánh giá, xếp loại", NULL, 0, list_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/ratings", create, ACCESS_DECIDE, BODY_JSON,
-     "Ghi một quyết định đánh giá, xếp loại (mỗi lần một quyết định mới)", rating_fields, 0, NULL, NULL},
-    {"GET", "/api/v1/ratings/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định xếp loại", NULL, 0, NULL, NULL},
+     "Ghi một quyết định đánh giá, xếp loại (mỗi lần một quyết định mới)", rating_fields, 0, NULL, &scope_in_campaign},
+    {"GET", "/api/v1/ratings/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định xếp loại", NULL, 0, NULL, &ratings_scope},
     {0},
 };

@@ -35,7 +35,7 @@ static const db_stmt STMT_LOOKUP = {
     "            ELSE " SC_CACHE_STORED_BODY("c.id", "$3", "d.as_of", "c.data_version") " END"
     "  FROM (SELECT coalesce($2::date, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS as_of) d"
     AUTH_SESSION_JOIN("$6")
-    "  LEFT JOIN campaigns c ON c.id = $1 AND auth.auth_user_id IS NOT NULL"};
+    "  LEFT JOIN campaigns c ON c.id = $1 AND auth.auth_user_id IS NOT NULL AND" AUTH_SESSION_AGENCY_ALLOWS("c.agency_id")};
 enum { L_VERSION = AUTH_SESSION_NCOLUMNS, L_AS_OF, L_BODY };
 
 /* The session ($5), the campaign's version, from and to (given, or its
@@ -47,7 +47,7 @@ static const db_stmt STMT_SERIES_LOOKUP = {
     "       EXISTS (SELECT 1 FROM targets t WHERE t.campaign_id = c.id AND t.code = $4)"
     "  FROM (SELECT 1) one"
     AUTH_SESSION_JOIN("$5")
-    "  LEFT JOIN campaigns c ON c.id = $1 AND auth.auth_user_id IS NOT NULL"};
+    "  LEFT JOIN campaigns c ON c.id = $1 AND auth.auth_user_id IS NOT NULL AND" AUTH_SESSION_AGENCY_ALLOWS("c.agency_id")};
 enum { S_VERSION = AUTH_SESSION_NCOLUMNS, S_FROM, S_TO, S_HAS_TARGET };
 
 typedef sc_rc (*compute_fn)(db *d, arena *a, long long campaign_id, const char *as_of, sc_answer *out);

@@ -14,7 +14,7 @@ static const field_def login_fields[] = {
 enum { L_USERNAME, L_PASSWORD, L_COOKIE };
 
 static const db_stmt STMT_USER = {
-    "sessions_user", "SELECT id, password_hash, role, unit_id FROM users WHERE username = $1 AND active"};
+    "sessions_user", "SELECT id, password_hash, role, unit_id, agency_id FROM users WHERE username = $1 AND active"};
 static const db_stmt STMT_CREATE = {
     "sessions_create",
     "WITH gone AS (DELETE FROM sessions WHERE user_id = $2 AND expires_at < now())"
@@ -76,6 +76,7 @@ static void login(request *req, response *res)
     json_t *user = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_int(u, 0, 0), "username", v[L_USERNAME].s,
                              "role", db_value(u, 0, 2));
     json_object_set_new(user, "unit_id", db_value(u, 0, 3) ? json_integer(db_int(u, 0, 3)) : json_null());
+    json_object_set_new(user, "agency_id", db_value(u, 0, 4) ? json_integer(db_int(u, 0, 4)) : json_null());
     json_t *body = json_pack("{s:s?, s:s, s:s, s:o}", "token", cookie ? NULL : token, "expires_at",
                              db_value(s, 0, 0), "csrf_token", csrf, "user", user);
     if (cookie)
@@ -94,6 +95,7 @@ static void current(request *req, response *res)
     json_t *user = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)req->user->id, "username", req->user->username,
                              "role", auth_role_name(req->user->role));
     json_object_set_new(user, "unit_id", req->user->unit_id ? json_integer(req->user->unit_id) : json_null());
+    json_object_set_new(user, "agency_id", req->user->agency_id ? json_integer(req->user->agency_id) : json_null());
     json_t *body = json_pack("{s:o}", "user", user);
     /* A cookie session's page may have lost its CSRF token (a new tab, a
      * reload in another window): it reads it back here. Another origin

@@ -26,14 +26,16 @@ enum { S_CODE, S_NAME, S_UNIT, S_CATEGORY, S_JOINED, S_LEFT, S_COUNT };
     " 'agency_id', " s ".agency_id, 'category', " s ".category, 'joined_on', " s ".joined_on, 'left_on', " s ".left_on)"
 
 /* One list statement per sort order, so that the default order can walk
- * staff_sort_idx. $3 agency, $4 unit, $5 name search, $6 active on. */
+ * staff_sort_idx. $3 agency, $4 unit, $5 name search, $6 active on, $7
+ * the user's agency (auth_agency_param). */
 #define STAFF_LIST(name, order) \
     {name, \
      API_LIST_SQL("SELECT * FROM staff WHERE ($3::bigint IS NULL OR agency_id = $3)" \
                   " AND ($4::bigint IS NULL OR unit_id = $4)" \
                   " AND ($5::text IS NULL OR name_folded LIKE '%' || replace(replace(replace(" \
                   "      regexp_replace(btrim(thidua_fold($5)), '\\s+', ' ', 'g'), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')" \
-                  " AND ($6::date IS NULL OR (joined_on <= $6 AND (left_on IS NULL OR left_on > $6)))", \
+                  " AND ($6::date IS NULL OR (joined_on <= $6 AND (left_on IS NULL OR left_on > $6)))" \
+                  " AND ($7::bigint IS NULL OR agency_id = $7)", \
                   STAFF_JSON("p"), order)}
 
 static const char *const staff_sort_keys[] = {"name", "code", "-code", "full_name", "-full_name", "joined_on",
@@ -86,8 +88,9 @@ static void list(request *req, response *res)
     size_t order = 0;
     while (sort && strcmp(staff_sort_keys[order], sort) != 0)
         order++;
-    const char *p[] = {api_query(req, Q_AGENCY), api_query(req, Q_UNIT), api_query(req, Q_Q), api_query(req, Q_ACTIVE)};
-    api_list(req, res, &STMT_LIST[order], 4, p, "");
+    const char *p[] = {api_query(req, Q_AGENCY), api_query(req, Q_UNIT), api_query(req, Q_Q), api_query(req, Q_ACTIVE),
+                       auth_agency_param(req)};
+    api_list(req, res, &STMT_LIST[order], 5, p, "");
 }
 
 static void get(request *req, response *res)
@@ -157,14 +160,16 @@ static void destroy(request *req, response *res)
 
 /* A new member goes into a unit; a change or a delete touches the
  * member's current unit and, for a move, the new one. */
-static const route_scope create_scope = {NULL, NULL, "unit_id", SCOPE_NULL_AGENCY};
-static const route_scope member_scope = {&STMT_SCOPE, "Không có cán bộ này.", "unit_id", SCOPE_NULL_AGENCY};
+static const route_scope create_scope = {NULL, NULL, false, "unit_id", SCOPE_NULL_AGENCY, NULL, NULL};
+static const route_scope member_scope = {&STMT_SCOPE, "Không có cán bộ này.", false, "unit_id", SCOPE_NULL_AGENCY, NULL,
+                                         NULL};
+static const route_scope list_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, NULL, "agency_id"};
 
 const route staff_routes[] = {
-    {"GET", "/api/v1/staff", list, ACCESS_READ, BODY_NONE, "Danh sách cán bộ", NULL, 0, list_query, NULL},
+    {"GET", "/api/v1/staff", list, ACCESS_READ, BODY_NONE, "Danh sách cán bộ", NULL, 0, list_query, &list_scope},
     {"POST", "/api/v1/staff", create, ACCESS_DATA, BODY_JSON, "Thêm cán bộ (trưởng đơn vị: chỉ đơn vị mình)",
      staff_fields, 0, NULL, &create_scope},
-    {"GET", "/api/v1/staff/{id}", get, ACCESS_READ, BODY_NONE, "Một cán bộ", NULL, 0, NULL, NULL},
+    {"GET", "/api/v1/staff/{id}", get, ACCESS_READ, BODY_NONE, "Một cán bộ", NULL, 0, NULL, &member_scope},
     {"PATCH", "/api/v1/staff/{id}", change, ACCESS_DATA, BODY_JSON,
      "Sửa cán bộ (trưởng đơn vị: chỉ cán bộ đơn vị mình, chuyển đến đơn vị mình)", staff_fields, 0, NULL,
      &member_scope},

@@ -327,10 +327,14 @@ static void import(request *req, response *res)
     csv_free(doc);
 }
 
+/* The agency of the list is the user's; a unit_head's rows are checked
+ * one by one (its own unit's only). */
+static const route_scope import_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, NULL, "agency_id"};
+
 const route staff_import_routes[] = {
     {"POST", "/api/v1/staff/import", import, ACCESS_DATA, BODY_CSV,
      "Nhập danh sách cán bộ từ CSV (cột code,full_name,unit_code,category,joined_on,left_on "
      "theo thứ tự bất kỳ; ô trống = null; cập nhật theo mã; có dòng sai thì không ghi gì và trả 422 liệt kê mọi dòng sai)",
-     NULL, 0, import_query, NULL},
+     NULL, 0, import_query, &import_scope},
     {0},
 };

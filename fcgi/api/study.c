@@ -119,16 +119,23 @@ static void session_create(request *req, response *res)
     scope_insert_201(req, res, &STMT_SESSION_INSERT, 4, p, "/api/v1/study-sessions/%lld");
 }
 
+static const db_stmt STMT_TOPIC_SCOPE = SCOPE_VIA_CAMPAIGN("study_topics_scope", "study_topics");
+static const db_stmt STMT_SESSION_SCOPE = SCOPE_VIA_CAMPAIGN("study_sessions_scope", "study_sessions");
+static const route_scope topic_scope = {&STMT_TOPIC_SCOPE, "Không có chuyên đề này.", false, NULL, SCOPE_NULL_AGENCY,
+                                        NULL, NULL};
+static const route_scope session_scope = {&STMT_SESSION_SCOPE, "Không có buổi học này.", false, NULL,
+                                          SCOPE_NULL_AGENCY, NULL, NULL};
+
 const route study_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/study-topics", topic_list, ACCESS_READ, BODY_NONE,
-     "Chuyên đề học tập, quán triệt của phong trào", NULL, 0, api_page_query, NULL},
+     "Chuyên đề học tập, quán triệt của phong trào", NULL, 0, api_page_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/study-topics", topic_create, ACCESS_OFFICE, BODY_JSON,
-     "Thêm chuyên đề học tập", topic_fields, 0, NULL, NULL},
-    {"GET", "/api/v1/study-topics/{id}", topic_get, ACCESS_READ, BODY_NONE, "Một chuyên đề học tập", NULL, 0, NULL, NULL},
+     "Thêm chuyên đề học tập", topic_fields, 0, NULL, &scope_in_campaign},
+    {"GET", "/api/v1/study-topics/{id}", topic_get, ACCESS_READ, BODY_NONE, "Một chuyên đề học tập", NULL, 0, NULL, &topic_scope},
     {"GET", "/api/v1/campaigns/{id}/study-sessions", session_list, ACCESS_READ, BODY_NONE,
-     "Buổi học tập, quán triệt", NULL, 0, session_query, NULL},
+     "Buổi học tập, quán triệt", NULL, 0, session_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/study-sessions", session_create, ACCESS_OFFICE, BODY_JSON,
-     "Ghi một buổi học tập, quán triệt", session_fields, 0, NULL, NULL},
-    {"GET", "/api/v1/study-sessions/{id}", session_get, ACCESS_READ, BODY_NONE, "Một buổi học tập", NULL, 0, NULL, NULL},
+     "Ghi một buổi học tập, quán triệt", session_fields, 0, NULL, &scope_in_campaign},
+    {"GET", "/api/v1/study-sessions/{id}", session_get, ACCESS_READ, BODY_NONE, "Một buổi học tập", NULL, 0, NULL, &session_scope},
     {0},
 };

@@ -5,6 +5,7 @@
  * scorecard never meets one. Office and admin write. */
 #include <stdlib.h>
 
+#include "api/campaign_scope.h"
 #include "api/resources.h"
 
 static const char *const target_metrics[] = {"task_completion", "study_coverage", "staff_title_share",
@@ -291,11 +292,14 @@ static void create(request *req, response *res)
     api_write_commit(req, res, &STMT_INSERT, 7, p, "/api/v1/targets/%lld");
 }
 
+static const db_stmt STMT_SCOPE = SCOPE_VIA_CAMPAIGN("targets_scope", "targets");
+static const route_scope targets_scope = {&STMT_SCOPE, "Không có chỉ tiêu này.", false, NULL, SCOPE_NULL_AGENCY, NULL, NULL};
+
 const route targets_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/targets", list, ACCESS_READ, BODY_NONE,
-     "Các chỉ tiêu của phong trào, theo thứ tự đã định", NULL, 0, api_page_query, NULL},
+     "Các chỉ tiêu của phong trào, theo thứ tự đã định", NULL, 0, api_page_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/targets", create, ACCESS_OFFICE, BODY_JSON,
-     "Thêm chỉ tiêu (xếp cuối danh sách); metric, params, comparator, threshold phải khớp nhau", target_fields, 0, NULL, NULL},
-    {"GET", "/api/v1/targets/{id}", get, ACCESS_READ, BODY_NONE, "Một chỉ tiêu", NULL, 0, NULL, NULL},
+     "Thêm chỉ tiêu (xếp cuối danh sách); metric, params, comparator, threshold phải khớp nhau", target_fields, 0, NULL, &scope_in_campaign},
+    {"GET", "/api/v1/targets/{id}", get, ACCESS_READ, BODY_NONE, "Một chỉ tiêu", NULL, 0, NULL, &targets_scope},
     {0},
 };

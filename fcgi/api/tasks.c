@@ -106,15 +106,15 @@ static void change(request *req, response *res)
 
 /* A task is of one unit (its unit_head's to write) or, with no unit, of
  * the agency as a whole. */
-static const route_scope create_scope = {NULL, NULL, "unit_id", SCOPE_NULL_AGENCY};
-static const route_scope task_scope = {&STMT_SCOPE, "Không có nhiệm vụ này.", "unit_id", SCOPE_NULL_AGENCY};
+static const route_scope task_scope = {&STMT_SCOPE, "Không có nhiệm vụ này.", false, "unit_id", SCOPE_NULL_AGENCY,
+                                       NULL, NULL};
 
 const route tasks_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/tasks", list, ACCESS_READ, BODY_NONE, "Nhiệm vụ của phong trào", NULL, 0,
-     list_query, NULL},
+     list_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/tasks", create, ACCESS_DATA, BODY_JSON, "Thêm nhiệm vụ", task_fields, 0, NULL,
-     &create_scope},
-    {"GET", "/api/v1/tasks/{id}", get, ACCESS_READ, BODY_NONE, "Một nhiệm vụ", NULL, 0, NULL, NULL},
+     &scope_in_campaign_unit},
+    {"GET", "/api/v1/tasks/{id}", get, ACCESS_READ, BODY_NONE, "Một nhiệm vụ", NULL, 0, NULL, &task_scope},
     {"PATCH", "/api/v1/tasks/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa nhiệm vụ (vd. ghi ngày hoàn thành)",
      task_fields, 0, NULL, &task_scope},
     {0},

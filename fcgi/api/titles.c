@@ -232,13 +232,16 @@ static void import(request *req, response *res)
         http_json(res, 200, json_pack("{s:I, s:I}", "created", (json_int_t)created, "updated", (json_int_t)updated));
 }
 
+static const db_stmt STMT_SCOPE = SCOPE_VIA_CAMPAIGN("titles_scope", "titles");
+static const route_scope titles_scope = {&STMT_SCOPE, "Không có danh hiệu này.", false, NULL, SCOPE_NULL_AGENCY, NULL, NULL};
+
 const route titles_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/titles", list, ACCESS_READ, BODY_NONE,
-     "Danh hiệu thi đua của phong trào", NULL, 0, list_query, NULL},
+     "Danh hiệu thi đua của phong trào", NULL, 0, list_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/titles", create, ACCESS_DECIDE, BODY_JSON, "Ghi một danh hiệu thi đua", title_fields,
-     0, NULL, NULL},
+     0, NULL, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/titles/import", import, ACCESS_DECIDE, BODY_CSV,
-     "Nhập danh hiệu từ CSV (subject_type,subject_code,title,decision_no,decided_on); cập nhật nếu đã có", NULL, 0, NULL, NULL},
-    {"GET", "/api/v1/titles/{id}", get, ACCESS_READ, BODY_NONE, "Một danh hiệu thi đua", NULL, 0, NULL, NULL},
+     "Nhập danh hiệu từ CSV (subject_type,subject_code,title,decision_no,decided_on); cập nhật nếu đã có", NULL, 0, NULL, &scope_in_campaign},
+    {"GET", "/api/v1/titles/{id}", get, ACCESS_READ, BODY_NONE, "Một danh hiệu thi đua", NULL, 0, NULL, &titles_scope},
     {0},
 };

@@ -33,11 +33,13 @@ enum { Q_AGENCY = API_Q_FIRST, Q_KIND, Q_PARENT };
 static const db_stmt STMT_LIST = {
     "units_list",
     API_LIST_SQL("SELECT * FROM units WHERE ($3::bigint IS NULL OR agency_id = $3)"
-                 " AND ($4::text IS NULL OR kind = $4) AND ($5::bigint IS NULL OR parent_id = $5)",
+                 " AND ($4::text IS NULL OR kind = $4) AND ($5::bigint IS NULL OR parent_id = $5)"
+                 " AND ($6::bigint IS NULL OR agency_id = $6)",
                  UNIT_JSON("p"), "agency_id, parent_id NULLS FIRST, name COLLATE vi, id")};
-/* The scope of a unit: an agency root sits above every agency. */
+/* The scope of a unit: its agency, itself (an agency root: the agency as a
+ * whole), and whether it is a root. */
 static const db_stmt STMT_SCOPE = {
-    "units_scope", "SELECT CASE WHEN kind <> 'agency' THEN agency_id END, id FROM units WHERE id = $1"};
+    "units_scope", "SELECT agency_id, CASE WHEN kind <> 'agency' THEN id END, kind = 'agency' FROM units WHERE id = $1"};
 static const db_stmt STMT_GET = {"units_get", "SELECT " UNIT_JSON("u") " FROM units u WHERE u.id = $1"};
 static const db_stmt STMT_LOCK = {"units_lock", "SELECT " UNIT_JSON("u") " FROM units u WHERE u.id = $1 FOR UPDATE"};
 static const db_stmt STMT_INSERT = {
@@ -52,8 +54,9 @@ static const db_stmt STMT_DELETE = {"units_delete", "DELETE FROM units WHERE id 
 
 static void list(request *req, response *res)
 {
-    const char *p[] = {api_query(req, Q_AGENCY), api_query(req, Q_KIND), api_query(req, Q_PARENT)};
-    api_list(req, res, &STMT_LIST, 3, p, "");
+    const char *p[] = {api_query(req, Q_AGENCY), api_query(req, Q_KIND), api_query(req, Q_PARENT),
+                       auth_agency_param(req)};
+    api_list(req, res, &STMT_LIST, 4, p, "");
 }
 
 static void get(request *req, response *res)
@@ -77,6 +80,23 @@ static int check_shape(response *res, const field_val *v)
     return 0;
 }
 
+/* Someone confined to one unit (a unit_head, auth_confined_unit) may
+ * rename it and change nothing else of it (api.md, "Agencies"). 0, or -1
+ * with a 403 naming the first field changed. */
+static int check_confined_change(request *req, response *res, const field_val *was, const field_val *now)
+{
+    if (!auth_confined_unit(req->user))
+        return 0;
+    for (int i = 0; i < U_COUNT; i++) {
+        bool same = was[i].null == now[i].null && (was[i].null || strcmp(was[i].s, now[i].s) == 0);
+        if (i != U_NAME && !same) {
+            http_field_error(res, 403, unit_fields[i].name, "Trưởng đơn vị chỉ được đổi tên đơn vị mình.");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static void create(request *req, response *res)
 {
     field_val v[U_COUNT];
@@ -96,10 +116,11 @@ static void change(request *req, response *res)
     db_result *cur = api_lock_row(req, res, &STMT_LOCK, id, "Không có đơn vị này.");
     if (!cur)
         return;
-    field_val v[U_COUNT];
-    int bad = api_patch_merge(req, res, unit_fields, db_value(cur, 0, 0), v);
+    field_val v[U_COUNT], was[U_COUNT];
+    int bad = api_body_of(req, res, unit_fields, db_value(cur, 0, 0), was) != 0 ||
+              api_patch_merge(req, res, unit_fields, db_value(cur, 0, 0), v) != 0;
     db_free(cur);
-    if (bad || check_shape(res, v) != 0) {
+    if (bad || check_shape(res, v) != 0 || check_confined_change(req, res, was, v) != 0) {
         db_rollback(req->db);
         return;
     }
@@ -129,15 +150,17 @@ static void destroy(request *req, response *res)
 }
 
 /* A new unit goes under its parent; no parent makes an agency root. */
-static const route_scope create_scope = {NULL, NULL, "parent_id", SCOPE_NULL_INSTALLATION};
+static const route_scope create_scope = {NULL, NULL, false, "parent_id", SCOPE_NULL_INSTALLATION, NULL, NULL};
 /* The unit itself, and the parent it may be moved under. */
-static const route_scope unit_scope = {&STMT_SCOPE, "Không có đơn vị này.", "parent_id", SCOPE_NULL_INSTALLATION};
+static const route_scope unit_scope = {&STMT_SCOPE, "Không có đơn vị này.", false, "parent_id", SCOPE_NULL_INSTALLATION,
+                                       NULL, NULL};
+static const route_scope list_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, NULL, "agency_id"};
 
 const route units_routes[] = {
-    {"GET", "/api/v1/units", list, ACCESS_READ, BODY_NONE, "Danh sách đơn vị", NULL, 0, list_query, NULL},
+    {"GET", "/api/v1/units", list, ACCESS_READ, BODY_NONE, "Danh sách đơn vị", NULL, 0, list_query, &list_scope},
     {"POST", "/api/v1/units", create, ACCESS_OFFICE, BODY_JSON, "Tạo đơn vị (cơ quan gốc: chỉ quản trị viên)",
      unit_fields, 0, NULL, &create_scope},
-    {"GET", "/api/v1/units/{id}", get, ACCESS_READ, BODY_NONE, "Một đơn vị", NULL, 0, NULL, NULL},
+    {"GET", "/api/v1/units/{id}", get, ACCESS_READ, BODY_NONE, "Một đơn vị", NULL, 0, NULL, &unit_scope},
     {"PATCH", "/api/v1/units/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa đơn vị (trưởng đơn vị: chỉ đơn vị mình)",
      unit_fields, 0, NULL, &unit_scope},
     {"DELETE", "/api/v1/units/{id}", destroy, ACCESS_OFFICE, BODY_NONE, "Xóa đơn vị (khi không còn dữ liệu tham chiếu)",

@@ -78,7 +78,8 @@ for n in "${size_list[@]}"; do
   campaign[$n]=$c
 done
 
-echo "bench-pass" | bin/thidua --config "$THIDUA_CONFIG_FILE" user add benchviewer --role viewer >/dev/null
+# The reader is the installation's admin: one user reads every size's agency.
+echo "bench-pass" | bin/thidua --config "$THIDUA_CONFIG_FILE" user add benchviewer --role admin >/dev/null
 token=$(curl -sf -X POST -H 'Content-Type: application/json' -d '{"username":"benchviewer","password":"bench-pass"}' \
   "$THIDUA_URL/api/v1/sessions" | sed -n 's/.*"token" *: *"\([0-9a-f]*\)".*/\1/p')
 [ -n "$token" ] || { say "cannot log in"; exit 1; }

@@ -145,8 +145,8 @@ async function before() {
       execFileSync('psql', [DB, '-v', 'ON_ERROR_STOP=1', '-q', '-1', '-f', join(dir, f)], { stdio: ['ignore', 'ignore', 'inherit'] });
     }
   }
-  cli(['user', 'add', USER, '--role', 'director'], `${PASSWORD}\n`);
-  cli(['user', 'add', READER, '--role', 'viewer'], `${PASSWORD}\n`);
+  cli(['user', 'add', USER, '--role', 'director', '--agency', 'SNV'], `${PASSWORD}\n`);
+  cli(['user', 'add', READER, '--role', 'viewer', '--agency', 'SNV'], `${PASSWORD}\n`);
   token = (await api('/api/v1/sessions', { method: 'POST', body: { username: READER, password: PASSWORD }, auth: null })).token;
   const list = await api('/api/v1/campaigns?limit=1000');
   const agencyId = psql("SELECT id FROM units WHERE code = 'SNV' AND kind = 'agency'");
