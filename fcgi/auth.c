@@ -48,6 +48,12 @@ void auth_token_hash(const char *token, char hash[AUTH_HASH_HEX + 1])
     sodium_bin2hex(hash, AUTH_HASH_HEX + 1, h, sizeof h);
 }
 
+bool auth_token_equal(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    return n == strlen(b) && sodium_memcmp(a, b, n) == 0;
+}
+
 void auth_new_token(char token[AUTH_TOKEN_HEX + 1], char hash[AUTH_HASH_HEX + 1])
 {
     unsigned char raw[32];

@@ -26,6 +26,9 @@ bool auth_verify_password(const char *hash, const char *password);
 /* New random token (hex, 64 chars + NUL) and its stored hash (hex). */
 void auth_new_token(char token[AUTH_TOKEN_HEX + 1], char hash[AUTH_HASH_HEX + 1]);
 void auth_token_hash(const char *token, char hash[AUTH_HASH_HEX + 1]);
+/* Are two secrets (tokens) equal? In time that does not depend on where
+ * they differ (only on their lengths). */
+bool auth_token_equal(const char *a, const char *b);
 
 /* Finds the session of the request (Bearer token, else the session
  * cookie) and sets req->user. Returns 0, 401 (none or expired) or 503. */

@@ -75,7 +75,7 @@ static int check_csrf(request *req, response *res)
     if (!req->user || !req->user->via_cookie || strcmp(req->method, "GET") == 0)
         return 0;
     const char *h = http_header(req, "X-CSRF-Token");
-    if (h && req->user->csrf[0] && strcmp(h, req->user->csrf) == 0)
+    if (h && req->user->csrf[0] && auth_token_equal(h, req->user->csrf))
         return 0;
     http_problem(res, 403, "Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token).");
     return -1;
