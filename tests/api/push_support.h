@@ -190,11 +190,11 @@ static PS_UNUSED void ps_world_make(ps_world *w, const char *prefix)
     snprintf(name, sizeof name, "%s_head", prefix);
     w->head = t_user(name, "unit_head", "VP", w->agency_code);
     snprintf(name, sizeof name, "%s_office", prefix);
-    w->office = t_user(name, "office", NULL, NULL);
+    w->office = t_user(name, "office", NULL, w->agency_code);
     snprintf(name, sizeof name, "%s_director", prefix);
-    w->director = t_user(name, "director", NULL, NULL);
+    w->director = t_user(name, "director", NULL, w->agency_code);
     snprintf(name, sizeof name, "%s_viewer", prefix);
-    w->viewer = t_user(name, "viewer", NULL, NULL);
+    w->viewer = t_user(name, "viewer", NULL, w->agency_code);
 }
 
 static PS_UNUSED void ps_world_free(ps_world *w)

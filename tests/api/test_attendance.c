@@ -277,10 +277,10 @@ int main(void)
     char other_code[64];
     long long other = t_make_agency(admin, "ATX", other_code, sizeof other_code);
     long long other_unit = fx_unit(admin, other, "D1", "division", NULL);
-    office = t_user("attendance_office", "office", NULL, NULL);
-    viewer = t_user("attendance_viewer", "viewer", NULL, NULL);
-    director = t_user("attendance_director", "director", NULL, NULL);
-    council = t_user("attendance_council", "council", NULL, NULL);
+    office = t_user("attendance_office", "office", NULL, agency_code);
+    viewer = t_user("attendance_viewer", "viewer", NULL, agency_code);
+    director = t_user("attendance_director", "director", NULL, agency_code);
+    council = t_user("attendance_council", "council", NULL, agency_code);
     head = t_user("attendance_head", "unit_head", "D1", agency_code);
     campaign = fx_campaign(agency, "TD2025", "2025-01-01", "2025-12-31", "2026-06-30");
     fx_staff(d1, "A1", "Lê Văn Đức", "2020-01-01", NULL);

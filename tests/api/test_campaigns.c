@@ -240,8 +240,7 @@ static void only_office_writes(void **state)
     for (size_t i = 0; i < 4; i++) {
         char name[64];
         snprintf(name, sizeof name, "tcamp_%s", roles[i]);
-        char *tok = t_user(name, roles[i], strcmp(roles[i], "unit_head") == 0 ? "CD1" : NULL,
-                           strcmp(roles[i], "unit_head") == 0 ? agency_code : NULL);
+        char *tok = t_user(name, roles[i], strcmp(roles[i], "unit_head") == 0 ? "CD1" : NULL, agency_code);
         char body[512];
         snprintf(body, sizeof body, "{\"agency_id\":%lld,\"year\":2025,\"code\":\"R%zu\",\"name\":\"X\","
                  "\"starts_on\":\"2025-01-01\",\"ends_on\":\"2025-12-31\"}", agency, i);
@@ -256,7 +255,7 @@ static void only_office_writes(void **state)
         t_free(r);
         free(tok);
     }
-    char *office = t_user("tcamp_office", "office", NULL, NULL);
+    char *office = t_user("tcamp_office", "office", NULL, agency_code);
     t_resp *r = t_patch(path, office, "{\"plan_number\":\"99/KH\"}");
     t_assert_status(r, 200);
     assert_string_equal(t_json_str(r->json, "plan_number"), "99/KH");

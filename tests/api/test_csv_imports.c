@@ -199,9 +199,9 @@ int main(void)
 {
     t_init();
     admin = t_user("csvimports_admin", "admin", NULL, NULL);
-    office = t_user("csvimports_office", "office", NULL, NULL);
     char agency_code[64];
     long long agency = t_make_agency(admin, "CSI", agency_code, sizeof agency_code);
+    office = t_user("csvimports_office", "office", NULL, agency_code);
     long long unit = fx_unit(admin, agency, "U1", "division", NULL);
     long long campaign = fx_campaign(agency, "TD2025", "2025-01-01", "2025-12-31", "2026-06-30");
     fx_staff(unit, "S1", "Nguyễn Văn An", "2020-01-01", NULL);

@@ -129,17 +129,21 @@ static void scorecard_compares_and_echoes_exactly(void **state)
            " SELECT 0, %lld, 'N' || g, 'Lê Văn Nam ' || g, 'cong_chuc', '2020-01-01' FROM generate_series(1, 500) g", u);
     sc_sql("INSERT INTO attendance (session_id, staff_id) SELECT %lld, id FROM staff"
            " WHERE unit_id = %lld AND code NOT IN ('N494', 'N495', 'N496', 'N497', 'N498', 'N499', 'N500')", s, u);
-    t_resp *r = sc_get(viewer, c, "2025-04-01");
+    /* A viewer of that agency reads its scorecard (the one of DECIMALS
+     * sees no other agency). */
+    char *viewer_986 = t_user("decimals_viewer_986", "viewer", NULL, code);
+    t_resp *r = sc_get(viewer_986, c, "2025-04-01");
     for (size_t i = 0; i < n; i++) {
         sc_expect_in(r, targets[i].code, targets[i].status, "98.6", 493, 500);
         expect_raw(raw_number(at_code(r, targets[i].code), "threshold"), targets[i].threshold, targets[i].code,
                    r->body);
     }
     t_free(r);
-    r = t_getf(viewer, "/api/v1/campaigns/%lld/targets/at_least_0_000001/series?from=2025-03-01&to=2025-04-01", c);
+    r = t_getf(viewer_986, "/api/v1/campaigns/%lld/targets/at_least_0_000001/series?from=2025-03-01&to=2025-04-01", c);
     t_assert_status(r, 200);
     expect_raw(raw_number(r->body, "threshold"), "0.000001", "series", r->body);
     t_free(r);
+    free(viewer_986);
     snprintf(targets_path, sizeof targets_path, "/api/v1/campaigns/%lld/targets", campaign);
 }
 
@@ -230,8 +234,8 @@ int main(void)
     t_init();
     char agency_code[64];
     admin = t_user("decimals_admin", "admin", NULL, NULL);
-    viewer = t_user("decimals_viewer", "viewer", NULL, NULL);
     agency = t_make_agency(admin, "DECIMALS", agency_code, sizeof agency_code);
+    viewer = t_user("decimals_viewer", "viewer", NULL, agency_code);
     campaign = sc_campaign(agency, "DECIMALS");
     snprintf(targets_path, sizeof targets_path, "/api/v1/campaigns/%lld/targets", campaign);
     const struct CMUnitTest tests[] = {

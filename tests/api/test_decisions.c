@@ -774,7 +774,16 @@ static void certifications_agency_not_dissolved(void **state)
         long long c = fx_campaign(root, "TD2025", "2025-01-01", "2025-12-31", "2026-06-30");
         char path[128];
         snprintf(path, sizeof path, "/api/v1/campaigns/%lld/certifications", c);
+        /* The office of DEC does not see another agency's campaign; an
+         * office of that agency records there. */
         t_resp *r = t_post(path, office, "{\"kind\":\"security_order\",\"achieved\":true,\"decided_on\":\"2025-12-01\"}");
+        t_assert_problem(r, 404, NULL);
+        t_free(r);
+        char name[64];
+        snprintf(name, sizeof name, "decisions_office_dcg%zu", i);
+        char *office_there = t_user(name, "office", NULL, code);
+        r = t_post(path, office_there, "{\"kind\":\"security_order\",\"achieved\":true,\"decided_on\":\"2025-12-01\"}");
+        free(office_there);
         if (r->status != cases[i].status)
             fail_msg("dissolved on %s: expected %ld, got %ld: %s", cases[i].dissolved_on, cases[i].status, r->status,
                      r->body);
@@ -801,10 +810,10 @@ int main(void)
     char other_code[64];
     long long other = t_make_agency(admin, "DEX", other_code, sizeof other_code);
     foreign_unit = fx_unit(admin, other, "D1", "division", NULL);
-    office = t_user("decisions_office", "office", NULL, NULL);
-    viewer = t_user("decisions_viewer", "viewer", NULL, NULL);
-    director = t_user("decisions_director", "director", NULL, NULL);
-    council = t_user("decisions_council", "council", NULL, NULL);
+    office = t_user("decisions_office", "office", NULL, agency_code);
+    viewer = t_user("decisions_viewer", "viewer", NULL, agency_code);
+    director = t_user("decisions_director", "director", NULL, agency_code);
+    council = t_user("decisions_council", "council", NULL, agency_code);
     head = t_user("decisions_head", "unit_head", "D1", agency_code);
     campaign = fx_campaign(agency, "TD2025", "2025-01-01", "2025-12-31", "2026-06-30");
     s1 = fx_staff(d1, "S1", "Nguyễn Văn An", "2019-05-01", NULL);

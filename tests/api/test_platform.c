@@ -7,6 +7,7 @@
 #include <string.h>
 
 static char *admin;
+static char agency_code[64]; /* the agency of the non-admin users */
 
 static void health_ok(void **state)
 {
@@ -115,7 +116,7 @@ static void login_right_and_wrong(void **state)
 static void expired_token_is_401(void **state)
 {
     (void)state;
-    char *token = t_user("t_expiring", "viewer", NULL, NULL);
+    char *token = t_user("t_expiring", "viewer", NULL, agency_code);
     t_resp *r = t_get("/api/v1/units", token);
     t_assert_status(r, 200);
     t_free(r);
@@ -178,7 +179,7 @@ static void body_limit_is_413(void **state)
 static void wrong_role_is_403(void **state)
 {
     (void)state;
-    char *viewer = t_user("t_viewer", "viewer", NULL, NULL);
+    char *viewer = t_user("t_viewer", "viewer", NULL, agency_code);
     t_resp *r = t_post("/api/v1/units", viewer, "{\"code\":\"A\",\"name\":\"B\",\"kind\":\"agency\"}");
     t_assert_problem(r, 403, NULL);
     t_free(r);
@@ -243,6 +244,7 @@ int main(void)
 {
     t_init();
     admin = t_user("t_admin", "admin", NULL, NULL);
+    t_make_agency(admin, "PLU", agency_code, sizeof agency_code);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(health_ok),
         cmocka_unit_test(openapi_lists_every_route),

@@ -35,9 +35,9 @@ static int setup(void **state)
     agency = t_make_agency(admin, "TRC", agency_code, sizeof agency_code);
     unit1 = make_unit("R1", agency);
     unit2 = make_unit("R2", agency);
-    office = t_user("trc_office", "office", NULL, NULL);
-    viewer = t_user("trc_viewer", "viewer", NULL, NULL);
-    council = t_user("trc_council", "council", NULL, NULL);
+    office = t_user("trc_office", "office", NULL, agency_code);
+    viewer = t_user("trc_viewer", "viewer", NULL, agency_code);
+    council = t_user("trc_council", "council", NULL, agency_code);
     head = t_user("trc_head", "unit_head", "R1", agency_code);
     return 0;
 }

@@ -7,6 +7,7 @@
 
 static char *token, *admin;
 static long long agency, unit, campaign;
+static char agency_code[64]; /* the agency of the non-admin users */
 
 static char *etag_of(const t_resp *r)
 {
@@ -89,7 +90,7 @@ static void session_required_like_everywhere(void **state)
         t_free(r);
     }
     /* An expired session, then a deactivated user. */
-    char *late = t_user("sccache_late", "viewer", NULL, NULL);
+    char *late = t_user("sccache_late", "viewer", NULL, agency_code);
     char path[160];
     snprintf(path, sizeof path, "/api/v1/campaigns/%lld/scorecard?as_of=2025-07-03", campaign);
     t_resp *r = t_get(path, late);
@@ -101,7 +102,7 @@ static void session_required_like_everywhere(void **state)
     t_assert_problem(r, 401, NULL);
     t_free(r);
     free(late);
-    late = t_user("sccache_late", "viewer", NULL, NULL);
+    late = t_user("sccache_late", "viewer", NULL, agency_code);
     sc_sql("UPDATE users SET active = false WHERE username = 'sccache_late'");
     r = t_get(path, late);
     t_assert_problem(r, 401, NULL);
@@ -112,7 +113,8 @@ static void session_required_like_everywhere(void **state)
     for (size_t i = 0; i < 5; i++) {
         char name[64];
         snprintf(name, sizeof name, "sccache_%s", roles[i]);
-        char *t = t_user(name, roles[i], NULL, NULL);
+        /* The installation admin has no agency; every other role has this one. */
+        char *t = t_user(name, roles[i], NULL, strcmp(roles[i], "admin") == 0 ? NULL : agency_code);
         r = t_get(path, t);
         t_assert_status(r, 200);
         t_free(r);
@@ -446,11 +448,10 @@ static void other_answers_stay_uncached(void **state)
 int main(void)
 {
     t_init();
-    char agency_code[64];
     admin = t_user("sccache_admin", "admin", NULL, NULL);
     agency = t_make_agency(admin, "SCCACHE", agency_code, sizeof agency_code);
     unit = sc_unit(admin, agency, "P1", "division", "Phòng Một");
-    token = t_user("sccache_viewer", "viewer", NULL, NULL);
+    token = t_user("sccache_viewer", "viewer", NULL, agency_code);
     campaign = sc_campaign(agency, "CACHE");
     sc_target(campaign, 3, "third", "index_rank", "{\"index\":\"dti\"}", "le", "NULL");
     sc_target(campaign, 1, "first", "task_completion", "{}", "ge", "100");

@@ -57,7 +57,7 @@ int main(void)
     char agency_code[64];
     char *admin = t_user("sccert_admin", "admin", NULL, NULL);
     long long agency = t_make_agency(admin, "SCCERT", agency_code, sizeof agency_code);
-    token = t_user("sccert_viewer", "viewer", NULL, NULL);
+    token = t_user("sccert_viewer", "viewer", NULL, agency_code);
     campaign = sc_campaign(agency, "CERT");
     sc_target(campaign, 1, "security", "certification", "{\"kind\":\"security_order\"}", "eq", "true");
     sc_target(campaign, 2, "learning", "certification", "{\"kind\":\"good_learning_unit\"}", "eq", "true");

@@ -123,8 +123,9 @@ static void scorecard_matches_the_oracle(void **state)
 int main(void)
 {
     t_init();
-    token = t_user("scdemo_viewer", "viewer", NULL, NULL);
     load_demo();
+    /* A viewer of the demo agency (the installation holds many). */
+    token = t_user("scdemo_viewer", "viewer", NULL, "SNV");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scorecard_matches_the_oracle),
     };

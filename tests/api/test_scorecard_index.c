@@ -8,7 +8,7 @@
  *   (after closes_on); PAR 2025 rank 7 (2026-03-01), no 2024 rank. */
 #include "sc_fixture.h"
 
-static char *token;
+static char *token, *token_b; /* viewers of agency A and of agency B */
 static long long campaign_a, campaign_b, agency_a;
 
 static void expect_threshold(const t_resp *r, const char *code, const char *threshold)
@@ -64,7 +64,7 @@ static void correction_replaces_the_rank(void **state)
 static void rank_published_after_closes_on_does_not_count(void **state)
 {
     (void)state;
-    t_resp *r = sc_get(token, campaign_b, "2026-08-01");
+    t_resp *r = sc_get(token_b, campaign_b, "2026-08-01");
     assert_true(json_is_true(json_object_get(r->json, "final")));
     sc_expect_in(r, "dti", "pending", "null", -1, -1);
     expect_threshold(r, "dti", "5");
@@ -74,9 +74,16 @@ static void rank_published_after_closes_on_does_not_count(void **state)
 static void missing_previous_rank_is_pending_with_null_threshold(void **state)
 {
     (void)state;
-    t_resp *r = sc_get(token, campaign_b, "2026-06-30");
+    t_resp *r = sc_get(token_b, campaign_b, "2026-06-30");
     sc_expect_in(r, "par", "pending", "null", -1, -1);
     expect_threshold(r, "par", "null");
+    t_free(r);
+    /* Each viewer sees its own agency's scorecard only. */
+    r = t_getf(token, "/api/v1/campaigns/%lld/scorecard?as_of=2026-06-30", campaign_b);
+    t_assert_problem(r, 404, NULL);
+    t_free(r);
+    r = t_getf(token_b, "/api/v1/campaigns/%lld/scorecard?as_of=2026-06-30", campaign_a);
+    t_assert_problem(r, 404, NULL);
     t_free(r);
 }
 
@@ -93,7 +100,8 @@ int main(void)
     char *admin = t_user("scindex_admin", "admin", NULL, NULL);
     agency_a = t_make_agency(admin, "SCINDEXA", code_a, sizeof code_a);
     long long agency_b = t_make_agency(admin, "SCINDEXB", code_b, sizeof code_b);
-    token = t_user("scindex_viewer", "viewer", NULL, NULL);
+    token = t_user("scindex_viewer", "viewer", NULL, code_a);
+    token_b = t_user("scindex_viewer_b", "viewer", NULL, code_b);
     campaign_a = sc_campaign(agency_a, "INDEX");
     campaign_b = sc_campaign(agency_b, "INDEX");
     for (int i = 0; i < 2; i++) {
@@ -120,5 +128,6 @@ int main(void)
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(admin);
     free(token);
+    free(token_b);
     return rc;
 }

@@ -106,7 +106,7 @@ int main(void)
     u2 = sc_unit(admin, agency, "DOANTN", "union", "Đoàn Thanh niên");
     long long u3 = sc_unit(admin, agency, "HOICCB", "union", "Hội Cựu chiến binh");
     sc_sql("UPDATE units SET dissolved_on = '2025-05-01' WHERE id = %lld", u3);
-    token = t_user("scratings_viewer", "viewer", NULL, NULL);
+    token = t_user("scratings_viewer", "viewer", NULL, agency_code);
     campaign = sc_campaign(agency, "RATINGS");
     sc_target(campaign, 1, "agency_rating", "rating", "{\"subject\":\"agency\"}", "ge", "\"HTTNV\"");
     sc_target(campaign, 2, "d1_rating", "rating", "{\"subject\":\"D1\"}", "ge", "\"HTTNV\"");

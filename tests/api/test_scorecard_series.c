@@ -157,7 +157,7 @@ int main(void)
     char agency_code[64];
     char *admin = t_user("scseries_admin", "admin", NULL, NULL);
     long long agency = t_make_agency(admin, "SCSERIES", agency_code, sizeof agency_code);
-    token = t_user("scseries_viewer", "viewer", NULL, NULL);
+    token = t_user("scseries_viewer", "viewer", NULL, agency_code);
     campaign = sc_campaign(agency, "SERIES");
     sc_target(campaign, 1, "tasks", "task_completion", "{}", "ge", "100");
     sc_target(campaign, 2, "par", "index_rank", "{\"index\":\"par_index\"}", "le", "NULL");

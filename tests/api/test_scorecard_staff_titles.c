@@ -108,7 +108,7 @@ int main(void)
     char *admin = t_user("sctitles_admin", "admin", NULL, NULL);
     long long agency = t_make_agency(admin, "SCTITLES", agency_code, sizeof agency_code);
     long long unit = sc_unit(admin, agency, "P1", "division", "Phòng Một");
-    token = t_user("sctitles_viewer", "viewer", NULL, NULL);
+    token = t_user("sctitles_viewer", "viewer", NULL, agency_code);
     campaign = sc_campaign(agency, "TITLES");
     sc_target(campaign, 1, "advanced", "staff_title_share", "{\"title\":\"LDTT\",\"base\":\"active_staff\"}", "ge", "80");
     sc_target(campaign, 2, "fighters", "staff_title_share", "{\"title\":\"CSTDCS\",\"base\":\"LDTT\"}", "ge", "20");

@@ -70,7 +70,7 @@ int main(void)
     char *admin = t_user("sctasks_admin", "admin", NULL, NULL);
     long long agency = t_make_agency(admin, "SCTASKS", agency_code, sizeof agency_code);
     long long unit = sc_unit(admin, agency, "P1", "division", "Phòng Một");
-    token = t_user("sctasks_viewer", "viewer", NULL, NULL);
+    token = t_user("sctasks_viewer", "viewer", NULL, agency_code);
     campaign = sc_campaign(agency, "TASKS");
     sc_target(campaign, 1, "tasks_completed", "task_completion", "{}", "ge", "100");
     sc_target(campaign, 2, "tasks_ge_40", "task_completion", "{}", "ge", "40");

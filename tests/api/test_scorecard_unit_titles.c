@@ -91,7 +91,7 @@ int main(void)
     long long p = sc_unit(admin, agency, "DANG", "party", "Đảng ủy");
     sc_unit(admin, agency, "CD", "union", "Công đoàn");
     sc_sql("UPDATE units SET dissolved_on = '2025-06-30' WHERE id = %lld", x);
-    token = t_user("scunittitles_viewer", "viewer", NULL, NULL);
+    token = t_user("scunittitles_viewer", "viewer", NULL, agency_code);
     campaign = sc_campaign(agency, "UTITLES");
     sc_target(campaign, 1, "advanced", "unit_title_share", "{\"title\":\"TTLDTT\"}", "ge", "100");
     sc_target(campaign, 2, "excellent", "unit_title_count", "{\"title\":\"TTLDXS\"}", "ge", "2");

@@ -108,7 +108,7 @@ int main(void)
     x = sc_unit(admin, agency, "X", "division", "Phòng D");
     sc_unit(admin, agency, "DANG", "party", "Chi bộ");
     sc_sql("UPDATE units SET dissolved_on = '2025-06-30' WHERE id = %lld", x);
-    token = t_user("scunits_viewer", "viewer", NULL, NULL);
+    token = t_user("scunits_viewer", "viewer", NULL, agency_code);
     campaign = sc_campaign(agency, "UNITS");
     long long s1 = sc_staff(d1, "S1", "2020-01-01", NULL), s2 = sc_staff(d1, "S2", "2020-01-01", NULL);
     sc_staff(d1, "S3", "2020-01-01", "2025-03-01");

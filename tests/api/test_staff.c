@@ -214,7 +214,7 @@ static void readers_cannot_write(void **state)
     for (size_t i = 0; i < 3; i++) {
         char name[64];
         snprintf(name, sizeof name, "tstaff_%s", roles[i]);
-        char *tok = t_user(name, roles[i], NULL, NULL);
+        char *tok = t_user(name, roles[i], NULL, agency_code);
         t_resp *r = t_post("/api/v1/staff", tok, body);
         t_assert_problem(r, 403, NULL);
         t_free(r);

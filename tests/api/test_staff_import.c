@@ -278,7 +278,7 @@ static void roles_and_unit_scope(void **state)
     for (size_t i = 0; i < 3; i++) {
         char name[64];
         snprintf(name, sizeof name, "tstaffimp_%s", readers[i]);
-        char *tok = t_user(name, readers[i], NULL, NULL);
+        char *tok = t_user(name, readers[i], NULL, agency_code);
         t_resp *r = import_as(tok, mine, strlen(mine));
         t_assert_problem(r, 403, NULL);
         t_free(r);

@@ -265,9 +265,9 @@ int main(void)
     admin = t_user("study_admin", "admin", NULL, NULL);
     agency = t_make_agency(admin, "STU", agency_code, sizeof agency_code);
     fx_unit(admin, agency, "D1", "division", NULL);
-    office = t_user("study_office", "office", NULL, NULL);
-    viewer = t_user("study_viewer", "viewer", NULL, NULL);
-    director = t_user("study_director", "director", NULL, NULL);
+    office = t_user("study_office", "office", NULL, agency_code);
+    viewer = t_user("study_viewer", "viewer", NULL, agency_code);
+    director = t_user("study_director", "director", NULL, agency_code);
     head = t_user("study_head", "unit_head", "D1", agency_code);
     campaign = fx_campaign(agency, "TD2025", "2025-01-01", "2025-12-31", "2026-06-30");
     other_campaign = fx_campaign(agency, "TD2024", "2024-01-01", "2024-12-31", "2024-12-31");

@@ -234,7 +234,7 @@ static void only_office_writes_and_audit(void **state)
         char name[64];
         snprintf(name, sizeof name, "ttarget_%s", roles[i]);
         bool head = strcmp(roles[i], "unit_head") == 0;
-        char *tok = t_user(name, roles[i], head ? "TD1" : NULL, head ? agency_code : NULL);
+        char *tok = t_user(name, roles[i], head ? "TD1" : NULL, agency_code);
         t_resp *r = post_target(path, tok, "x", json);
         t_assert_problem(r, 403, NULL);
         t_free(r);
@@ -243,7 +243,7 @@ static void only_office_writes_and_audit(void **state)
         t_free(r);
         free(tok);
     }
-    char *office = t_user("ttarget_office", "office", NULL, NULL);
+    char *office = t_user("ttarget_office", "office", NULL, agency_code);
     t_resp *r = post_target(path, office, "by_office", json);
     t_assert_status(r, 201);
     char id[32];

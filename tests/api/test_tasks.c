@@ -234,9 +234,9 @@ int main(void)
     char other_code[64];
     long long other = t_make_agency(admin, "TSX", other_code, sizeof other_code);
     foreign_unit = fx_unit(admin, other, "D1", "division", NULL);
-    office = t_user("tasks_office", "office", NULL, NULL);
-    viewer = t_user("tasks_viewer", "viewer", NULL, NULL);
-    director = t_user("tasks_director", "director", NULL, NULL);
+    office = t_user("tasks_office", "office", NULL, agency_code);
+    viewer = t_user("tasks_viewer", "viewer", NULL, agency_code);
+    director = t_user("tasks_director", "director", NULL, agency_code);
     head = t_user("tasks_head", "unit_head", "D1", agency_code);
     campaign = fx_campaign(agency, "TD2025", "2025-01-01", "2025-12-31", "2026-06-30");
     const struct CMUnitTest tests[] = {

@@ -618,9 +618,15 @@ static void stack_is_healthy_at_the_end(void **state)
 int main(void)
 {
     t_init();
-    char name[96];
+    char name[96], agency_code[64];
+    /* The viewer belongs to an agency of its own (the installation holds
+     * many), made by an installation admin. */
+    snprintf(name, sizeof name, "zz_res_admin_%s", t_unique());
+    char *admin = t_user(name, "admin", NULL, NULL);
+    t_make_agency(admin, "ZZR", agency_code, sizeof agency_code);
+    free(admin);
     snprintf(name, sizeof name, "zz_res_viewer_%s", t_unique());
-    viewer = t_user(name, "viewer", NULL, NULL);
+    viewer = t_user(name, "viewer", NULL, agency_code);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(socket_and_workers_not_root),
         cmocka_unit_test(migrate_twice_is_a_no_op),
