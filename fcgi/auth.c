@@ -320,6 +320,11 @@ static int check_body_unit(request *req, response *res, const route_scope *scope
         if (found <= 0)
             return found; /* no such unit: the handler's validation says so */
         if (!auth_in_agency(req->user, unit.agency_id)) {
+            /* In a container (a campaign), the handler checks the unit is
+             * of the container's agency, with every other rule of the
+             * body: this unit fails there like one that does not exist. */
+            if (scope->container)
+                return 0;
             http_field_error(res, 422, scope->body_unit, "Đơn vị không tồn tại.");
             return -1;
         }
