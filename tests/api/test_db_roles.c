@@ -1,4 +1,4 @@
-/* test_db_roles.c — least privilege in PostgreSQL (sql/migrations/0007_least_privilege.sql):
+/* test_db_roles.c — least privilege in PostgreSQL (migration 0007):
  * connected as the application's role (the stack's database_url), nothing
  * can alter, empty or switch off the audit, and the role can create
  * nothing; writes through the API are audited, and so are logins, failed

@@ -1,5 +1,6 @@
-/* test_config.c — unit tests for fcgi/config.c: the two connection strings (the application's and the schema
- * owner's) from the file and the environment. */
+/* test_config.c — unit tests for fcgi/config.c: the two connection
+ * strings (the application's and the schema owner's) from the file and the
+ * environment. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
