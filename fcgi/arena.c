@@ -82,17 +82,31 @@ char *arena_printf(arena *a, const char *fmt, ...)
 
 void arena_reset(arena *a)
 {
-    if (!a->head)
-        return;
-    /* Keep the oldest (last) block: it is the usual working size. */
+    /* One block of the ordinary size is what most requests fit in; a big
+     * one kept would stay with the worker for the rest of its life. */
+    arena_block *keep = NULL;
     arena_block *b = a->head;
-    while (b->next) {
+    while (b) {
         arena_block *next = b->next;
-        free(b);
+        if (!keep && b->size == ARENA_BLOCK)
+            keep = b;
+        else
+            free(b);
         b = next;
     }
-    b->used = 0;
-    a->head = b;
+    if (keep) {
+        keep->next = NULL;
+        keep->used = 0;
+    }
+    a->head = keep;
+}
+
+size_t arena_held(const arena *a)
+{
+    size_t n = 0;
+    for (const arena_block *b = a->head; b; b = b->next)
+        n += b->size;
+    return n;
 }
 
 void arena_free(arena *a)

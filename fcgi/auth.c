@@ -128,6 +128,20 @@ static void unauthenticated(response *res)
     http_set_header(res, "WWW-Authenticate", "Bearer");
 }
 
+int auth_require(request *req, response *res)
+{
+    int st = auth_authenticate(req);
+    if (st == 0)
+        return 0;
+    if (st == 401)
+        unauthenticated(res);
+    else if (st == 503)
+        http_unavailable(res);
+    else
+        http_problem(res, 500, "Lỗi máy chủ.");
+    return -1;
+}
+
 int auth_session_hash(request *req, response *res, const char **hash)
 {
     bool via_cookie;
@@ -225,11 +239,10 @@ static int path_object(request *req, response *res, const route_scope *scope, ob
     const char *p[] = {id};
     db_result *r = db_run(req->db, scope->object, 1, p);
     if (!r) {
-        bool down = db_last_error(req->db)->status == DB_DOWN;
-        http_problem(res, down ? 503 : 500, down ? "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau."
-                                                 : "Lỗi máy chủ khi truy cập dữ liệu.");
-        if (down)
-            http_set_header(res, "Retry-After", "5");
+        if (db_last_error(req->db)->status == DB_DOWN)
+            http_unavailable(res);
+        else
+            http_problem(res, 500, "Lỗi máy chủ khi truy cập dữ liệu.");
         return -1;
     }
     int rows = db_rows(r);

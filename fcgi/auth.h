@@ -29,6 +29,10 @@ void auth_token_hash(const char *token, char hash[AUTH_HASH_HEX + 1]);
 /* Finds the session of the request (Bearer token, else the session
  * cookie) and sets req->user. Returns 0, 401 (none or expired) or 503. */
 int auth_authenticate(request *req);
+/* auth_authenticate, with the answer when it fails: 0, or -1 with res
+ * answered 401 (WWW-Authenticate: Bearer), 503 (the database is down) or
+ * 500. res is left alone on success. */
+int auth_require(request *req, response *res);
 bool auth_allows(const session_user *user, access_level level);
 
 /* ROUTE_SESSION_IN_QUERY: the handler's first query joins the session.

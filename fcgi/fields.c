@@ -1,11 +1,11 @@
 #include "fields.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsontext.h"
 #include "text.h"
 
 int fields_count(const field_def *defs)
@@ -94,7 +94,41 @@ static const char *take_int(arena *a, const field_def *def, long long v, field_v
     return NULL;
 }
 
-static const char *from_json(arena *a, const field_def *def, json_t *v, field_val *val)
+/* Checks a decimal written as text[0..len) and stores its canonical text. */
+static const char *take_decimal(arena *a, const field_def *def, const char *text, size_t len, decimal_syntax syntax,
+                                field_val *val)
+{
+    decimal_rc rc = decimal_parse(text, len, syntax, def->decimal, &val->dec);
+    if (rc != DECIMAL_OK)
+        return decimal_problem(a, rc, def->decimal);
+    char buf[DECIMAL_TEXT_MAX];
+    val->s = arena_strdup(a, decimal_format(&val->dec, buf));
+    val->null = false;
+    return NULL;
+}
+
+/* A decimal member v, read as written in the first of texts that has the
+ * member. That text must say what v says: a text that is not what obj was
+ * made of would otherwise lend another number. */
+static const char *decimal_from_texts(arena *a, const field_def *def, json_t *v, const char *const *texts,
+                                      field_val *val)
+{
+    for (; texts && *texts; texts++) {
+        size_t len;
+        const char *lexeme = jsontext_member(*texts, strlen(*texts), def->name, &len);
+        if (!lexeme)
+            continue;
+        json_t *w = json_loadb(lexeme, len, JSON_DECODE_ANY, NULL);
+        bool same = json_equal(w, v);
+        json_decref(w);
+        if (!same)
+            break;
+        return take_decimal(a, def, lexeme, len, DECIMAL_JSON, val);
+    }
+    return "không đọc được số như đã viết";
+}
+
+static const char *from_json(arena *a, const field_def *def, json_t *v, const char *const *texts, field_val *val)
 {
     if (json_is_null(v)) {
         if (!(def->flags & F_NULLABLE))
@@ -116,15 +150,10 @@ static const char *from_json(arena *a, const field_def *def, json_t *v, field_va
         if (!json_is_integer(v))
             return "phải là số nguyên";
         return take_int(a, def, json_integer_value(v), val);
-    case FT_NUMBER:
+    case FT_DECIMAL:
         if (!json_is_number(v))
             return "phải là số";
-        val->d = json_number_value(v);
-        if (!isfinite(val->d))
-            return "phải là số";
-        val->s = arena_printf(a, "%.17g", val->d);
-        val->null = false;
-        return NULL;
+        return decimal_from_texts(a, def, v, texts, val);
     case FT_BOOL:
         if (!json_is_boolean(v))
             return "phải là true hoặc false";
@@ -140,7 +169,8 @@ static const char *from_json(arena *a, const field_def *def, json_t *v, field_va
     return "kiểu không hỗ trợ";
 }
 
-int fields_from_json(arena *a, const field_def *defs, json_t *obj, field_val *vals, json_t *errors, bool patch)
+int fields_from_json(arena *a, const field_def *defs, json_t *obj, const char *const *texts, field_val *vals,
+                     json_t *errors, bool patch)
 {
     int nerr = 0, n = fields_count(defs);
     const char *key;
@@ -167,13 +197,22 @@ int fields_from_json(arena *a, const field_def *defs, json_t *obj, field_val *va
             continue;
         }
         val->present = true;
-        const char *msg = from_json(a, &defs[i], v, val);
+        const char *msg = from_json(a, &defs[i], v, texts, val);
         if (msg) {
             fields_error(errors, defs[i].name, msg, 0);
             nerr++;
         }
     }
     return nerr;
+}
+
+const char *fields_from_json_value(arena *a, const field_def *def, json_t *v, const char *const *texts,
+                                   field_val *val)
+{
+    memset(val, 0, sizeof *val);
+    val->present = true;
+    val->null = true;
+    return from_json(a, def, v, texts, val);
 }
 
 const char *fields_from_text(arena *a, const field_def *def, const char *text, field_val *val)
@@ -207,17 +246,8 @@ const char *fields_from_text(arena *a, const field_def *def, const char *text, f
         val->s = val->b ? "true" : "false";
         val->null = false;
         return NULL;
-    case FT_NUMBER: {
-        char *end;
-        errno = 0;
-        double d = strtod(t, &end);
-        if (errno || *end || !isfinite(d))
-            return "phải là số";
-        val->d = d;
-        val->s = t;
-        val->null = false;
-        return NULL;
-    }
+    case FT_DECIMAL:
+        return take_decimal(a, def, t, strlen(t), DECIMAL_PLAIN, val);
     default:
         return take_string(a, def, text, val);
     }

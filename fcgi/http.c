@@ -172,6 +172,85 @@ bool http_content_type_is(const request *req, const char *mime)
     return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
+bool http_etag_matches(const char *if_none_match, const char *etag)
+{
+    if (!if_none_match)
+        return false;
+    size_t n = strlen(etag);
+    const char *p = if_none_match;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (*p == '\0')
+            return false;
+        if (*p == '*')
+            return true;
+        if (p[0] == 'W' && p[1] == '/')
+            p += 2;
+        /* A tag runs to its closing quote (it may hold a comma); anything
+         * else up to the next comma is not a tag and names nothing. */
+        const char *end = p + strcspn(p, ",");
+        if (*p == '"') {
+            const char *close = strchr(p + 1, '"');
+            end = close ? close + 1 : p + strlen(p);
+        }
+        if ((size_t)(end - p) == n && memcmp(p, etag, n) == 0)
+            return true;
+        p = end + strcspn(end, ",");
+    }
+}
+
+bool http_method_has_body(const char *method)
+{
+    return strcmp(method, "POST") == 0 || strcmp(method, "PATCH") == 0 || strcmp(method, "PUT") == 0;
+}
+
+/* The first buffer for a body of unknown length, and the most asked of
+ * the reader at once. */
+enum { BODY_FIRST = 4096, BODY_READ_MAX = 1 << 20 };
+
+int http_read_body(request *req, response *res, size_t limit, http_body_reader reader, void *ctx)
+{
+    if (req->content_length > (long long)limit)
+        goto too_large;
+    if (!http_method_has_body(req->method) || req->content_length == 0)
+        return 0;
+    /* Without a length, one byte past the limit tells a body that is too
+     * large from one that just fits. */
+    bool known = req->content_length > 0;
+    size_t most = known ? (size_t)req->content_length : limit + 1;
+    size_t cap = known || most < BODY_FIRST ? most : BODY_FIRST;
+    char *buf = arena_alloc(req->mem, cap + 1);
+    size_t got = 0;
+    for (;;) {
+        if (got == cap) {
+            if (cap == most)
+                break;
+            /* The smaller buffers stay in the arena until the request
+             * ends: together less than the last one. */
+            size_t grown = cap > most / 2 ? most : cap * 2;
+            char *bigger = arena_alloc(req->mem, grown + 1);
+            memcpy(bigger, buf, got);
+            buf = bigger;
+            cap = grown;
+        }
+        size_t want = cap - got < BODY_READ_MAX ? cap - got : BODY_READ_MAX;
+        int n = reader(ctx, buf + got, (int)want);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (got > limit)
+        goto too_large;
+    buf[got] = '\0';
+    req->body = buf;
+    req->body_len = got;
+    return 0;
+too_large:
+    http_problem(res, 413, arena_printf(req->mem, "Nội dung vượt quá giới hạn %zu byte.", limit));
+    return -1;
+}
+
 void http_set_header(response *res, const char *name, const char *value)
 {
     http_field *h = arena_alloc(res->mem, sizeof *h);
@@ -192,6 +271,14 @@ void http_text(response *res, int status, const char *ctype, const char *body, s
 void http_json_text(response *res, int status, const char *json)
 {
     http_text(res, status, "application/json", json, strlen(json));
+}
+
+void http_json_arena(response *res, int status, const char *json)
+{
+    res->status = status;
+    res->content_type = "application/json";
+    res->body = json;
+    res->body_len = strlen(json);
 }
 
 void http_json(response *res, int status, json_t *body)
@@ -240,6 +327,12 @@ void http_problem_errors(response *res, int status, const char *detail, json_t *
 void http_problem(response *res, int status, const char *detail)
 {
     http_problem_errors(res, status, detail, NULL);
+}
+
+void http_unavailable(response *res)
+{
+    http_problem(res, 503, "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.");
+    http_set_header(res, "Retry-After", "5");
 }
 
 void http_field_error(response *res, int status, const char *field, const char *message)

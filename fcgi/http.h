@@ -1,7 +1,8 @@
 /* http.h — a parsed request and the response a handler fills.
- * Nothing here knows FastCGI: serve.c builds the request from it and writes
- * the response back. Everything a request or response points to lives in
- * the request's arena and is freed when the request ends. */
+ * Nothing here knows FastCGI: worker.c builds the request from it (the
+ * body through http_read_body) and writes the response back. Everything a
+ * request or response points to lives in the request's arena and is freed
+ * when the request ends. */
 #ifndef THIDUA_HTTP_H
 #define THIDUA_HTTP_H
 #include <jansson.h>
@@ -65,16 +66,36 @@ const char *http_header(const request *req, const char *name); /* NULL when abse
 const char *http_query(const request *req, const char *key);   /* decoded, NULL when absent */
 const char *http_cookie(const request *req, const char *name); /* NULL when absent */
 bool http_content_type_is(const request *req, const char *mime);
+/* Does an If-None-Match value (NULL when absent) name etag, a quoted
+ * entity tag? Weak comparison (RFC 9110 13.1.2): W/"x" names "x" too, as
+ * nginx marks a tag weak when it compresses the body; "*" names any. */
+bool http_etag_matches(const char *if_none_match, const char *etag);
+/* Does method carry a body? Only POST, PATCH and PUT do here. */
+bool http_method_has_body(const char *method);
+
+/* Where a body comes from: reads up to n bytes into buf and returns how
+ * many, 0 at the end, or < 0 on an error (taken as the end). */
+typedef int (*http_body_reader)(void *ctx, char *buf, int n);
+/* Reads req's body through reader into req->body and req->body_len
+ * (NUL-terminated, in req->mem). Reads and allocates nothing for a method
+ * without a body or a Content-Length of 0. With a Content-Length, takes
+ * that many bytes in one buffer; without one, grows its buffer by doubling
+ * from a few KiB, never to more than limit + 1. Returns 0, or -1 with res
+ * answered 413 when the body (declared or read) is larger than limit. */
+int http_read_body(request *req, response *res, size_t limit, http_body_reader reader, void *ctx);
 
 /* Response helpers: each sets status, content type and body. */
 void http_set_header(response *res, const char *name, const char *value); /* copies both */
 void http_json(response *res, int status, json_t *body);                 /* steals body */
 void http_json_text(response *res, int status, const char *json);      /* copies */
+void http_json_arena(response *res, int status, const char *json);     /* json lives in res->mem: not copied */
 void http_text(response *res, int status, const char *ctype, const char *body, size_t len); /* copies */
 void http_empty(response *res, int status);
 /* problem+json (RFC 9457). errors (may be NULL) is stolen. */
 void http_problem(response *res, int status, const char *detail);
 void http_problem_errors(response *res, int status, const char *detail, json_t *errors);
+/* 503 with Retry-After: 5, for a database that is down for now. */
+void http_unavailable(response *res);
 /* Shorthand for a 422 naming one field. */
 void http_field_error(response *res, int status, const char *field, const char *message);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fields.h"
+#include "jsontext.h"
 #include "router.h"
 
 static json_t *field_schema(const field_def *d)
@@ -17,7 +18,7 @@ static json_t *field_schema(const field_def *d)
     case FT_ID:
         type = "integer";
         break;
-    case FT_NUMBER:
+    case FT_DECIMAL:
         type = "number";
         break;
     case FT_BOOL:
@@ -40,6 +41,13 @@ static json_t *field_schema(const field_def *d)
     if (d->type == FT_INT) {
         json_object_set_new(s, "minimum", json_integer(d->min));
         json_object_set_new(s, "maximum", json_integer(d->max));
+    }
+    if (d->type == FT_DECIMAL && d->decimal) {
+        /* Exact, as the field reads them: 999999.99, never 999999.98999999999. */
+        decimal step = {1, d->decimal->places};
+        json_object_set_new(s, "minimum", jsontext_decimal(&d->decimal->min));
+        json_object_set_new(s, "maximum", jsontext_decimal(&d->decimal->max));
+        json_object_set_new(s, "multipleOf", jsontext_decimal(&step));
     }
     if (d->type == FT_ENUM) {
         json_t *e = json_array();
@@ -206,7 +214,7 @@ static char *build(void)
         "bearerAuth", "type", "http", "scheme", "bearer", "cookieAuth", "type", "apiKey", "in", "cookie", "name",
         "thidua_session", "security", "bearerAuth", "cookieAuth");
     json_object_set_new(json_object_get(doc, "components"), "responses", error_responses());
-    char *text = json_dumps(doc, JSON_COMPACT);
+    char *text = jsontext_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     return text;
 }

@@ -20,6 +20,9 @@
 #include "log.h"
 
 enum { RESPONSE_KEEP = 64 * 1024, ERROR_KEEP = 4000, REF_KEEP = 200 };
+/* The longest wait a portal may ask for: a wrong date (a year ahead) must
+ * not park a publication for good. */
+enum { RETRY_AFTER_MAX = 86400 };
 
 /* ------------------------------------------------------------ pure helpers */
 
@@ -50,6 +53,41 @@ double push_backoff(long attempt, long min, long max, double jitter01)
     if (jitter01 > 1)
         jitter01 = 1;
     return d * (0.5 + jitter01 / 2);
+}
+
+long push_retry_after(const char *value, time_t now)
+{
+    value += strspn(value, " \t");
+    size_t n = strlen(value);
+    while (n > 0 && strchr(" \t\r\n", value[n - 1]))
+        n--;
+    char v[128];
+    if (n == 0 || n >= sizeof v)
+        return -1;
+    memcpy(v, value, n);
+    v[n] = '\0';
+    long secs = 0;
+    if (strspn(v, "0123456789") == n) {
+        for (size_t i = 0; i < n && secs <= RETRY_AFTER_MAX; i++)
+            secs = secs * 10 + (v[i] - '0');
+    } else {
+        /* curl_getdate knows every date form of HTTP and needs no
+         * transfer. */
+        time_t when = curl_getdate(v, &now);
+        if (when == -1)
+            return -1;
+        if (when <= now)
+            return 0;
+        secs = when - now > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : (long)(when - now);
+    }
+    return secs > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : secs;
+}
+
+double push_retry_delay(long status, long retry_after, double backoff)
+{
+    if ((status != 429 && status != 503) || retry_after <= 0)
+        return backoff;
+    return (double)retry_after;
 }
 
 void push_hmac_hex(const char *key, size_t key_len, const char *data, size_t len, char out[65])
@@ -174,7 +212,22 @@ typedef struct claimed {
 typedef struct answer {
     char *data;
     size_t len;
+    char retry_after[128]; /* the last response's Retry-After value, "" when none */
 } answer;
+
+/* Headers: keeps Retry-After of the last response (a status line starts
+ * each response's headers, so an earlier one's is forgotten). */
+static size_t keep_header(char *line, size_t size, size_t n, void *userp)
+{
+    answer *a = userp;
+    size_t len = size * n;
+    const size_t name = strlen("Retry-After:");
+    if (len >= 5 && strncmp(line, "HTTP/", 5) == 0)
+        a->retry_after[0] = '\0';
+    else if (len > name && strncasecmp(line, "Retry-After:", name) == 0)
+        snprintf(a->retry_after, sizeof a->retry_after, "%.*s", (int)(len - name), line + name);
+    return len;
+}
 
 static size_t keep_answer(char *data, size_t size, size_t n, void *userp)
 {
@@ -324,7 +377,7 @@ static void deliver(pusher *p, const claimed *c)
     snprintf(line, sizeof line, "X-Thidua-Attempt: %ld", c->attempts);
     hdrs = curl_slist_append(hdrs, line);
 
-    answer a = {malloc(RESPONSE_KEEP + 1), 0};
+    answer a = {malloc(RESPONSE_KEEP + 1), 0, ""};
     if (!a.data)
         abort();
     a.data[0] = '\0';
@@ -350,15 +403,14 @@ static void deliver(pusher *p, const claimed *c)
     }
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_answer);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, keep_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &a);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 
     CURLcode rc = curl_easy_perform(h);
     long status = 0;
-    curl_off_t retry_after = -1;
-    if (rc == CURLE_OK) {
+    if (rc == CURLE_OK)
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-        curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry_after);
-    }
     push_outcome outcome = push_classify(rc == CURLE_OK, status);
     char error[ERROR_KEEP + 300] = "";
     char ref[REF_KEEP] = "";
@@ -375,9 +427,9 @@ static void deliver(pusher *p, const claimed *c)
     if (outcome == PUSH_RETRY) {
         unsigned char j;
         randombytes_buf(&j, 1);
-        delay = push_backoff(c->attempts, cfg->push_backoff_min, cfg->push_backoff_max, j / 255.0);
-        if (retry_after > 0 && (status == 429 || status == 503))
-            delay = retry_after > 86400 ? 86400 : (double)retry_after;
+        double backoff = push_backoff(c->attempts, cfg->push_backoff_min, cfg->push_backoff_max, j / 255.0);
+        long retry_after = a.retry_after[0] ? push_retry_after(a.retry_after, time(NULL)) : -1;
+        delay = push_retry_delay(status, retry_after, backoff);
     }
     record(p, c, outcome, status, error, delay, ref);
     curl_slist_free_all(hdrs);

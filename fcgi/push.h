@@ -7,13 +7,15 @@
  * killed mid-send leaves a row that becomes claimable again when its lease
  * ends. Every attempt of a row carries the same Idempotency-Key; the body
  * is signed with HMAC-SHA256. Timeouts, 408, 429 and 5xx are retried with
- * exponential backoff and jitter (Retry-After wins when given); any other
- * 4xx fails the row with the portal's answer kept.
+ * exponential backoff and jitter, except that the Retry-After of a 429 or
+ * 503 (seconds or an HTTP date) is the wait when it asks for one, up to a
+ * day; any other 4xx fails the row with the portal's answer kept.
  *
  * The helpers below are pure and exposed for the unit tests. */
 #ifndef THIDUA_PUSH_H
 #define THIDUA_PUSH_H
 #include <stddef.h>
+#include <time.h>
 
 #include "config.h"
 
@@ -31,6 +33,18 @@ push_outcome push_classify(int transport_ok, long status);
  * failure): min * 2^(attempt-1), at most max, scaled by a jitter factor
  * in [0.5, 1] given as jitter01 in [0, 1]. */
 double push_backoff(long attempt, long min, long max, double jitter01);
+
+/* The seconds a Retry-After value asks to wait at now (unix seconds):
+ * delay-seconds, or an HTTP date (RFC 9110: IMF-fixdate, or the obsolete
+ * RFC 850 and asctime forms) less now, 0 for a date already past; at most
+ * a day (a longer wait is taken as a day). -1 when value is neither.
+ * Spaces and a CR LF around the value are ignored. */
+long push_retry_after(const char *value, time_t now);
+
+/* Seconds before the next attempt after an answer of status: retry_after
+ * (from push_retry_after, -1 for none) on a 429 or 503 when it is more
+ * than 0; else backoff. */
+double push_retry_delay(long status, long retry_after, double backoff);
 
 /* Lowercase hex HMAC-SHA256 of data under key; out holds 65 bytes. */
 void push_hmac_hex(const char *key, size_t key_len, const char *data, size_t len, char out[65]);

@@ -33,7 +33,7 @@ enum {
     /* GET routes read often (the scorecard): the handler checks the session
      * in its own first query (auth_session_hash, AUTH_SESSION_JOIN,
      * auth_accept), saving the worker's separate session query: one round
-     * trip to the database instead of two. The worker answers 500 for such
+     * trip to the database instead of two. The pipeline answers 500 for such
      * a route whose handler answered 2xx/3xx without accepting a session. */
     ROUTE_SESSION_IN_QUERY = 2
 };

@@ -5,49 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsontext.h"
 #include "log.h"
 #include "text.h"
 
 /* ------------------------------------------------------------------ exact arithmetic */
 
-int sc_decimal_parse(const char *text, sc_decimal *out)
-{
-    const char *p = text;
-    bool neg = false, dot = false;
-    long long mant = 0;
-    int digits = 0, scale = 0;
-    if (!p)
-        return -1;
-    if (*p == '-') {
-        neg = true;
-        p++;
-    }
-    for (; *p; p++) {
-        if (*p == '.') {
-            if (dot || digits == 0)
-                return -1;
-            dot = true;
-            continue;
-        }
-        if (*p < '0' || *p > '9')
-            return -1;
-        if (++digits > 18)
-            return -1;
-        mant = mant * 10 + (*p - '0');
-        if (dot)
-            scale++;
-    }
-    if (digits == 0 || (dot && scale == 0))
-        return -1;
-    out->mant = neg ? -mant : mant;
-    out->scale = scale;
-    return 0;
-}
-
-int sc_compare(long long num, long long den, long long mult, const sc_decimal *thr)
+int sc_compare(long long num, long long den, long long mult, const decimal *thr)
 {
     /* num * mult / den ? mant / 10^scale  <=>  num * mult * 10^scale ? mant * den
-     * (den > 0); 128 bits hold 1e7 * 100 * 1e18 and 1e18 * 1e7. */
+     * (den > 0); 128 bits (1.7e38) hold num * mult * 1e18 and 1e18 * den. */
     __int128 left = (__int128)num * mult;
     for (int i = 0; i < thr->scale; i++)
         left *= 10;
@@ -443,11 +410,17 @@ static int load_tasks(ctx *x, facts *f)
     return 0;
 }
 
+/* The target's threshold as a decimal: true when it is a number. */
+static bool threshold_decimal(const target_row *t, decimal *out)
+{
+    return t->threshold && decimal_parse(t->threshold, strlen(t->threshold), DECIMAL_JSON, NULL, out) == DECIMAL_OK;
+}
+
 /* A ratio target: value in percent, compared exactly with the threshold. */
 static void ratio(outcome *o, const target_row *t, long long num, long long den)
 {
-    sc_decimal thr;
-    if (den <= 0 || sc_decimal_parse(t->threshold, &thr) != 0) {
+    decimal thr;
+    if (den <= 0 || !threshold_decimal(t, &thr)) {
         o->pending = true;
         return;
     }
@@ -618,12 +591,12 @@ static int evaluate(ctx *x, facts *f, const target_row *t, outcome *o)
         int title = sc_collective_title_rank(t->title);
         if (load_units(x, f) != 0)
             return -1;
-        sc_decimal thr;
+        decimal thr;
         if (title == 0 || f->titled_units == 0) {
             o->pending = true;
         } else if (strcmp(m, "unit_title_share") == 0) {
             ratio(o, t, f->unit_held[title], f->members);
-        } else if (sc_decimal_parse(t->threshold, &thr) != 0) {
+        } else if (!threshold_decimal(t, &thr)) {
             o->pending = true;
         } else {
             o->has_num = true;
@@ -645,6 +618,19 @@ static int evaluate(ctx *x, facts *f, const target_row *t, outcome *o)
     return 0;
 }
 
+/* The target's threshold for the answer, exactly as stored. A number
+ * cannot go through jansson, which holds it as a double: printed with 17
+ * digits 98.6 is 98.599999999999994, and with 15 it is 98.6 but 0.000001
+ * is 1e-6. So it goes in as a jsontext_decimal that dump() writes as the
+ * decimal's text; a code or a boolean is plain JSON. */
+static json_t *threshold_json(const target_row *t)
+{
+    decimal d;
+    if (threshold_decimal(t, &d))
+        return jsontext_decimal(&d);
+    return t->threshold ? json_loads(t->threshold, JSON_DECODE_ANY, NULL) : NULL;
+}
+
 /* Adds the outcome's fields to obj (stealing o's references). */
 static void put_outcome(json_t *obj, const target_row *t, outcome *o, bool final)
 {
@@ -653,9 +639,7 @@ static void put_outcome(json_t *obj, const target_row *t, outcome *o, bool final
         o->value = NULL;
         o->has_num = o->has_den = false;
     }
-    json_t *thr = o->threshold;
-    if (!thr)
-        thr = t->threshold ? json_loads(t->threshold, JSON_DECODE_ANY, NULL) : NULL;
+    json_t *thr = o->threshold ? o->threshold : threshold_json(t);
     json_object_set_new(obj, "threshold", thr ? thr : json_null());
     json_object_set_new(obj, "value", o->value ? o->value : json_null());
     json_object_set_new(obj, "numerator", o->has_num ? json_integer(o->num) : json_null());
@@ -759,11 +743,13 @@ static sc_rc load_targets(ctx *x, const char *code, target_row **out, int *n)
     return SC_OK;
 }
 
-/* json_dumps into the arena; reals with 15 significant digits, so that a
- * value rounded to 2 decimals prints as such (98.73, not 98.730000000000004). */
+/* The answer's text in the arena, thresholds as stored (threshold_json).
+ * `value`, a percentage rounded to 2 places for display, is a double
+ * printed with 15 significant digits, which is exact for the 2 places of
+ * a value from 0 to 100 (98.73, not 98.730000000000004). */
 static const char *dump(arena *a, json_t *j)
 {
-    char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    char *s = jsontext_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(j);
     if (!s)
         abort();

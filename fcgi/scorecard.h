@@ -7,7 +7,9 @@
  * happens during the year, min(as_of, closes_on) for decisions) and read
  * from the per-staff summary that sql/migrations/0004 keeps up to date.
  * Comparisons, statuses and rounding are done here, exactly: a ratio is
- * compared as a fraction, never as a rounded percentage.
+ * compared as a fraction, never as a rounded percentage, with a threshold
+ * that is a decimal as stored, never a double; the answer echoes it as
+ * stored (98.6, 0.000001).
  *
  * Each computation runs in one REPEATABLE READ READ ONLY transaction, so
  * the data version it reports (sc_answer.version) is that of the very
@@ -24,11 +26,13 @@
 
 #include "arena.h"
 #include "db.h"
+#include "decimal.h"
 
 typedef enum {
     SC_OK = 0,
     SC_NOT_FOUND,  /* no such campaign (or target, for a series) */
-    SC_DB_ERROR    /* see db_last_error; the transaction is rolled back */
+    SC_DB_ERROR    /* see db_last_error; a transaction of its own is rolled back,
+                      the caller's is left open for the caller to roll back */
 } sc_rc;
 
 typedef struct sc_answer {
@@ -54,17 +58,9 @@ sc_rc scorecard_series(db *d, arena *a, long long campaign_id, const char *code,
 
 /* ---- exact arithmetic and the rules of targets.md (pure; unit-tested) ---- */
 
-/* A decimal threshold, exactly: mant / 10^scale. */
-typedef struct sc_decimal {
-    long long mant;
-    int scale;
-} sc_decimal;
-
-/* Parses "98", "-3", "98.5" (as PostgreSQL prints a JSON number). 0, or -1
- * when not such a number or beyond 18 digits. */
-int sc_decimal_parse(const char *text, sc_decimal *out);
-/* Sign (-1, 0, 1) of num * mult / den - thr, exactly; den > 0, num >= 0. */
-int sc_compare(long long num, long long den, long long mult, const sc_decimal *thr);
+/* Sign (-1, 0, 1) of num * mult / den - thr, exactly; den > 0, num >= 0,
+ * num * mult < 1.7e20 (a threshold is a decimal.h decimal, as stored). */
+int sc_compare(long long num, long long den, long long mult, const decimal *thr);
 /* Does a comparison whose sign is cmp satisfy comparator (gt ge lt le eq)?
  * false for an unknown comparator. */
 bool sc_comparator_holds(const char *comparator, int cmp);

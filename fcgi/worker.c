@@ -10,12 +10,11 @@
 #include <strings.h>
 #include <time.h>
 
-#include "auth.h"
 #include "db.h"
 #include "log.h"
 #include "metrics.h"
+#include "pipeline.h"
 #include "router.h"
-#include "text.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -33,174 +32,10 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static bool method_has_body(const char *m)
+/* http_body_reader over the request's FastCGI stdin. */
+static int read_stdin(void *ctx, char *buf, int n)
 {
-    return strcmp(m, "POST") == 0 || strcmp(m, "PATCH") == 0 || strcmp(m, "PUT") == 0;
-}
-
-/* Checks the body against what the route takes; parses JSON. 0 or -1 with
- * res filled. */
-static int check_body(request *req, response *res)
-{
-    const route *r = req->route;
-    if (!method_has_body(req->method) || r->body == BODY_NONE)
-        return 0;
-    bool json = http_content_type_is(req, "application/json");
-    bool csv = http_content_type_is(req, "text/csv");
-    if ((r->body == BODY_JSON && !json) || (r->body == BODY_CSV && !csv) ||
-        (r->body == BODY_JSON_OR_CSV && !json && !csv)) {
-        http_problem(res, 415, r->body == BODY_CSV ? "Nội dung phải là text/csv."
-                               : r->body == BODY_JSON ? "Nội dung phải là application/json."
-                                                      : "Nội dung phải là application/json hoặc text/csv.");
-        return -1;
-    }
-    if (!req->body || req->body_len == 0) {
-        http_problem(res, 400, "Thiếu nội dung yêu cầu.");
-        return -1;
-    }
-    if (!text_valid_utf8(req->body, req->body_len)) {
-        http_problem(res, 400, "Nội dung không phải UTF-8 hợp lệ.");
-        return -1;
-    }
-    if (!json)
-        return 0;
-    json_error_t err;
-    req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
-    if (!req->json) {
-        http_problem(res, 400, arena_printf(req->mem, "JSON không hợp lệ (dòng %d, cột %d): %s", err.line, err.column, err.text));
-        return -1;
-    }
-    if (!json_is_object(req->json)) {
-        http_problem(res, 400, "Nội dung phải là một đối tượng JSON.");
-        return -1;
-    }
-    return 0;
-}
-
-static int check_csrf(request *req, response *res)
-{
-    if (!req->user || !req->user->via_cookie || strcmp(req->method, "GET") == 0)
-        return 0;
-    const char *h = http_header(req, "X-CSRF-Token");
-    if (h && req->user->csrf[0] && strcmp(h, req->user->csrf) == 0)
-        return 0;
-    http_problem(res, 403, "Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token).");
-    return -1;
-}
-
-/* A request refused for its parameters (res holds the 400) on a route that
- * checks the session in its own query is still one of someone logged in,
- * or it is a 401 like any other. */
-static void needs_session(request *req, response *res)
-{
-    int st = auth_authenticate(req);
-    if (st == 0)
-        return;
-    if (st == 503) {
-        http_problem(res, 503, "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.");
-        http_set_header(res, "Retry-After", "5");
-        return;
-    }
-    http_problem(res, 401, "Cần đăng nhập (phiên không có, sai hoặc đã hết hạn).");
-    http_set_header(res, "WWW-Authenticate", "Bearer");
-}
-
-void worker_handle(request *req, response *res)
-{
-    const route *r;
-    const char *allow = NULL;
-    switch (router_find(req, &r, &allow)) {
-    case ROUTE_NOT_FOUND:
-        http_problem(res, 404, "Không có tài nguyên này.");
-        return;
-    case ROUTE_BAD_METHOD:
-        http_problem(res, 405, arena_printf(req->mem, "Đường dẫn này chỉ nhận: %s.", allow));
-        http_set_header(res, "Allow", allow);
-        return;
-    case ROUTE_FOUND:
-        break;
-    }
-    req->route = r;
-    if (!(r->flags & ROUTE_NO_DB) && db_ensure(req->db) != 0) {
-        http_problem(res, 503, "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.");
-        http_set_header(res, "Retry-After", "5");
-        return;
-    }
-    /* ROUTE_SESSION_IN_QUERY: GET only, the handler checks the session. */
-    bool session_in_query = (r->flags & ROUTE_SESSION_IN_QUERY) && strcmp(req->method, "GET") == 0;
-    if (r->access != ACCESS_PUBLIC && !session_in_query) {
-        int st = auth_authenticate(req);
-        if (st == 503) {
-            http_problem(res, 503, "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.");
-            http_set_header(res, "Retry-After", "5");
-            return;
-        }
-        if (st != 0) {
-            http_problem(res, st == 401 ? 401 : 500, "Cần đăng nhập (phiên không có, sai hoặc đã hết hạn).");
-            http_set_header(res, "WWW-Authenticate", "Bearer");
-            return;
-        }
-        if (!auth_allows(req->user, r->access)) {
-            http_problem(res, 403, arena_printf(req->mem, "Vai trò %s không được thực hiện thao tác này.",
-                                                auth_role_name(req->user->role)));
-            return;
-        }
-        if (check_csrf(req, res) != 0)
-            return;
-    }
-    if (check_body(req, res) != 0)
-        return;
-    if (router_query(req, res) != 0) {
-        if (session_in_query)
-            needs_session(req, res);
-        return;
-    }
-    if (auth_route_scope(req, res) != 0)
-        return;
-    r->handler(req, res);
-    if (session_in_query && r->access != ACCESS_PUBLIC && !req->user && res->status < 400) {
-        log_error("%s %s answered without accepting a session", r->method, r->pattern);
-        http_problem(res, 500, "Lỗi máy chủ.");
-    }
-    if (req->db && db_in_transaction(req->db)) {
-        /* A handler that forgot its transaction must not leave it open. */
-        log_error("%s %s left a transaction open", r->method, r->pattern);
-        db_rollback(req->db);
-    }
-}
-
-/* Reads the body up to the route's limit; 0, or -1 with res filled (413). */
-static int read_body(FCGX_Request *fr, request *req, response *res, size_t limit)
-{
-    if (req->content_length > (long long)limit) {
-        http_problem(res, 413, arena_printf(req->mem, "Nội dung vượt quá giới hạn %zu byte.", limit));
-        return -1;
-    }
-    size_t want = req->content_length >= 0 ? (size_t)req->content_length : limit + 1;
-    if (want == 0)
-        return 0;
-    char *buf = arena_alloc(req->mem, want + 1);
-    size_t got = 0;
-    while (got < want) {
-        int n = FCGX_GetStr(buf + got, (int)(want - got > (1 << 20) ? (1 << 20) : want - got), fr->in);
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    if (got > limit) {
-        http_problem(res, 413, arena_printf(req->mem, "Nội dung vượt quá giới hạn %zu byte.", limit));
-        return -1;
-    }
-    buf[got] = '\0';
-    req->body = buf;
-    req->body_len = got;
-    return 0;
-}
-
-static bool is_import_path(const char *path)
-{
-    size_t n = strlen(path);
-    return n > 7 && strcmp(path + n - 7, "/import") == 0;
+    return FCGX_GetStr(buf, n, ctx);
 }
 
 static void write_response(FCGX_Request *fr, const response *res)
@@ -261,9 +96,8 @@ static void serve_one(FCGX_Request *fr, const config *cfg, db *d, arena *mem)
         req.content_length = (errno || *end || n < 0) ? (long long)cfg->import_body_limit + 1 : n;
     }
     unsigned long reconnects = db_reconnects(d);
-    size_t limit = is_import_path(req.path) ? cfg->import_body_limit : cfg->body_limit;
-    if (read_body(fr, &req, &res, limit) == 0)
-        worker_handle(&req, &res);
+    if (http_read_body(&req, &res, pipeline_body_limit(&req), read_stdin, fr->in) == 0)
+        pipeline_handle(&req, &res);
     if (res.status == 0)
         http_problem(&res, 500, "Lỗi máy chủ.");
     write_response(fr, &res);
@@ -317,7 +151,8 @@ int worker_run(const config *cfg, int listen_fd)
             log_error("accept failed: %d", rc);
             break;
         }
-        /* An in-flight request finishes whatever signal comes. */
+        /* A request once accepted is answered: SIGTERM waits for it (only
+         * the drain timeout's SIGKILL cuts it short). */
         sigprocmask(SIG_BLOCK, &term, NULL);
         serve_one(&fr, cfg, d, &mem);
         FCGX_Finish_r(&fr);

@@ -3,7 +3,9 @@
 # test stack (its own ports, served by the ASan/UBSan build) and the API
 # tests through the real nginx and PostgreSQL, then the browser tests.
 # Ends with "N passed, N failed"; exits non-zero on any failure or any
-# sanitizer report. Called by `make test` after the build.
+# sanitizer report. Called by `make test` after the build. Its ports:
+# THIDUA_HTTP_PORT and THIDUA_PG_PORT (deploy/stack.sh), and five from
+# THIDUA_TEST_PORTAL_PORTS for the push tests' stand-in portals (18161).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

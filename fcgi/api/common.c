@@ -6,15 +6,29 @@
 #include "log.h"
 #include "text.h"
 
-int api_body(request *req, response *res, const field_def *defs, field_val *vals, bool patch)
+/* api_body, with decimals read as written in the body and then in stored
+ * (the stored row's JSON text under a PATCH, else NULL). */
+static int validate(request *req, response *res, const field_def *defs, field_val *vals, bool patch,
+                    const char *stored)
 {
+    const char *texts[3] = {NULL, NULL, NULL};
+    int n = 0;
+    if (req->body)
+        texts[n++] = req->body;
+    if (stored)
+        texts[n++] = stored;
     json_t *errors = json_array();
-    if (fields_from_json(req->mem, defs, req->json, vals, errors, patch) > 0) {
+    if (fields_from_json(req->mem, defs, req->json, texts, vals, errors, patch) > 0) {
         http_problem_errors(res, 422, "Dữ liệu gửi lên có trường không hợp lệ.", errors);
         return -1;
     }
     json_decref(errors);
     return 0;
+}
+
+int api_body(request *req, response *res, const field_def *defs, field_val *vals, bool patch)
+{
+    return validate(req, res, defs, vals, patch, NULL);
 }
 
 const field_def api_page_query[] = {API_QUERY_PAGE, {0}};
@@ -105,8 +119,7 @@ void api_db_error(request *req, response *res)
     db_rollback(req->db);
     switch (e->status) {
     case DB_DOWN:
-        http_problem(res, 503, "Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.");
-        http_set_header(res, "Retry-After", "5");
+        http_unavailable(res);
         return;
     case DB_SERIALIZATION:
         http_problem(res, 409, "Dữ liệu vừa bị thay đổi đồng thời; vui lòng gửi lại.");
@@ -205,7 +218,7 @@ int api_patch_merge(request *req, response *res, const field_def *defs, const ch
     /* The merged object replaces the body: handlers and errors see one view. */
     json_decref(req->json);
     req->json = clean;
-    return api_body(req, res, defs, vals, false);
+    return validate(req, res, defs, vals, false, current);
 }
 
 int api_write_commit(request *req, response *res, const db_stmt *st, int n, const char *const *p,

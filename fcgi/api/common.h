@@ -65,7 +65,8 @@ int api_commit(request *req, response *res);
 /* PATCH as validate-then-merge: checks req->json in patch mode against
  * defs, then overlays it on current (a JSON object text of the stored row;
  * keys not in defs are dropped) and validates the whole again as a create
- * would, into vals. 0, or -1 with res filled (422). */
+ * would, into vals; a decimal is read as written in the body when the
+ * patch gives it, else in current. 0, or -1 with res filled (422). */
 int api_patch_merge(request *req, response *res, const field_def *defs, const char *current, field_val *vals);
 
 /* Ends a write in the open transaction: runs st, commits and answers.

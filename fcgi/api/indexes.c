@@ -8,11 +8,15 @@
 
 static const char *const index_kinds[] = {"par_index", "dti", NULL};
 
+/* The column is numeric(8, 2): a third place would be rounded away, so it
+ * is refused instead. */
+static const decimal_limits score_limits = {.places = 2, .min = {0, 0}, .max = {99999999, 2} /* 999999.99 */};
+
 static const field_def index_fields[] = {
     {"agency_id", FT_ID, F_REQUIRED, 0, 0, NULL, "Cơ quan (đơn vị gốc, kind agency)"},
     {"kind", FT_ENUM, F_REQUIRED, 0, 0, index_kinds, "par_index (cải cách hành chính) hoặc dti (chuyển đổi số)"},
     {"year", FT_INT, F_REQUIRED, 2000, 2100, NULL, "Năm của chỉ số"},
-    {"score", FT_NUMBER, F_NULLABLE, 0, 0, NULL, "Điểm (0 đến 999999,99)"},
+    {"score", FT_DECIMAL, F_NULLABLE, 0, 0, NULL, "Điểm (0 đến 999999,99; tối đa 2 chữ số thập phân)", &score_limits},
     {"rank", FT_INT, F_REQUIRED, 1, 1000000, NULL, "Thứ hạng (1 là cao nhất), không quá rank_total"},
     {"rank_total", FT_INT, F_NULLABLE, 1, 1000000, NULL, "Tổng số đơn vị được xếp hạng"},
     {"published_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Ngày công bố"},
@@ -62,8 +66,6 @@ static int check(request *req, response *res, const field_val *v)
     if (db_rows(r) == 0)
         fields_error(errors, "agency_id", "Không có cơ quan (đơn vị gốc) này", 0);
     db_free(r);
-    if (!v[I_SCORE].null && (v[I_SCORE].d < 0 || v[I_SCORE].d > 999999.99))
-        fields_error(errors, "score", "phải từ 0 đến 999999,99", 0);
     if (!v[I_TOTAL].null && v[I_RANK].i > v[I_TOTAL].i)
         fields_error(errors, "rank", "Thứ hạng không được lớn hơn tổng số (rank_total)", 0);
     return scope_errors(res, errors, NULL);

@@ -21,7 +21,7 @@ static const field_def target_fields[] = {
     {"comparator", FT_ENUM, F_REQUIRED, 0, 0, target_comparators,
      "gt/ge (tỉ lệ, số lượng), ge (xếp loại), le (thứ hạng), eq (chứng nhận)"},
     {"threshold", FT_JSON, F_NULLABLE, 0, 0, NULL,
-     "Ngưỡng: phần trăm 0..100, số nguyên không âm, mã xếp loại, true/false, hoặc null (index_rank)"},
+     "Ngưỡng: phần trăm 0..100 (tối đa 6 chữ số thập phân), số nguyên 0..1000000, mã xếp loại, true/false, hoặc null (index_rank)"},
     {0},
 };
 enum { T_CODE, T_NAME, T_METRIC, T_PARAMS, T_COMPARATOR, T_THRESHOLD, T_COUNT };
@@ -156,15 +156,34 @@ static const char *param_error(request *req, const char *agency, const char *met
     return one_of(s, cert_kinds) ? NULL : "kind phải là security_order hoặc good_learning_unit";
 }
 
-static const char *threshold_error(threshold_kind kind, json_t *t)
+/* A number threshold is a decimal read as written in the body and stored
+ * as its canonical text: jsonb keeps a numeric exactly, so 98.6 is
+ * stored, compared and echoed as 98.6 (jansson's double would store
+ * 98.599999999999994, met by 493 of 500). A percent has at most 6 places,
+ * more than any plan writes and enough for one person in 10^8; a longer
+ * decimal (20 digits, say) is refused naming the limit, never rounded. */
+static const decimal_limits percent_limits = {.places = 6, .min = {0, 0}, .max = {100, 0}};
+static const decimal_limits count_limits = {.places = 0, .min = {0, 0}, .max = {1000000, 0}};
+static const field_def percent_threshold = {"threshold", FT_DECIMAL, F_REQUIRED, 0, 0, NULL, NULL, &percent_limits};
+static const field_def count_threshold = {"threshold", FT_DECIMAL, F_REQUIRED, 0, 0, NULL, NULL, &count_limits};
+
+/* What is wrong with threshold t (NULL when absent) for a metric taking
+ * kind, or NULL with *number the canonical text of a number threshold. */
+static const char *threshold_error(request *req, threshold_kind kind, json_t *t, const char **number)
 {
+    const char *const texts[] = {req->body, NULL};
+    field_val val;
+    const char *msg;
     switch (kind) {
     case TH_PERCENT:
-        return json_is_number(t) && json_number_value(t) >= 0 && json_number_value(t) <= 100
-                   ? NULL : "phải là số phần trăm từ 0 đến 100";
     case TH_COUNT:
-        return json_is_integer(t) && json_integer_value(t) >= 0 && json_integer_value(t) <= 1000000
-                   ? NULL : "phải là số nguyên không âm";
+        if (!json_is_number(t))
+            return kind == TH_PERCENT ? "phải là số phần trăm từ 0 đến 100, tối đa 6 chữ số thập phân"
+                                      : "phải là số nguyên từ 0 đến 1000000";
+        msg = fields_from_json_value(req->mem, kind == TH_PERCENT ? &percent_threshold : &count_threshold, t, texts,
+                                     &val);
+        *number = val.s;
+        return msg;
     case TH_LEVEL:
         return one_of(json_string_value(t), rating_levels) ? NULL : "phải là mức xếp loại: KHTNV, HTNV, HTTNV, HTXSNV";
     case TH_NULL:
@@ -208,7 +227,8 @@ static int check_target(request *req, response *res, const char *agency, const f
     if (!one_of(v[T_COMPARATOR].s, comparators_for[rule->threshold]))
         fields_error(errors, "comparator", arena_printf(req->mem, "với metric %s chỉ dùng được: %s", rule->metric,
                                                         comparators_text[rule->threshold]), 0);
-    const char *tmsg = threshold_error(rule->threshold, v[T_THRESHOLD].null ? NULL : v[T_THRESHOLD].j);
+    const char *number = NULL;
+    const char *tmsg = threshold_error(req, rule->threshold, v[T_THRESHOLD].null ? NULL : v[T_THRESHOLD].j, &number);
     if (tmsg)
         fields_error(errors, "threshold", tmsg, 0);
     if (db_failed) {
@@ -225,8 +245,8 @@ static int check_target(request *req, response *res, const char *agency, const f
     char *text = pj ? json_dumps(pj, JSON_COMPACT) : NULL;
     *params = arena_strdup(req->mem, text ? text : "{}");
     free(text);
-    *threshold = NULL;
-    if (rule->threshold != TH_NULL) {
+    *threshold = number;
+    if (!number && rule->threshold != TH_NULL) {
         text = json_dumps(v[T_THRESHOLD].j, JSON_COMPACT | JSON_ENCODE_ANY);
         *threshold = arena_strdup(req->mem, text ? text : "null");
         free(text);

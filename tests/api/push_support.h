@@ -39,6 +39,19 @@ static PS_UNUSED const char *ps_env(const char *name)
     return v;
 }
 
+/* The tests' ports for stand-in portals: five from
+ * THIDUA_TEST_PORTAL_PORTS (default 18161), so that two test stacks on one
+ * machine can each have their own. */
+static PS_UNUSED int ps_port(int offset)
+{
+    const char *v = getenv("THIDUA_TEST_PORTAL_PORTS");
+    char *end = NULL;
+    long base = v && *v ? strtol(v, &end, 10) : 18161;
+    if (end && (*end || base < 1024 || base > 65530))
+        fail_msg("THIDUA_TEST_PORTAL_PORTS must be a port from 1024 to 65530, not %s", v);
+    return (int)base + offset;
+}
+
 /* A directory of this program's files under the test stack's var/. */
 static PS_UNUSED const char *ps_dir(const char *program)
 {

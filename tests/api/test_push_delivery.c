@@ -9,8 +9,8 @@
 #include "client.h"
 #include "push_support.h"
 
-#define PORTAL_PORT 18161
-#define CONTROL_PORT 18162
+#define PORTAL_PORT ps_port(0)
+#define CONTROL_PORT ps_port(1)
 
 static ps_world W;
 static ps_portal P;

@@ -6,9 +6,9 @@
 #include "client.h"
 #include "push_support.h"
 
-#define TLS_PORT 18163
-#define PORTAL_PORT 18164
-#define CONTROL_PORT 18165
+#define TLS_PORT ps_port(2)
+#define PORTAL_PORT ps_port(3)
+#define CONTROL_PORT ps_port(4)
 
 static ps_world W;
 static ps_portal P;

@@ -1,6 +1,7 @@
 /* test_fields.c — unit tests for declared input fields (fcgi/fields.c):
  * every field type from JSON and from CSV text, required/nullable, unknown
- * fields, PATCH mode, and the Vietnamese messages naming what is wrong. */
+ * fields, PATCH mode, decimals read as written in the body (or the stored
+ * row), and the Vietnamese messages naming what is wrong. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,8 @@ static int teardown(void **state)
 }
 
 static const char *const kinds[] = {"agency", "division", "center", NULL};
+/* 0 to 999999.99: an index score. */
+static const decimal_limits score_limits = {.places = 2, .min = {0, 0}, .max = {99999999, 2}};
 
 static const field_def defs[] = {
     {"name", FT_STRING, F_REQUIRED, 0, 10, NULL, "Tên"},
@@ -30,7 +33,7 @@ static const field_def defs[] = {
     {"code", FT_CODE, F_REQUIRED, 2, 12, NULL, "Mã"},
     {"year", FT_INT, 0, 2000, 2100, NULL, "Năm"},
     {"parent_id", FT_ID, F_NULLABLE, 0, 0, NULL, "Đơn vị cha"},
-    {"score", FT_NUMBER, F_NULLABLE, 0, 0, NULL, "Điểm"},
+    {"score", FT_DECIMAL, F_NULLABLE, 0, 0, NULL, "Điểm", &score_limits},
     {"start_date", FT_DATE, 0, 0, 0, NULL, "Ngày bắt đầu"},
     {"active", FT_BOOL, 0, 0, 0, NULL, "Còn hoạt động"},
     {"kind", FT_ENUM, 0, 0, 0, kinds, "Loại"},
@@ -46,18 +49,32 @@ typedef struct outcome {
     int n;
 } outcome;
 
-static outcome *validate(const char *json, bool patch)
+/* Validates obj, whose numbers are read as written in texts. */
+static outcome *validate_object(json_t *obj, const char *const *texts, bool patch)
 {
     outcome *o = arena_alloc(&mem, sizeof *o);
     memset(o, 0, sizeof *o);
-    json_error_t err;
-    o->body = json_loads(json, 0, &err);
-    if (!o->body)
-        fail_msg("bad JSON in the test: %s: %s", json, err.text);
+    o->body = obj;
     o->errors = json_array();
-    o->n = fields_from_json(&mem, defs, o->body, o->vals, o->errors, patch);
+    o->n = fields_from_json(&mem, defs, o->body, texts, o->vals, o->errors, patch);
     assert_int_equal((size_t)o->n, json_array_size(o->errors));
     return o;
+}
+
+static json_t *parsed(const char *json)
+{
+    json_error_t err;
+    json_t *j = json_loads(json, 0, &err);
+    if (!j)
+        fail_msg("bad JSON in the test: %s: %s", json, err.text);
+    return j;
+}
+
+/* Validates a body, as api_body does: the object and its text. */
+static outcome *validate(const char *json, bool patch)
+{
+    const char *texts[] = {json, NULL};
+    return validate_object(parsed(json), texts, patch);
 }
 
 static void done(outcome *o)
@@ -224,18 +241,115 @@ static void ids_are_positive(void **state)
     expect_only_error("\"parent_id\":\"42\"", "parent_id");
 }
 
-static void numbers(void **state)
+static void decimals_as_written(void **state)
 {
     (void)state;
-    outcome *o = expect_valid("\"score\":98.735");
-    assert_true(o->vals[SCORE].d > 98.7349 && o->vals[SCORE].d < 98.7351);
-    assert_non_null(o->vals[SCORE].s);
+    /* 85.67 is not a double: it is read from the text, kept as 8567
+     * hundredths and given back as written. */
+    outcome *o = expect_valid("\"score\":85.67");
+    assert_string_equal(o->vals[SCORE].s, "85.67");
+    assert_int_equal(o->vals[SCORE].dec.mant, 8567);
+    assert_int_equal(o->vals[SCORE].dec.scale, 2);
     done(o);
     o = expect_valid("\"score\":7");
-    assert_true(o->vals[SCORE].d == 7.0);
+    assert_string_equal(o->vals[SCORE].s, "7");
     done(o);
+    /* Canonical text: no exponent, no trailing zero. */
+    o = expect_valid("\"score\" : 8.56700e1 ");
+    assert_string_equal(o->vals[SCORE].s, "85.67");
+    done(o);
+    o = expect_valid("\"score\":999999.99");
+    assert_string_equal(o->vals[SCORE].s, "999999.99");
+    done(o);
+    o = expect_valid("\"score\":null");
+    assert_true(o->vals[SCORE].null);
+    done(o);
+    expect_only_error("\"score\":85.675", "score");
+    expect_only_error("\"score\":1000000", "score");
+    expect_only_error("\"score\":-0.01", "score");
     expect_only_error("\"score\":\"7\"", "score");
     expect_only_error("\"score\":[7]", "score");
+    expect_only_error("\"score\":true", "score");
+    o = validate("{\"name\":\"x\",\"code\":\"AB\",\"score\":85.675}", false);
+    assert_string_equal(error_for(o, "score"), "tối đa 2 chữ số thập phân");
+    done(o);
+    o = validate("{\"name\":\"x\",\"code\":\"AB\",\"score\":1e6}", false);
+    assert_string_equal(error_for(o, "score"), "phải từ 0 đến 999999,99");
+    done(o);
+}
+
+static void decimals_found_by_their_key(void **state)
+{
+    (void)state;
+    /* The same number elsewhere in the body (inside another member, or
+     * under a key that only looks alike) is not taken for it; an escaped
+     * key is the key it spells. */
+    outcome *o = validate("{\"extra\":{\"score\":1.5},\"name\":\"x\",\"code\":\"AB\",\"sc\\u006fre\":12.30}", false);
+    assert_int_equal(o->n, 0);
+    assert_string_equal(o->vals[SCORE].s, "12.3");
+    done(o);
+    /* A text that is not what the object was made of lends no number. */
+    const char *other[] = {"{\"score\":1.25}", NULL};
+    o = validate_object(parsed("{\"name\":\"x\",\"code\":\"AB\",\"score\":85.67}"), other, false);
+    assert_int_equal(o->n, 1);
+    assert_non_null(error_for(o, "score"));
+    done(o);
+    o = validate_object(parsed("{\"name\":\"x\",\"code\":\"AB\",\"score\":85.67}"), NULL, false);
+    assert_int_equal(o->n, 1);
+    done(o);
+}
+
+static void one_member_by_its_own_declaration(void **state)
+{
+    (void)state;
+    /* A threshold whose limits depend on the metric: validated alone. */
+    static const decimal_limits percent = {.places = 6, .min = {0, 0}, .max = {100, 0}};
+    static const field_def threshold = {"threshold", FT_DECIMAL, F_REQUIRED, 0, 0, NULL, NULL, &percent};
+    const char *body = "{\"metric\":\"study_coverage\",\"threshold\":99.9999990}";
+    const char *texts[] = {body, NULL};
+    json_t *obj = parsed(body);
+    field_val v;
+    assert_null(fields_from_json_value(&mem, &threshold, json_object_get(obj, "threshold"), texts, &v));
+    assert_string_equal(v.s, "99.999999");
+    assert_true(v.present);
+    json_decref(obj);
+    body = "{\"threshold\":0.0000001}";
+    texts[0] = body;
+    obj = parsed(body);
+    assert_string_equal(fields_from_json_value(&mem, &threshold, json_object_get(obj, "threshold"), texts, &v),
+                        "tối đa 6 chữ số thập phân");
+    assert_string_equal(fields_from_json_value(&mem, &threshold, json_null(), texts, &v), "không được để trống");
+    json_decref(obj);
+}
+
+static void decimals_in_a_patch(void **state)
+{
+    (void)state;
+    /* api_patch_merge validates the stored row overlaid with the patch:
+     * a decimal the patch gives is read in the body, one it does not in
+     * the stored row's text (as PostgreSQL writes it). */
+    const char *stored = "{\"name\" : \"x\", \"code\" : \"AB\", \"score\" : 33.30, \"year\" : 2025}";
+    const char *body = "{\"score\":98.6}";
+    json_t *merged = parsed(stored);
+    json_t *patch = parsed(body);
+    json_object_update(merged, patch);
+    json_decref(patch);
+    const char *texts[] = {body, stored, NULL};
+    outcome *o = validate_object(merged, texts, false);
+    assert_int_equal(o->n, 0);
+    assert_string_equal(o->vals[SCORE].s, "98.6");
+    done(o);
+    body = "{\"year\":2030}";
+    merged = parsed(stored);
+    patch = parsed(body);
+    json_object_update(merged, patch);
+    json_decref(patch);
+    texts[0] = body;
+    o = validate_object(merged, texts, false);
+    assert_int_equal(o->n, 0);
+    assert_string_equal(o->vals[SCORE].s, "33.3");
+    assert_int_equal(o->vals[YEAR].i, 2030);
+    done(o);
 }
 
 /* ---- dates, booleans, enums, JSON --------------------------------- */
@@ -384,10 +498,16 @@ static void from_text(void **state)
     assert_false(v.b);
     assert_non_null(fields_from_text(&mem, &defs[ACTIVE], "có", &v));
 
-    assert_null(fields_from_text(&mem, &defs[SCORE], "98.5", &v));
-    assert_true(v.d == 98.5);
+    assert_null(fields_from_text(&mem, &defs[SCORE], " 85.67 ", &v));
+    assert_string_equal(v.s, "85.67");
+    assert_null(fields_from_text(&mem, &defs[SCORE], "085.670", &v));
+    assert_string_equal(v.s, "85.67");
+    assert_string_equal(fields_from_text(&mem, &defs[SCORE], "85.675", &v), "tối đa 2 chữ số thập phân");
     assert_non_null(fields_from_text(&mem, &defs[SCORE], "98,5", &v));
+    assert_non_null(fields_from_text(&mem, &defs[SCORE], "1e2", &v));
     assert_non_null(fields_from_text(&mem, &defs[SCORE], "inf", &v));
+    assert_null(fields_from_text(&mem, &defs[SCORE], "", &v));
+    assert_true(v.null);
 
     assert_null(fields_from_text(&mem, &defs[START], "2024-02-29", &v));
     assert_non_null(fields_from_text(&mem, &defs[START], "2025-02-29", &v));
@@ -428,7 +548,10 @@ int main(void)
         cmocka_unit_test_teardown(codes, teardown),
         cmocka_unit_test_teardown(integers_within_bounds, teardown),
         cmocka_unit_test_teardown(ids_are_positive, teardown),
-        cmocka_unit_test_teardown(numbers, teardown),
+        cmocka_unit_test_teardown(decimals_as_written, teardown),
+        cmocka_unit_test_teardown(decimals_found_by_their_key, teardown),
+        cmocka_unit_test_teardown(decimals_in_a_patch, teardown),
+        cmocka_unit_test_teardown(one_member_by_its_own_declaration, teardown),
         cmocka_unit_test_teardown(dates_are_calendar_dates, teardown),
         cmocka_unit_test_teardown(booleans, teardown),
         cmocka_unit_test_teardown(enums_name_their_choices, teardown),

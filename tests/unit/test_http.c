@@ -1,6 +1,7 @@
 /* test_http.c — unit tests for the HTTP layer (fcgi/http.c): headers from
  * the FastCGI environment, query parsing and percent-decoding, cookies,
- * content types, and the shape of responses and problem+json. */
+ * content types, entity tags, reading a body, and the shape of responses
+ * and problem+json. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -282,6 +283,176 @@ static void other_responses(void **state)
     assert_null(header_of(&res, "Location"));
 }
 
+/* ---- entity tags (If-None-Match) ---------------------------------- */
+
+static void etag_matches_itself_and_its_weak_form(void **state)
+{
+    (void)state;
+    const char *tag = "\"sc1-7-12-2025-06-30\"";
+    assert_true(http_etag_matches("\"sc1-7-12-2025-06-30\"", tag));
+    assert_true(http_etag_matches("W/\"sc1-7-12-2025-06-30\"", tag)); /* nginx's gzip */
+    assert_true(http_etag_matches("*", tag));
+    assert_true(http_etag_matches("  \"a\", W/\"sc1-7-12-2025-06-30\" ,\"b\"", tag));
+    assert_true(http_etag_matches("\"a\",\t\"sc1-7-12-2025-06-30\"", tag));
+    assert_true(http_etag_matches("\"x,y\"", "\"x,y\"")); /* a comma inside a tag */
+}
+
+static void etag_names_nothing_else(void **state)
+{
+    (void)state;
+    const char *tag = "\"sc1-7-12-2025-06-30\"";
+    assert_false(http_etag_matches(NULL, tag));
+    assert_false(http_etag_matches("", tag));
+    assert_false(http_etag_matches(" , ,", tag));
+    assert_false(http_etag_matches("\"sc1-7-13-2025-06-30\"", tag));  /* another version */
+    assert_false(http_etag_matches("\"sc1-7-12-2025-06-30x\"", tag)); /* longer */
+    assert_false(http_etag_matches("\"sc1-7-12-2025-06-3\"", tag));   /* a prefix */
+    assert_false(http_etag_matches("\"sc1-7-12-2025-06-30", tag));     /* no closing quote */
+    assert_false(http_etag_matches("sc1-7-12-2025-06-30", tag));        /* not quoted */
+    assert_false(http_etag_matches("W/", tag));
+    assert_false(http_etag_matches("\"x\" junk \"sc1-7-12-2025-06-30\"", tag)); /* junk up to a comma */
+}
+
+/* ---- reading a body ----------------------------------------------- */
+
+/* A body served in pieces of at most `piece` bytes; records what was
+ * asked of it. */
+typedef struct source {
+    const char *data;
+    size_t len, at, piece;
+    int calls, first_ask, largest_ask;
+} source;
+
+static int read_source(void *ctx, char *buf, int n)
+{
+    source *s = ctx;
+    if (s->calls++ == 0)
+        s->first_ask = n;
+    if (n > s->largest_ask)
+        s->largest_ask = n;
+    size_t take = s->len - s->at;
+    if (take > (size_t)n)
+        take = (size_t)n;
+    if (take > s->piece)
+        take = s->piece;
+    memcpy(buf, s->data + s->at, take);
+    s->at += take;
+    return (int)take;
+}
+
+static request body_request(const char *method, long long content_length)
+{
+    request req = make_request("", NULL);
+    req.method = method;
+    req.content_length = content_length;
+    return req;
+}
+
+static char *filled(size_t n)
+{
+    char *p = malloc(n);
+    assert_non_null(p);
+    for (size_t i = 0; i < n; i++)
+        p[i] = (char)('a' + i % 26);
+    return p;
+}
+
+static void no_body_no_allocation(void **state)
+{
+    (void)state;
+    const char *methods[] = {"GET", "HEAD", "DELETE", "OPTIONS"};
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        for (long long cl = -1; cl <= 5; cl += 6) {
+            source src = {"hello", 5, 0, 5, 0, 0, 0};
+            request req = body_request(methods[i], cl);
+            response res = make_response();
+            assert_int_equal(http_read_body(&req, &res, 1 << 20, read_source, &src), 0);
+            assert_null(req.body);
+            assert_int_equal(src.calls, 0);
+        }
+    }
+    source src = {"", 0, 0, 1, 0, 0, 0};
+    request req = body_request("POST", 0);
+    response res = make_response();
+    assert_int_equal(http_read_body(&req, &res, 1 << 20, read_source, &src), 0);
+    assert_null(req.body);
+    assert_int_equal(src.calls, 0);
+    assert_null(mem.head); /* the arena was never asked for a byte */
+}
+
+static void body_of_known_length(void **state)
+{
+    (void)state;
+    source src = {"{\"a\":1}trailing", 16, 0, 3, 0, 0, 0};
+    request req = body_request("PATCH", 7);
+    response res = make_response();
+    assert_int_equal(http_read_body(&req, &res, 100, read_source, &src), 0);
+    assert_int_equal(req.body_len, 7);
+    assert_string_equal(req.body, "{\"a\":1}");
+    assert_int_equal(src.first_ask, 7);
+
+    /* a stream that ends early gives what it had */
+    source shorter = {"abc", 3, 0, 64, 0, 0, 0};
+    req = body_request("PUT", 10);
+    assert_int_equal(http_read_body(&req, &res, 100, read_source, &shorter), 0);
+    assert_int_equal(req.body_len, 3);
+    assert_string_equal(req.body, "abc");
+}
+
+static void body_of_unknown_length_grows(void **state)
+{
+    (void)state;
+    size_t limit = 1 << 20, n = 100000;
+    char *data = filled(n);
+    source src = {data, n, 0, 70000, 0, 0, 0};
+    request req = body_request("POST", -1);
+    response res = make_response();
+    assert_int_equal(http_read_body(&req, &res, limit, read_source, &src), 0);
+    assert_int_equal(req.body_len, n);
+    assert_memory_equal(req.body, data, n);
+    assert_int_equal(req.body[n], '\0');
+    /* small first, and never the whole limit at once */
+    assert_true(src.first_ask <= 4096);
+    assert_true((size_t)src.largest_ask < limit);
+    free(data);
+
+    source empty = {"", 0, 0, 1, 0, 0, 0};
+    req = body_request("POST", -1);
+    assert_int_equal(http_read_body(&req, &res, limit, read_source, &empty), 0);
+    assert_non_null(req.body);
+    assert_int_equal(req.body_len, 0);
+}
+
+static void body_at_and_over_the_limit(void **state)
+{
+    (void)state;
+    size_t limit = 10000;
+    char *data = filled(limit + 1);
+    /* exactly the limit, without a length: taken */
+    source src = {data, limit, 0, 1000, 0, 0, 0};
+    request req = body_request("POST", -1);
+    response res = make_response();
+    assert_int_equal(http_read_body(&req, &res, limit, read_source, &src), 0);
+    assert_int_equal(req.body_len, limit);
+    assert_int_equal(res.status, 0);
+
+    /* one byte more: 413 */
+    source over = {data, limit + 1, 0, 1000, 0, 0, 0};
+    req = body_request("POST", -1);
+    assert_int_equal(http_read_body(&req, &res, limit, read_source, &over), -1);
+    assert_int_equal(res.status, 413);
+    assert_string_equal(res.content_type, "application/problem+json");
+
+    /* a declared length over the limit: 413 before anything is read */
+    source declared = {data, limit + 1, 0, 1000, 0, 0, 0};
+    req = body_request("POST", (long long)limit + 1);
+    res = make_response();
+    assert_int_equal(http_read_body(&req, &res, limit, read_source, &declared), -1);
+    assert_int_equal(res.status, 413);
+    assert_int_equal(declared.calls, 0);
+    free(data);
+}
+
 static void reason_phrases(void **state)
 {
     (void)state;
@@ -306,6 +477,12 @@ int main(void)
         cmocka_unit_test_teardown(problem_json_shape, teardown),
         cmocka_unit_test_teardown(problem_with_field_errors, teardown),
         cmocka_unit_test_teardown(other_responses, teardown),
+        cmocka_unit_test_teardown(etag_matches_itself_and_its_weak_form, teardown),
+        cmocka_unit_test_teardown(etag_names_nothing_else, teardown),
+        cmocka_unit_test_teardown(no_body_no_allocation, teardown),
+        cmocka_unit_test_teardown(body_of_known_length, teardown),
+        cmocka_unit_test_teardown(body_of_unknown_length_grows, teardown),
+        cmocka_unit_test_teardown(body_at_and_over_the_limit, teardown),
         cmocka_unit_test_teardown(reason_phrases, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
-/* push: what an answer means, backoff, the signature, text kept from the
- * portal, which URLs may be pushed to. */
+/* push: what an answer means, backoff, Retry-After, the signature, text
+ * kept from the portal, which URLs may be pushed to. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 #include <string.h>
+#include <time.h>
 
 #include "push.h"
 
@@ -41,6 +42,51 @@ static void backoff_doubles_with_jitter_and_ceiling(void **state)
     assert_true(push_backoff(0, 5, 900, 1.0) == 5.0);
     double mid = push_backoff(4, 5, 900, 0.5);
     assert_true(mid > 20.0 && mid < 40.0);
+}
+
+/* Sunday, 15 June 2025 15:06:40 UTC */
+static const time_t NOW = 1750000000;
+
+static void retry_after_in_seconds(void **state)
+{
+    (void)state;
+    assert_int_equal(push_retry_after("120", NOW), 120);
+    assert_int_equal(push_retry_after(" 3600\r\n", NOW), 3600); /* as a header line gives it */
+    assert_int_equal(push_retry_after("0", NOW), 0);
+    assert_int_equal(push_retry_after("86400", NOW), 86400);
+    assert_int_equal(push_retry_after("86401", NOW), 86400);                  /* a day at most */
+    assert_int_equal(push_retry_after("99999999999999999999999", NOW), 86400); /* no overflow */
+    assert_int_equal(push_retry_after("", NOW), -1);
+    assert_int_equal(push_retry_after(" \r\n", NOW), -1);
+    assert_int_equal(push_retry_after("-5", NOW), -1);
+    assert_int_equal(push_retry_after("12s", NOW), -1);
+    assert_int_equal(push_retry_after("1.5", NOW), -1);
+    assert_int_equal(push_retry_after("soon", NOW), -1);
+}
+
+static void retry_after_as_a_date(void **state)
+{
+    (void)state;
+    assert_int_equal(push_retry_after("Sun, 15 Jun 2025 15:08:10 GMT", NOW), 90);      /* IMF-fixdate */
+    assert_int_equal(push_retry_after("Sunday, 15-Jun-25 15:08:10 GMT", NOW), 90);     /* RFC 850 */
+    assert_int_equal(push_retry_after("Sun Jun 15 15:08:10 2025", NOW), 90);           /* asctime */
+    assert_int_equal(push_retry_after(" Sun, 15 Jun 2025 16:06:40 GMT\r\n", NOW), 3600);
+    assert_int_equal(push_retry_after("Sun, 15 Jun 2025 15:06:40 GMT", NOW), 0);       /* now */
+    assert_int_equal(push_retry_after("Sat, 14 Jun 2025 15:06:40 GMT", NOW), 0);       /* past */
+    assert_int_equal(push_retry_after("Wed, 15 Jun 2033 15:06:40 GMT", NOW), 86400);   /* a day at most */
+}
+
+static void retry_after_replaces_backoff_on_429_and_503(void **state)
+{
+    (void)state;
+    assert_true(push_retry_delay(429, 3600, 7.5) == 3600.0);
+    assert_true(push_retry_delay(503, 60, 7.5) == 60.0);
+    /* none, "now" or another status: the ordinary backoff */
+    assert_true(push_retry_delay(429, -1, 7.5) == 7.5);
+    assert_true(push_retry_delay(503, 0, 7.5) == 7.5);
+    assert_true(push_retry_delay(500, 60, 7.5) == 7.5);
+    assert_true(push_retry_delay(408, 60, 7.5) == 7.5);
+    assert_true(push_retry_delay(0, 60, 7.5) == 7.5); /* no answer at all */
 }
 
 static void hmac_matches_rfc4231(void **state)
@@ -125,6 +171,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(classify_answers),
         cmocka_unit_test(backoff_doubles_with_jitter_and_ceiling),
+        cmocka_unit_test(retry_after_in_seconds),
+        cmocka_unit_test(retry_after_as_a_date),
+        cmocka_unit_test(retry_after_replaces_backoff_on_429_and_503),
         cmocka_unit_test(hmac_matches_rfc4231),
         cmocka_unit_test(signature_covers_timestamp_and_body),
         cmocka_unit_test(signature_matches_the_documented_vector),

@@ -1,6 +1,6 @@
 /* test_router.c — unit tests for the route table and matching
- * (fcgi/router.c), and for the request pipeline worker_handle()
- * (fcgi/worker.c) on the paths that end before the database: 404, 405 and
+ * (fcgi/router.c), and for the request pipeline pipeline_handle()
+ * (fcgi/pipeline.c) on the paths that end before the database: 404, 405 and
  * a ROUTE_NO_DB route. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipeline.h"
 #include "router.h"
-#include "worker.h"
 
 static arena mem;
 
@@ -213,7 +213,7 @@ static void pipeline_answers_404_problem(void **state)
     request req = make_request("GET", "/api/v1/nowhere");
     response res = {0};
     res.mem = &mem;
-    worker_handle(&req, &res);
+    pipeline_handle(&req, &res);
     assert_int_equal(res.status, 404);
     assert_string_equal(res.content_type, "application/problem+json");
     json_t *body = json_loadb(res.body, res.body_len, 0, NULL);
@@ -230,7 +230,7 @@ static void pipeline_answers_405_with_allow(void **state)
     request req = make_request("DELETE", "/api/v1/units");
     response res = {0};
     res.mem = &mem;
-    worker_handle(&req, &res);
+    pipeline_handle(&req, &res);
     assert_int_equal(res.status, 405);
     assert_string_equal(res.content_type, "application/problem+json");
     const char *allow = NULL;
@@ -251,7 +251,7 @@ static void pipeline_runs_a_no_db_route(void **state)
     request req = make_request("GET", "/api/v1/openapi.json");
     response res = {0};
     res.mem = &mem;
-    worker_handle(&req, &res); /* req.db is NULL: a DB route would crash */
+    pipeline_handle(&req, &res); /* req.db is NULL: a DB route would crash */
     assert_int_equal(res.status, 200);
     assert_string_equal(res.content_type, "application/json");
     json_t *body = json_loadb(res.body, res.body_len, 0, NULL);

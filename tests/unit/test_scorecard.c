@@ -23,33 +23,12 @@ static int teardown(void **state)
     return 0;
 }
 
-static void decimals_parse_exactly(void **state)
-{
-    (void)state;
-    sc_decimal d;
-    assert_int_equal(sc_decimal_parse("98", &d), 0);
-    assert_int_equal(d.mant, 98);
-    assert_int_equal(d.scale, 0);
-    assert_int_equal(sc_decimal_parse("98.50", &d), 0);
-    assert_int_equal(d.mant, 9850);
-    assert_int_equal(d.scale, 2);
-    assert_int_equal(sc_decimal_parse("-3", &d), 0);
-    assert_int_equal(d.mant, -3);
-    assert_int_equal(sc_decimal_parse("0.001", &d), 0);
-    assert_int_equal(d.mant, 1);
-    assert_int_equal(d.scale, 3);
-    assert_int_equal(sc_decimal_parse("999999999999999999", &d), 0);
-    const char *bad[] = {"", "-", ".5", "5.", "1e2", "\"98\"", "true", "null", "9..8", "1.2.3", " 9", "9 ",
-                         "1234567890123456789", NULL};
-    for (int i = 0; bad[i]; i++)
-        assert_int_equal(sc_decimal_parse(bad[i], &d), -1);
-    assert_int_equal(sc_decimal_parse(NULL, &d), -1);
-}
-
+/* Thresholds are read as the scorecard reads them from jsonb (decimal.h;
+ * its own tests are in test_decimal.c). */
 static int cmp(long long num, long long den, long long mult, const char *thr)
 {
-    sc_decimal d;
-    assert_int_equal(sc_decimal_parse(thr, &d), 0);
+    decimal d;
+    assert_int_equal(decimal_parse(thr, strlen(thr), DECIMAL_JSON, NULL, &d), DECIMAL_OK);
     return sc_compare(num, den, mult, &d);
 }
 
@@ -75,6 +54,33 @@ static void fractions_compare_exactly(void **state)
     assert_int_equal(cmp(999999, 1000000, 100, "99.9999"), 0);
     assert_int_equal(cmp(999999, 1000000, 100, "99.99991"), -1);
     assert_int_equal(cmp(0, 7, 100, "-1"), 1);
+}
+
+/* Thresholds that a double cannot hold: compared as written, they are met
+ * exactly at the boundary and not a hair before. */
+static void thresholds_that_are_not_binary(void **state)
+{
+    (void)state;
+    /* 493/500 is 98.6 % exactly: not above 98.6, at least 98.6 (as a
+     * double, 98.6 is 98.599999999999994 and 493/500 would be above). */
+    assert_int_equal(cmp(493, 500, 100, "98.6"), 0);
+    assert_false(sc_comparator_holds("gt", cmp(493, 500, 100, "98.6")));
+    assert_true(sc_comparator_holds("ge", cmp(493, 500, 100, "98.6")));
+    assert_int_equal(cmp(492, 500, 100, "98.6"), -1);
+    /* 1/1000 is 0.1 %. */
+    assert_int_equal(cmp(1, 1000, 100, "0.1"), 0);
+    assert_false(sc_comparator_holds("gt", cmp(1, 1000, 100, "0.1")));
+    assert_true(sc_comparator_holds("ge", cmp(1, 1000, 100, "0.1")));
+    /* 3333/10000 is 33.33 %. */
+    assert_int_equal(cmp(3333, 10000, 100, "33.33"), 0);
+    assert_false(sc_comparator_holds("gt", cmp(3333, 10000, 100, "33.33")));
+    assert_true(sc_comparator_holds("ge", cmp(3333, 10000, 100, "33.33")));
+    /* 99.999999 % at 6 places: 99 999 999 of 100 000 000. */
+    assert_int_equal(cmp(99999999, 100000000, 100, "99.999999"), 0);
+    assert_int_equal(cmp(99999998, 100000000, 100, "99.999999"), -1);
+    /* The smallest positive percent: one in 10^8. */
+    assert_int_equal(cmp(1, 100000000, 100, "0.000001"), 0);
+    assert_int_equal(cmp(1, 100000001, 100, "0.000001"), -1);
 }
 
 static void comparators(void **state)
@@ -206,8 +212,8 @@ static void series_points(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(decimals_parse_exactly, teardown),
         cmocka_unit_test_teardown(fractions_compare_exactly, teardown),
+        cmocka_unit_test_teardown(thresholds_that_are_not_binary, teardown),
         cmocka_unit_test_teardown(comparators, teardown),
         cmocka_unit_test_teardown(percent_rounds_half_up, teardown),
         cmocka_unit_test_teardown(statuses, teardown),

@@ -1,0 +1,187 @@
+#include "pipeline.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "router.h"
+#include "text.h"
+
+/* Each step returns 0 to go on, or -1 with res answered. */
+
+/* ROUTE_SESSION_IN_QUERY applies to GET only: there the handler checks
+ * the session in its own first query, and the session steps stand aside. */
+static bool session_in_query(const request *req)
+{
+    return (req->route->flags & ROUTE_SESSION_IN_QUERY) && strcmp(req->method, "GET") == 0;
+}
+
+static bool session_checked_here(const request *req)
+{
+    return req->route->access != ACCESS_PUBLIC && !session_in_query(req);
+}
+
+/* 404, or 405 naming the methods the path does take. */
+static int find_route(request *req, response *res)
+{
+    const route *r;
+    const char *allow = NULL;
+    switch (router_find(req, &r, &allow)) {
+    case ROUTE_NOT_FOUND:
+        http_problem(res, 404, "Không có tài nguyên này.");
+        return -1;
+    case ROUTE_BAD_METHOD:
+        http_problem(res, 405, arena_printf(req->mem, "Đường dẫn này chỉ nhận: %s.", allow));
+        http_set_header(res, "Allow", allow);
+        return -1;
+    case ROUTE_FOUND:
+        break;
+    }
+    req->route = r;
+    return 0;
+}
+
+static int ensure_database(request *req, response *res)
+{
+    if ((req->route->flags & ROUTE_NO_DB) || db_ensure(req->db) == 0)
+        return 0;
+    http_unavailable(res);
+    return -1;
+}
+
+static int authenticate(request *req, response *res)
+{
+    if (!session_checked_here(req))
+        return 0;
+    return auth_require(req, res);
+}
+
+static int check_role(request *req, response *res)
+{
+    if (!session_checked_here(req) || auth_allows(req->user, req->route->access))
+        return 0;
+    http_problem(res, 403, arena_printf(req->mem, "Vai trò %s không được thực hiện thao tác này.",
+                                        auth_role_name(req->user->role)));
+    return -1;
+}
+
+/* A cookie is sent by the browser on its own, so a write under a cookie
+ * session must also show the session's token, which only our page knows. */
+static int check_csrf(request *req, response *res)
+{
+    if (!req->user || !req->user->via_cookie || strcmp(req->method, "GET") == 0)
+        return 0;
+    const char *h = http_header(req, "X-CSRF-Token");
+    if (h && req->user->csrf[0] && strcmp(h, req->user->csrf) == 0)
+        return 0;
+    http_problem(res, 403, "Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token).");
+    return -1;
+}
+
+/* The body against what the route takes; JSON is parsed into req->json. */
+static int check_body(request *req, response *res)
+{
+    const route *r = req->route;
+    if (!http_method_has_body(req->method) || r->body == BODY_NONE)
+        return 0;
+    bool json = http_content_type_is(req, "application/json");
+    bool csv = http_content_type_is(req, "text/csv");
+    if ((r->body == BODY_JSON && !json) || (r->body == BODY_CSV && !csv) ||
+        (r->body == BODY_JSON_OR_CSV && !json && !csv)) {
+        http_problem(res, 415, r->body == BODY_CSV ? "Nội dung phải là text/csv."
+                               : r->body == BODY_JSON ? "Nội dung phải là application/json."
+                                                      : "Nội dung phải là application/json hoặc text/csv.");
+        return -1;
+    }
+    if (!req->body || req->body_len == 0) {
+        http_problem(res, 400, "Thiếu nội dung yêu cầu.");
+        return -1;
+    }
+    if (!text_valid_utf8(req->body, req->body_len)) {
+        http_problem(res, 400, "Nội dung không phải UTF-8 hợp lệ.");
+        return -1;
+    }
+    if (!json)
+        return 0;
+    json_error_t err;
+    req->json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
+    if (!req->json) {
+        http_problem(res, 400, arena_printf(req->mem, "JSON không hợp lệ (dòng %d, cột %d): %s", err.line, err.column, err.text));
+        return -1;
+    }
+    if (!json_is_object(req->json)) {
+        http_problem(res, 400, "Nội dung phải là một đối tượng JSON.");
+        return -1;
+    }
+    return 0;
+}
+
+/* The declared query parameters (router_query). A route that checks the
+ * session in its own query has not checked it yet: a refused parameter
+ * is still an answer for someone logged in only, else a 401. */
+static int check_query(request *req, response *res)
+{
+    if (router_query(req, res) == 0)
+        return 0;
+    if (session_in_query(req) && req->route->access != ACCESS_PUBLIC) {
+        response unauthenticated = {.mem = res->mem};
+        if (auth_require(req, &unauthenticated) != 0)
+            *res = unauthenticated;
+    }
+    return -1;
+}
+
+/* The object the request touches, within the user's scope (route.scope,
+ * auth_route_scope): 404 when there is none, 403 when it is not theirs. */
+static int check_scope(request *req, response *res)
+{
+    return auth_route_scope(req, res);
+}
+
+/* After the handler: a ROUTE_SESSION_IN_QUERY handler that answered
+ * without accepting a session (auth_accept) would have served anyone. */
+static void check_session_accepted(request *req, response *res)
+{
+    const route *r = req->route;
+    if (session_in_query(req) && r->access != ACCESS_PUBLIC && !req->user && res->status < 400) {
+        log_error("%s %s answered without accepting a session", r->method, r->pattern);
+        http_problem(res, 500, "Lỗi máy chủ.");
+    }
+}
+
+/* After the handler: the connection serves the next request, which must
+ * not run inside a transaction this one forgot. */
+static void close_forgotten_transaction(request *req)
+{
+    if (req->db && db_in_transaction(req->db)) {
+        log_error("%s %s left a transaction open", req->route->method, req->route->pattern);
+        db_rollback(req->db);
+    }
+}
+
+void pipeline_handle(request *req, response *res)
+{
+    /* One step a line, in this order: each may rely on those above it. */
+    if (find_route(req, res) != 0 ||
+        ensure_database(req, res) != 0 ||
+        authenticate(req, res) != 0 ||
+        check_role(req, res) != 0 ||
+        check_csrf(req, res) != 0 ||
+        check_body(req, res) != 0 ||
+        check_query(req, res) != 0 ||
+        check_scope(req, res) != 0)
+        return;
+    req->route->handler(req, res);
+    check_session_accepted(req, res);
+    close_forgotten_transaction(req);
+}
+
+size_t pipeline_body_limit(const request *req)
+{
+    size_t n = strlen(req->path);
+    bool import = n > 7 && strcmp(req->path + n - 7, "/import") == 0;
+    return import ? req->cfg->import_body_limit : req->cfg->body_limit;
+}
