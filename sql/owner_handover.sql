@@ -13,7 +13,7 @@
 -- identity columns, follow their table; what an extension created stays
 -- the extension's.
 
-SELECT set_config('thidua.handover_owner', :'owner', false);
+SELECT set_config('thidua.handover_owner', :'owner', false) AS handover_owner \gset
 
 DO $$
 DECLARE

@@ -51,17 +51,17 @@ DECLARE
 BEGIN
     SELECT * INTO app FROM pg_roles WHERE rolname = 'thidua_app';
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'role thidua_app does not exist'
-            USING HINT = 'A superuser creates it first: CREATE ROLE thidua_app LOGIN (deploy/README-production.md, section 4).';
+        RAISE EXCEPTION 'role thidua_app does not exist: a superuser creates it first'
+                        ' (CREATE ROLE thidua_app LOGIN; deploy/README-production.md, section 4)';
     END IF;
     IF app.rolsuper OR app.rolcreaterole OR app.rolcreatedb OR app.rolbypassrls OR app.rolreplication THEN
         RAISE EXCEPTION 'thidua_app must be NOSUPERUSER NOCREATEROLE NOCREATEDB NOBYPASSRLS NOREPLICATION';
     END IF;
     IF current_user = 'thidua_app' OR pg_has_role('thidua_app', current_user, 'MEMBER') THEN
-        RAISE EXCEPTION 'migrations run as the schema owner, which thidua_app must not be nor be a member of'
-            USING HINT = 'Set database_owner_url to the owner role (thidua_owner).';
+        RAISE EXCEPTION 'migrations run as the schema owner (database_owner_url), which thidua_app'
+                        ' must neither be nor be a member of';
     END IF;
-    SELECT string_agg(what || ' (' || owner::regrole::text || ')', ', ') INTO stray
+    SELECT count(*) || ' objects, such as ' || min(what || ' of ' || owner::regrole::text) INTO stray
       FROM (SELECT c.oid::regclass::text AS what, c.relowner AS owner, c.oid, 'pg_class'::regclass AS cls
               FROM pg_class c
              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
@@ -70,11 +70,11 @@ BEGIN
               FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace) o
      WHERE o.owner <> current_user::regrole::oid
        AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                        WHERE d.classid = o.cls AND d.objid = o.oid AND d.deptype = 'e');
+                        WHERE d.classid = o.cls AND d.objid = o.oid AND d.deptype = 'e')
+    HAVING count(*) > 0;
     IF stray IS NOT NULL THEN
-        RAISE EXCEPTION 'objects of schema public belong to another role than %: %', current_user, stray
-            USING HINT = 'A superuser hands them over first: psql -d DATABASE -v owner=' || current_user
-                         || ' -f sql/owner_handover.sql';
+        RAISE EXCEPTION 'a superuser must first hand schema public to %: psql -d % -v owner=% -f sql/owner_handover.sql'
+                        ' (% belong to another role)', current_user, current_database(), current_user, stray;
     END IF;
 END $$;
 
@@ -137,7 +137,7 @@ BEGIN
     IF has_schema_privilege('thidua_app', 'public', 'CREATE')
        OR has_database_privilege('thidua_app', current_database(), 'CREATE')
        OR has_table_privilege('thidua_app', 'audit_log', 'SELECT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') THEN
-        RAISE EXCEPTION 'thidua_app still holds more than it should (CREATE, or more than INSERT on audit_log)'
-            USING HINT = 'On PostgreSQL before 15 the owner of schema public must be the owner role (sql/owner_handover.sql).';
+        RAISE EXCEPTION 'thidua_app can still create objects or do more than append to audit_log:'
+                        ' revoke CREATE on the database and on schema public from it and from PUBLIC';
     END IF;
 END $$;
