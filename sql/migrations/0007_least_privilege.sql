@@ -34,10 +34,11 @@
 -- are therefore replaced below, unchanged but for the qualified name
 -- public.audit_log (and pg_catalog.jsonb for their variables).
 --
--- Later migrations: tables, sequences and functions that the owner creates
--- get the same grants by default (ALTER DEFAULT PRIVILEGES below); a table
--- the application must not change freely revokes in its own migration, as
--- audit_log does here. See sql/migrations/README.md.
+-- Later migrations: tables and sequences that the owner creates get the
+-- same grants by default (ALTER DEFAULT PRIVILEGES below), functions
+-- PostgreSQL's EXECUTE for every role; a table the application must not
+-- change freely revokes in its own migration, as audit_log does here. See
+-- sql/migrations/README.md.
 --
 -- A database whose objects another role created (the local stack's, before
 -- this migration: the cluster's superuser) is handed over first by

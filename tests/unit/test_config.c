@@ -27,6 +27,14 @@ static void write_config(const char *text)
     unsetenv("THIDUA_DATABASE_OWNER_URL");
 }
 
+/* config_load of that file, which must succeed. */
+static void load(config *cfg)
+{
+    char err[256];
+    if (config_load(cfg, path, err, sizeof err) != 0)
+        fail_msg("config_load: %s", err);
+}
+
 static int teardown(void **state)
 {
     (void)state;
@@ -40,9 +48,8 @@ static void owner_url_defaults_to_database_url(void **state)
 {
     (void)state;
     config cfg;
-    char err[256];
     write_config("database_url = postgresql:///thidua?user=thidua_app\n");
-    assert_int_equal(config_load(&cfg, path, err, sizeof err), 0);
+    load(&cfg);
     assert_string_equal(cfg.database_owner_url, "");
     assert_string_equal(config_owner_url(&cfg), "postgresql:///thidua?user=thidua_app");
 }
@@ -51,10 +58,9 @@ static void owner_url_from_the_file(void **state)
 {
     (void)state;
     config cfg;
-    char err[256];
     write_config("database_url = postgresql:///thidua?user=thidua_app\n"
                  "database_owner_url = postgresql:///thidua?user=thidua_owner\n");
-    assert_int_equal(config_load(&cfg, path, err, sizeof err), 0);
+    load(&cfg);
     assert_string_equal(cfg.database_url, "postgresql:///thidua?user=thidua_app");
     assert_string_equal(config_owner_url(&cfg), "postgresql:///thidua?user=thidua_owner");
 }
@@ -65,15 +71,14 @@ static void environment_url_replaces_both(void **state)
 {
     (void)state;
     config cfg;
-    char err[256];
     write_config("database_url = postgresql:///thidua?user=thidua_app\n"
                  "database_owner_url = postgresql:///thidua?user=thidua_owner\n");
     setenv("THIDUA_DATABASE_URL", "postgresql://db.example/other", 1);
-    assert_int_equal(config_load(&cfg, path, err, sizeof err), 0);
+    load(&cfg);
     assert_string_equal(cfg.database_url, "postgresql://db.example/other");
     assert_string_equal(config_owner_url(&cfg), "postgresql://db.example/other");
     setenv("THIDUA_DATABASE_OWNER_URL", "postgresql://owner@db.example/other", 1);
-    assert_int_equal(config_load(&cfg, path, err, sizeof err), 0);
+    load(&cfg);
     assert_string_equal(cfg.database_url, "postgresql://db.example/other");
     assert_string_equal(config_owner_url(&cfg), "postgresql://owner@db.example/other");
 }
