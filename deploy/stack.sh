@@ -6,8 +6,9 @@
 #   deploy/stack.sh stop dev|test      stop
 #   deploy/stack.sh env dev|test       print the settings as shell variables
 # (bench: tests/bench/run.sh, a larger database and its own nginx config.)
-# Environment: THIDUA_DATABASE_URL (use that database, start no cluster),
-# THIDUA_HTTP_PORT, THIDUA_PG_PORT, THIDUA_BIN (the binary to serve with),
+# Environment: THIDUA_DATABASE_URL (use that database, start no cluster;
+# THIDUA_DATABASE_OWNER_URL: migrate as that role there, default the same
+# URL), THIDUA_HTTP_PORT, THIDUA_PG_PORT, THIDUA_BIN (the binary to serve with),
 # THIDUA_WORKERS, THIDUA_DEMO=0 (dev: do not load the demo campaign).
 # The provincial portal (dev only; see deploy/portal.md): THIDUA_PORTAL_URL
 # (push there, start no stand-in), THIDUA_PORTAL_SECRET_FILE,
@@ -43,11 +44,20 @@ else
 fi
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+# Three roles in the private cluster (sql/migrations/0007_least_privilege.sql):
+# the service user, its superuser, sets up roles and the database (and is
+# the tests' THIDUA_TEST_DB); thidua_owner owns the schema and runs
+# migrate; thidua_app is what serve, push, user and the demo load use.
 if [ -n "${THIDUA_DATABASE_URL:-}" ]; then
   db_url=$THIDUA_DATABASE_URL
+  owner_url=${THIDUA_DATABASE_OWNER_URL:-$db_url}
+  admin_url=$owner_url
   own_cluster=0
 else
-  db_url="postgresql:///thidua?host=$var/run&port=$pg_port&user=$svc_user"
+  pg_at="host=$var/run&port=$pg_port"
+  db_url="postgresql:///thidua?$pg_at&user=thidua_app"
+  owner_url="postgresql:///thidua?$pg_at&user=thidua_owner"
+  admin_url="postgresql:///thidua?$pg_at&user=$svc_user"
   own_cluster=1
 fi
 
@@ -106,16 +116,28 @@ CONF
   if ! as_svc "$pg_bin/pg_ctl" -D "$var/pg" status >/dev/null 2>&1; then
     as_svc "$pg_bin/pg_ctl" -D "$var/pg" -l "$var/log/postgresql.log" -w -t 60 start >/dev/null
   fi
-  if ! psql "postgresql:///postgres?host=$var/run&port=$pg_port&user=$svc_user" -Atqc \
-      "SELECT 1 FROM pg_database WHERE datname = 'thidua'" | grep -q 1; then
-    psql "postgresql:///postgres?host=$var/run&port=$pg_port&user=$svc_user" -qc "CREATE DATABASE thidua" >/dev/null
-  fi
+  # The roles and the database, made or brought to what they must be (a
+  # cluster from before the roles included): no role but the superuser may
+  # do more than its part. Authentication is trust on a socket that only the
+  # service user reaches; the roles bound what a connection may do, not who
+  # may open one.
+  psql "postgresql:///postgres?$pg_at&user=$svc_user" -v ON_ERROR_STOP=1 -q <<'SQL' >/dev/null
+SELECT format('CREATE ROLE %I', r) FROM unnest(ARRAY['thidua_owner', 'thidua_app']) r
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
+ALTER ROLE thidua_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+ALTER ROLE thidua_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+SELECT 'CREATE DATABASE thidua OWNER thidua_owner'
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'thidua') \gexec
+SQL
+  # Objects that an older stack migrated as the superuser go to the owner.
+  psql "$admin_url" -v ON_ERROR_STOP=1 -q -v owner=thidua_owner -f "$root/sql/owner_handover.sql" >/dev/null
 }
 
 write_config() {
   cat > "$var/thidua.conf" <<CONF
 # Written by deploy/stack.sh for the $stack stack.
 database_url = $db_url
+database_owner_url = $owner_url
 socket = $var/run/thidua.sock
 pidfile = $var/run/thidua.pid
 user = $svc_user
@@ -293,6 +315,6 @@ case $cmd in
   stop) stop ;;
   env)
     printf 'THIDUA_VAR=%q\nTHIDUA_URL=%q\nTHIDUA_TEST_DB=%q\nTHIDUA_CONFIG_FILE=%q\nTHIDUA_PG_BIN=%q\nTHIDUA_SVC_USER=%q\n' \
-      "$var" "http://127.0.0.1:$http_port" "$db_url" "$var/thidua.conf" "$pg_bin" "$svc_user" ;;
+      "$var" "http://127.0.0.1:$http_port" "$admin_url" "$var/thidua.conf" "$pg_bin" "$svc_user" ;;
   *) echo "usage: $0 start|stop|env dev|test|bench" >&2; exit 2 ;;
 esac

@@ -86,6 +86,7 @@ static int apply(config *cfg, const char *key, const char *val)
     long n;
     struct { const char *key; char *dst; size_t cap; } strs[] = {
         {"database_url", cfg->database_url, sizeof cfg->database_url},
+        {"database_owner_url", cfg->database_owner_url, sizeof cfg->database_owner_url},
         {"socket", cfg->socket, sizeof cfg->socket},
         {"socket_group", cfg->socket_group, sizeof cfg->socket_group},
         {"user", cfg->user, sizeof cfg->user},
@@ -184,11 +185,21 @@ int config_load(config *cfg, const char *path, char *err, size_t errlen)
         fclose(f);
     }
     const char *url = getenv("THIDUA_DATABASE_URL");
-    if (url && *url)
+    const char *owner_url = getenv("THIDUA_DATABASE_OWNER_URL");
+    if (url && *url) {
         set_str(cfg->database_url, sizeof cfg->database_url, url);
+        cfg->database_owner_url[0] = '\0';
+    }
+    if (owner_url && *owner_url)
+        set_str(cfg->database_owner_url, sizeof cfg->database_owner_url, owner_url);
     if (cfg->workers == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         cfg->workers = cores > 0 ? (int)cores : 1;
     }
     return 0;
+}
+
+const char *config_owner_url(const config *cfg)
+{
+    return cfg->database_owner_url[0] ? cfg->database_owner_url : cfg->database_url;
 }

@@ -1,5 +1,6 @@
 /* config.h — settings of a thidua process, from a key = value file and the
- * environment (THIDUA_DATABASE_URL wins over the file's database_url).
+ * environment (THIDUA_DATABASE_URL wins over the file's database_url, and
+ * THIDUA_DATABASE_OWNER_URL over database_owner_url).
  * config_load fills a config the caller owns; strings live inside it. */
 #ifndef THIDUA_CONFIG_H
 #define THIDUA_CONFIG_H
@@ -9,7 +10,8 @@ enum { CONFIG_STR = 512 };
 
 typedef struct config {
     char path[CONFIG_STR];         /* file it was read from, "" for defaults only */
-    char database_url[CONFIG_STR];
+    char database_url[CONFIG_STR];       /* the application role: serve, push, user */
+    char database_owner_url[CONFIG_STR]; /* the schema owner: migrate; "" = database_url */
     char socket[CONFIG_STR];       /* FastCGI Unix socket */
     char socket_group[64];         /* group of nginx's workers: may connect */
     char user[64];                 /* unprivileged user the master drops to when root */
@@ -36,7 +38,13 @@ typedef struct config {
 
 /* Loads defaults, then `path` (or the default search when path is NULL:
  * $THIDUA_CONFIG, <bin>/../var/dev/thidua.conf, /etc/thidua/thidua.conf),
- * then the environment. Returns 0, or -1 with a message in err. */
+ * then the environment. THIDUA_DATABASE_URL alone also empties
+ * database_owner_url, so that migrate goes to the same database as the
+ * rest. Returns 0, or -1 with a message in err. */
 int config_load(config *cfg, const char *path, char *err, size_t errlen);
+
+/* The connection string `thidua migrate` uses: database_owner_url, or
+ * database_url when that is empty. Points into cfg. */
+const char *config_owner_url(const config *cfg);
 
 #endif

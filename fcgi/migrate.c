@@ -72,7 +72,7 @@ int migrate_main(const config *cfg)
     size_t count = 0;
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/migrations", cfg->sql_dir);
-    db *d = db_open(cfg->database_url);
+    db *d = db_open(config_owner_url(cfg));
     if (db_ensure(d) != 0) {
         fprintf(stderr, "thidua migrate: cannot connect to the database: %s\n", db_last_error(d)->message);
         goto done;

@@ -1,6 +1,8 @@
 /* migrate.h — `thidua migrate`: applies sql/migrations/NNNN_*.sql in order,
  * each in its own transaction, recorded in schema_migrations; a migration
- * already recorded is skipped, so running it again is a no-op. */
+ * already recorded is skipped, so running it again is a no-op. It connects
+ * as the schema owner (database_owner_url, else database_url): whatever a
+ * migration creates belongs to that role (sql/migrations/README.md). */
 #ifndef THIDUA_MIGRATE_H
 #define THIDUA_MIGRATE_H
 
