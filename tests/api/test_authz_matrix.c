@@ -157,10 +157,11 @@ static long long new_publication(long long campaign, const char *state)
 
 static void make_agency_objects(int pos)
 {
-    long long c = fx.campaign[pos] =
-        sql2("INSERT INTO campaigns (agency_id, year, code, name, starts_on, ends_on, closes_on)"
-             " VALUES ($1, 2025, $2, 'Phong trào thi đua 2025', '2025-01-01', '2025-12-31', '2026-03-31') RETURNING id",
-             num(fx.agency[pos]), "MXC");
+    long long c = sql2("INSERT INTO campaigns (agency_id, year, code, name, starts_on, ends_on, closes_on)"
+                       " VALUES ($1, 2025, $2, 'Phong trào thi đua 2025', '2025-01-01', '2025-12-31', '2026-03-31')"
+                       " RETURNING id",
+                       num(fx.agency[pos]), "MXC");
+    fx.campaign[pos] = c;
     fx.target[pos] = sql2("INSERT INTO targets (campaign_id, position, code, name, metric, params, comparator, threshold)"
                           " VALUES ($1, 1, $2, 'Hoàn thành nhiệm vụ', 'task_completion', '{}', 'ge', '100') RETURNING id",
                           num(c), target_code);
@@ -235,9 +236,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    if (fx.agency[OWN] && fx.agency[OTHER_AGENCY])
-        t_sql("DELETE FROM publications WHERE campaign_id IN (SELECT id FROM campaigns WHERE agency_id IN ($1, $2))", 2,
-              (const char *const[]){num(fx.agency[OWN]), num(fx.agency[OTHER_AGENCY])});
+    if (fx.agency[OWN] && fx.agency[OTHER_AGENCY]) {
+        const char *p[] = {num(fx.agency[OWN]), num(fx.agency[OTHER_AGENCY])};
+        free(t_sql("DELETE FROM publications WHERE campaign_id IN (SELECT id FROM campaigns WHERE agency_id IN ($1, $2))",
+                   2, p));
+    }
     for (int i = 0; i < ROLES; i++)
         free(fx.token[i]);
     return 0;
@@ -252,8 +255,8 @@ typedef struct call {
     char query[128];
     const char *content_type;
     char body[1024];
-    bool no_token;     /* send no session (logging in) */
-    char *own_token;   /* a session of its own (logging out); freed after */
+    bool no_token;   /* send no session (logging in) */
+    char *own_token; /* a session of its own (logging out); freed after */
 } call;
 
 /* Fills what a cell sends beyond the path's id from the row's fixture
@@ -719,7 +722,7 @@ static const char *field_of_422(const row *w)
 /* -------------------------------------------------------------- mismatches */
 
 /* The mismatches of one test: printed as they come, counted per class
- * (position, expected, got) for the summary. */
+ * (read or write, position, expected, got) for the summary. */
 typedef struct tally {
     int cells;
     int mismatches;
@@ -791,7 +794,8 @@ static void check(tally *t, const char *what, const char *position, long expecte
     t->mismatches++;
     fprintf(stderr, "%s %s: expected %s, got %ld (%s)\n", what, position, want, r->status, excerpt(r));
     char key[96];
-    snprintf(key, sizeof key, "%-12s expected %s, got %ld", position, want, r->status);
+    snprintf(key, sizeof key, "%-5s %-12s expected %s, got %ld", strncmp(what, "GET ", 4) == 0 ? "read" : "write",
+             position, want, r->status);
     count_class(t, key);
 }
 
