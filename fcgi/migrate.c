@@ -94,6 +94,16 @@ int migrate_main(const config *cfg)
     }
     closedir(dh);
     qsort(names, count, sizeof *names, by_name);
+    /* A version is its four digits: two files of one version (two branches
+     * that both took the next number) would apply one and skip the other
+     * for good. Refuse before touching the database. */
+    for (size_t i = 1; i < count; i++) {
+        if (memcmp(names[i - 1], names[i], 4) == 0) {
+            fprintf(stderr, "thidua migrate: %s and %s share version %.4s: renumber one\n", names[i - 1], names[i],
+                    names[i]);
+            goto done;
+        }
+    }
 
     /* One migrator at a time; the table itself is created idempotently. */
     if (exec_ok(d, "SELECT pg_advisory_lock(7261001)", "lock") != 0 ||

@@ -40,16 +40,18 @@ static const field_def list_query[] = {
     {"state", FT_ENUM, 0, 0, 0, publication_states, "Chỉ tin ở trạng thái này"},
     {"kind", FT_ENUM, 0, 0, 0, publication_kinds, "Chỉ tin loại này"},
     {"campaign_id", FT_ID, 0, 0, 0, NULL, "Chỉ tin của phong trào này"},
+    {"agency_id", FT_ID, 0, 0, 0, NULL, "Chỉ tin của cơ quan này"},
     {0},
 };
-enum { Q_STATE = API_Q_FIRST, Q_KIND, Q_CAMPAIGN };
+enum { Q_STATE = API_Q_FIRST, Q_KIND, Q_CAMPAIGN, Q_AGENCY };
 
 static const db_stmt STMT_LIST = {
     "publications_list",
     API_LIST_SQL("SELECT p.* FROM publications p LEFT JOIN exemplars x ON x.id = p.exemplar_id"
                  " LEFT JOIN campaigns c ON c.id = coalesce(p.campaign_id, x.campaign_id)"
                  " WHERE ($3::text IS NULL OR p.state = $3) AND ($4::text IS NULL OR p.kind = $4)"
-                 " AND ($5::bigint IS NULL OR p.campaign_id = $5) AND ($6::bigint IS NULL OR c.agency_id = $6)",
+                 " AND ($5::bigint IS NULL OR p.campaign_id = $5) AND ($6::bigint IS NULL OR c.agency_id = $6)"
+                 " AND ($7::bigint IS NULL OR c.agency_id = $7)",
                  PUBLICATION_JSON("p"), "id DESC")};
 static const db_stmt STMT_GET = {
     "publications_get",
@@ -106,8 +108,8 @@ static const db_stmt STMT_STATE = {"publications_state", "SELECT state FROM publ
 static void list(request *req, response *res)
 {
     const char *p[] = {api_query(req, Q_STATE), api_query(req, Q_KIND), api_query(req, Q_CAMPAIGN),
-                       auth_agency_param(req)};
-    api_list(req, res, &STMT_LIST, 4, p, "");
+                       auth_agency_param(req), api_query(req, Q_AGENCY)};
+    api_list(req, res, &STMT_LIST, 5, p, "");
 }
 
 static void get(request *req, response *res)
@@ -283,12 +285,13 @@ static const db_stmt STMT_SCOPE = {
     "publications_scope",
     "SELECT c.agency_id, NULL::bigint FROM publications p LEFT JOIN exemplars x ON x.id = p.exemplar_id"
     " JOIN campaigns c ON c.id = coalesce(p.campaign_id, x.campaign_id) WHERE p.id = $1"};
+static const route_scope list_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, NULL, "agency_id"};
 static const route_scope publication_scope = {&STMT_SCOPE, "Không có tin đăng này.", false, NULL, SCOPE_NULL_AGENCY,
                                               NULL, NULL};
 
 const route publications_routes[] = {
     {"GET", "/api/v1/publications", list, ACCESS_READ, BODY_NONE, "Tin đăng lên Cổng thông tin và trạng thái gửi",
-     NULL, 0, list_query, NULL},
+     NULL, 0, list_query, &list_scope},
     {"GET", "/api/v1/publications/{id}", get, ACCESS_READ, BODY_NONE, "Một tin đăng, kèm nội dung gửi đi", NULL, 0, NULL, &publication_scope},
     {"POST", "/api/v1/campaigns/{id}/publications", create, ACCESS_DIRECTOR, BODY_JSON,
      "Giám đốc đăng kết quả chỉ tiêu hoặc thu hồi một tin đã đăng", publication_fields, 0, NULL, &scope_in_campaign},
