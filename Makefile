@@ -67,7 +67,7 @@ build/asan/tests/%: tests/unit/%.c $(ASANLIB)
 	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -o $@ $< $(ASANLIB) $(LDLIBS) -lcmocka
 
 # API tests: real HTTP through nginx with libcurl, real PostgreSQL through libpq.
-build/asan/api/%: tests/api/%.c $(API_LIB) tests/api/client.h
+build/asan/api/%: tests/api/%.c $(API_LIB) $(wildcard tests/api/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC    $@"
 	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -Itests/api -o $@ $< $(API_LIB) $(LDLIBS) -lcmocka

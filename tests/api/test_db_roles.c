@@ -192,9 +192,10 @@ static char *session_rows(long long after, const char *username)
 static void sessions_are_audited(void **state)
 {
     (void)state;
-    char name[64], body[256], want[256];
+    char name[64], body[256], want[256], agency_code[64];
     snprintf(name, sizeof name, "t_roles_%s", t_unique());
-    free(t_user(name, "viewer", NULL, NULL));
+    t_make_agency(admin, "RLS", agency_code, sizeof agency_code);
+    free(t_user(name, "viewer", NULL, agency_code));
     const char *np[] = {name};
     long long uid = t_sql_int("SELECT id FROM users WHERE username = $1", 1, np);
     long long start = audit_max();
