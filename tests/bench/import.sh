@@ -2,8 +2,10 @@
 # Staff import speed: a generated staff CSV (100 000 rows by default) posted
 # to POST /api/v1/staff/import through nginx with curl (new rows, the same
 # file again, then a tenth of the rows changed), and `psql \copy` of the same
-# file into a bare table in the same run, for scale. Prints figures; it is
-# not a test and not part of `make test`.
+# rows in the same run: into a bare table (the floor), and into the real
+# `staff` table of a second agency with its indexes, constraints and
+# triggers (the yardstick: the goal is the import within 3x of it). Prints
+# figures; it is not a test and not part of `make test`.
 #   tests/bench/import.sh [ROWS]
 # Uses the test stack on THIDUA_HTTP_PORT / THIDUA_PG_PORT if it is up, else
 # starts one (deploy/stack.sh start test, served by bin/thidua) and stops it
@@ -24,11 +26,12 @@ if ! curl -sf -o /dev/null "$THIDUA_URL/api/v1/health"; then
   started=1
 fi
 agency=""
+agency2=""
 cleanup() {
-  if [ -n "$agency" ]; then
-    psql "$THIDUA_TEST_DB" -qAt -c "DELETE FROM staff WHERE agency_id = $agency" \
-      -c "DELETE FROM units WHERE agency_id = $agency AND id <> $agency" -c "DELETE FROM units WHERE id = $agency" >/dev/null || true
-  fi
+  for a in $agency $agency2; do
+    psql "$THIDUA_TEST_DB" -qAt -c "DELETE FROM staff WHERE agency_id = $a" \
+      -c "DELETE FROM units WHERE agency_id = $a AND id <> $a" -c "DELETE FROM units WHERE id = $a" >/dev/null || true
+  done
   psql "$THIDUA_TEST_DB" -qAt -c "DROP TABLE IF EXISTS bench_import_copy" >/dev/null 2>&1 || true
   rm -rf "$work"
   if [ "$started" = 1 ]; then deploy/stack.sh stop test >/dev/null; fi
@@ -47,8 +50,10 @@ id_of() { grep -o '"id" *: *[0-9]*' | head -n 1 | grep -o '[0-9]*$'; }
 
 code="BENCH$(date +%s)$$"
 agency=$(api POST /api/v1/units "{\"code\":\"$code\",\"name\":\"Sở đo tốc độ\",\"kind\":\"agency\"}" | id_of)
+agency2=$(api POST /api/v1/units "{\"code\":\"${code}C\",\"name\":\"Sở đo tốc độ (copy)\",\"kind\":\"agency\"}" | id_of)
 for u in $(seq -w 1 20); do
   api POST /api/v1/units "{\"code\":\"P$u\",\"name\":\"Phòng $u\",\"kind\":\"division\",\"parent_id\":$agency}" >/dev/null
+  api POST /api/v1/units "{\"code\":\"P$u\",\"name\":\"Phòng $u\",\"kind\":\"division\",\"parent_id\":$agency2}" >/dev/null
 done
 
 # Vietnamese names from common family, middle and given names; 20 units;
@@ -82,7 +87,9 @@ post() { # post FILE → "seconds body"
 }
 
 echo "staff import benchmark: $rows rows, $((size / 1024)) KiB, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '  POST /staff/import, all rows new        %s\n' "$(post "$work/staff.csv")"
+first=$(post "$work/staff.csv")
+first_secs=$(echo "$first" | awk '{ print $1 }')
+printf '  POST /staff/import, all rows new        %s\n' "$first"
 printf '  POST /staff/import, same file again     %s\n' "$(post "$work/staff.csv")"
 printf '  POST /staff/import, 1 row in 10 changed %s\n' "$(post "$work/staff2.csv")"
 psql "$THIDUA_TEST_DB" -qAt -c "DROP TABLE IF EXISTS bench_import_copy" -c "CREATE TABLE bench_import_copy (code text,
@@ -92,3 +99,16 @@ psql "$THIDUA_TEST_DB" -qAt -c "\\copy bench_import_copy FROM '$work/staff.csv' 
 end=$(date +%s.%N)
 printf '  psql \\copy into a bare table           %6.2f s  (%s rows)\n' "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
   "$(psql "$THIDUA_TEST_DB" -qAt -c 'SELECT count(*) FROM bench_import_copy')"
+# The same rows into the real table (second agency): unit codes resolved
+# to ids first, as the import does in C before its COPY.
+psql "$THIDUA_TEST_DB" -qAt -F, -c "SELECT code, id FROM units WHERE agency_id = $agency2 AND id <> $agency2" > "$work/units"
+awk -F, -v a="$agency2" 'NR == FNR { id[$1] = $2; next } FNR == 1 { print "agency_id,code,full_name,unit_id,category,joined_on,left_on"; next }
+  { print a "," $1 "," $2 "," id[$3] "," $4 "," $5 "," $6 }' "$work/units" "$work/staff.csv" > "$work/staff_ids.csv"
+start=$(date +%s.%N)
+psql "$THIDUA_TEST_DB" -qAt -c "\\copy staff (agency_id, code, full_name, unit_id, category, joined_on, left_on) FROM '$work/staff_ids.csv' WITH (FORMAT csv, HEADER true)"
+end=$(date +%s.%N)
+copy_real=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+printf '  psql \\copy into the real staff table    %6.2f s  (%s rows; indexes, constraints, triggers)\n' "$copy_real" \
+  "$(psql "$THIDUA_TEST_DB" -qAt -c "SELECT count(*) FROM staff WHERE agency_id = $agency2")"
+printf '  the import (all rows new) / \\copy into the real table: %.1fx (goal: 3x or less)\n' \
+  "$(awk -v a="$first_secs" -v b="$copy_real" 'BEGIN { print a / b }')"
