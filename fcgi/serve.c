@@ -505,8 +505,11 @@ int serve_main(config *cfg)
     if (pw && drop_root(pw) != 0)
         return 1;
     make_undumpable();
-    if (cfg->pidfile[0] && serve_write_pidfile(cfg->pidfile) != 0)
+    if (cfg->pidfile[0] && serve_write_pidfile(cfg->pidfile) != 0) {
+        if (own_socket)
+            remove_socket(cfg->socket);
         return 1;
+    }
     if (metrics_init() != 0) {
         log_error("cannot map shared metrics");
         return 1;
