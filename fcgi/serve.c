@@ -67,17 +67,15 @@ static void on_signal(int sig)
  *   opens it. It is still opened with O_NOFOLLOW and refused unless it is
  *   a regular file with one link, for a directory writable by others.
  *
- * Each directory is opened with O_DIRECTORY|O_NOFOLLOW and the file is
- * reached relative to it (fstatat, unlinkat, bind after fchdir), so the
- * name checked is the name used. */
+ * The socket's directory is opened with O_DIRECTORY|O_NOFOLLOW and the
+ * socket reached relative to it (fstatat, unlinkat, bind after fchdir), so
+ * the name checked is the name used. */
 
-/* Switches the effective ids to uid:gid (with no supplementary group) for
- * file-system work, when root; the real and saved uid stay 0, so
- * become_root comes back. Not root: does nothing. -1 on failure (logged). */
+/* Root switches its effective ids to uid:gid (with no supplementary group)
+ * for file-system work; the real and saved uid stay 0, so become_root comes
+ * back. -1 on failure (logged). */
 static int become_user(uid_t uid, gid_t gid)
 {
-    if (geteuid() != 0)
-        return 0;
     if (setgroups(0, NULL) != 0 || setegid(gid) != 0 || seteuid(uid) != 0) {
         log_error("cannot take the ids %ld:%ld: %s", (long)uid, (long)gid, strerror(errno));
         return -1;
@@ -88,8 +86,6 @@ static int become_user(uid_t uid, gid_t gid)
 /* Back to euid 0 and the given effective gid after become_user. */
 static int become_root(gid_t egid)
 {
-    if (getuid() != 0)
-        return 0;
     if (seteuid(0) != 0 || setegid(egid) != 0) {
         log_error("cannot take back root after binding: %s", strerror(errno));
         return -1;
@@ -239,6 +235,8 @@ err:
 
 int serve_bind_socket(const char *path, uid_t uid, gid_t gid)
 {
+    if (geteuid() != 0)
+        return bind_socket_as(path, gid);
     gid_t egid = getegid();
     if (become_user(uid, gid) != 0) {
         become_root(egid);
