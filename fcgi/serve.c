@@ -1,16 +1,21 @@
 #include "serve.h"
 
 #include <errno.h>
-#include <fcgiapp.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,24 +45,308 @@ static void on_signal(int sig)
         got_chld = 1;
 }
 
-/* Binds the socket, connectable by the owner user and the web server's
- * group only. */
-static int open_socket(const config *cfg, uid_t uid, gid_t gid)
+/* The root phase. `serve` started as root (the local stack, or by hand)
+ * binds the socket and drops to the service user. Those paths lie in a
+ * directory the service user may write (var/run in the local stack), so
+ * that user could put a symbolic link, a hard link or a FIFO where the
+ * socket or the pidfile goes, and root's chown, chmod or open would act on
+ * the target (/etc/shadow, say). The rule here: root does nothing in such
+ * a directory with its own rights.
+ *
+ * - The socket is bound with the service user's effective uid and the web
+ *   server's group as effective gid (no supplementary group): the kernel
+ *   creates it owned by user:group, mode 0666 & ~umask(0117) = 0660. No
+ *   chown or chmod on a path, no CAP_CHOWN; the stale socket is removed
+ *   with the same rights, and only if lstat says it is a socket. Whatever
+ *   a link there points to, the work is done with rights the user already
+ *   has. fchown/fchmod on the socket's descriptor would not do: on Linux
+ *   they change the socket's own inode, not the file at the path, and the
+ *   path's mode is what connect() checks.
+ * - The pidfile is written after the drop, as the service user: the one
+ *   who removes it at exit is then the one who created it, and root never
+ *   opens it. It is still opened with O_NOFOLLOW and refused unless it is
+ *   a regular file with one link, for a directory writable by others.
+ *
+ * The socket's directory is opened with O_DIRECTORY|O_NOFOLLOW and the
+ * socket reached relative to it (fstatat, unlinkat, bind after fchdir), so
+ * the name checked is the name used. */
+
+/* Root switches its effective ids to uid:gid (with no supplementary group)
+ * for file-system work; the real and saved uid stay 0, so become_root comes
+ * back. -1 on failure (logged). */
+static int become_user(uid_t uid, gid_t gid)
 {
+    if (setgroups(0, NULL) != 0 || setegid(gid) != 0 || seteuid(uid) != 0) {
+        log_error("cannot take the ids %ld:%ld: %s", (long)uid, (long)gid, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Back to euid 0 and the given effective gid after become_user. */
+static int become_root(gid_t egid)
+{
+    if (seteuid(0) != 0 || setegid(egid) != 0) {
+        log_error("cannot take back root after binding: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* No core file and no ptrace by the service user, at any time: a worker's
+ * memory holds session tokens and the database password. The kernel resets
+ * the flag to fs.suid_dumpable on every change of ids, so this is called
+ * again after each one, and in every worker. */
+static void make_undumpable(void)
+{
+    struct rlimit none = {0, 0};
+    if (setrlimit(RLIMIT_CORE, &none) != 0)
+        log_error("cannot set RLIMIT_CORE to 0: %s", strerror(errno));
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        log_error("cannot make the process non-dumpable: %s", strerror(errno));
+}
+
+/* Splits path into its directory (opened O_DIRECTORY|O_NOFOLLOW|O_PATH,
+ * "." when the path has no slash) and its last component, copied to name.
+ * Returns the directory's descriptor, or -1 (logged). */
+static int open_parent(const char *path, char *name, size_t name_cap)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char dir[PATH_MAX];
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else if ((size_t)(slash - path) >= sizeof dir) {
+        log_error("%s: path too long", path);
+        return -1;
+    } else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    if (!base[0] || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strlen(base) >= name_cap) {
+        log_error("%s: not a usable file name", path);
+        return -1;
+    }
+    snprintf(name, name_cap, "%s", base);
+    int dfd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dfd < 0)
+        log_error("cannot open the directory %s: %s%s", dir, strerror(errno),
+                  errno == ENOTDIR || errno == ELOOP ? " (a symbolic link is refused)" : "");
+    return dfd;
+}
+
+/* What to check when the socket's directory refuses the service user. */
+static const char *user_hint(int err)
+{
+    return err == EACCES && getuid() == 0 ? " (as root, the socket is made as the service user: its directory "
+                                            "must be theirs to write)"
+                                          : "";
+}
+
+/* Removes name in dfd if it is a socket (a stale one from an earlier run);
+ * nothing there is fine; anything else is refused. 0 or -1 (logged). */
+static int remove_stale_socket(int dfd, const char *name, const char *path)
+{
+    struct stat st;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        log_error("cannot stat %s: %s%s", path, strerror(errno), user_hint(errno));
+        return -1;
+    }
+    if (!S_ISSOCK(st.st_mode)) {
+        log_error("%s exists and is not a socket: refusing to replace it", path);
+        return -1;
+    }
+    if (unlinkat(dfd, name, 0) != 0) {
+        log_error("cannot remove the stale socket %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* bind() takes a path, not a directory descriptor: bind the bare name from
+ * inside the directory, then go back. */
+static int bind_in(int fd, int dfd, const char *name)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", name);
+    int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (cwd < 0 || fchdir(dfd) != 0) {
+        if (cwd >= 0)
+            close(cwd);
+        return -1;
+    }
     mode_t old = umask(0117);
-    int fd = FCGX_OpenSocket(cfg->socket, 512);
+    int rc = bind(fd, (const struct sockaddr *)&sa, sizeof sa);
+    int saved = errno;
     umask(old);
-    if (fd < 0) {
-        log_error("cannot bind %s: %s", cfg->socket, strerror(errno));
-        return -1;
+    if (fchdir(cwd) != 0) {
+        log_error("cannot return to the working directory: %s", strerror(errno));
+        rc = -1;
     }
-    /* chmod while still ours: after the chown it would take CAP_FOWNER,
-     * which the systemd unit does not grant. */
-    if (chmod(cfg->socket, 0660) != 0 || chown(cfg->socket, uid, gid) != 0) {
-        log_error("cannot set owner of %s: %s", cfg->socket, strerror(errno));
+    close(cwd);
+    errno = saved;
+    return rc;
+}
+
+/* The work of serve_bind_socket, with the ids already switched. */
+static int bind_socket_as(const char *path, gid_t gid)
+{
+    struct sockaddr_un sa;
+    char name[sizeof sa.sun_path];
+    int fd = -1;
+    int dfd = open_parent(path, name, sizeof name);
+    if (dfd < 0)
         return -1;
+    /* After this point, all errors use goto err. */
+    if (remove_stale_socket(dfd, name, path) != 0)
+        goto err;
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind_in(fd, dfd, name) != 0 || listen(fd, 512) != 0) {
+        log_error("cannot bind %s: %s%s", path, strerror(errno), user_hint(errno));
+        goto err;
     }
+    struct stat st;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISSOCK(st.st_mode)) {
+        log_error("%s changed under us after bind: refusing it", path);
+        goto err;
+    }
+    /* A set-group-ID directory gives its own group, a default ACL its own
+     * mode: correct them, still with the user's rights and without
+     * following a link. */
+    if (st.st_gid != gid && fchownat(dfd, name, (uid_t)-1, gid, AT_SYMLINK_NOFOLLOW) != 0) {
+        log_error("cannot give %s to group %ld: %s", path, (long)gid, strerror(errno));
+        goto err;
+    }
+    if ((st.st_mode & 07777) != 0660 && fchmodat(dfd, name, 0660, AT_SYMLINK_NOFOLLOW) != 0) {
+        log_error("cannot set the mode of %s: %s", path, strerror(errno));
+        goto err;
+    }
+    close(dfd);
     return fd;
+
+err:
+    if (fd >= 0)
+        close(fd);
+    close(dfd);
+    return -1;
+}
+
+int serve_bind_socket(const char *path, uid_t uid, gid_t gid)
+{
+    if (geteuid() != 0)
+        return bind_socket_as(path, gid);
+    gid_t egid = getegid();
+    if (become_user(uid, gid) != 0) {
+        become_root(egid);
+        return -1;
+    }
+    int fd = bind_socket_as(path, gid);
+    if (become_root(egid) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    make_undumpable();
+    return fd;
+}
+
+int serve_write_pidfile(const char *path)
+{
+    /* O_NONBLOCK: a FIFO put there fails at once (ENXIO) instead of
+     * blocking the start. No O_TRUNC before fstat has said what it is. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        log_error("cannot write %s: %s%s", path, strerror(errno),
+                  errno == ELOOP ? " (a symbolic link is refused)" : "");
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+        log_error("%s is not a regular file with a single link: refusing to write it", path);
+        close(fd);
+        return -1;
+    }
+    char text[32];
+    int n = snprintf(text, sizeof text, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || write(fd, text, (size_t)n) != n) {
+        log_error("cannot write %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (close(fd) != 0) {
+        log_error("cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Removes path at exit if it is still a socket (not through a link). */
+static void remove_socket(const char *path)
+{
+    char name[sizeof((struct sockaddr_un *)0)->sun_path];
+    int dfd = open_parent(path, name, sizeof name);
+    if (dfd < 0)
+        return;
+    struct stat st;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISSOCK(st.st_mode))
+        unlinkat(dfd, name, 0);
+    close(dfd);
+}
+
+/* systemd socket activation (sd_listen_fds(3), without libsystemd): the
+ * listening socket arrives as descriptor 3 when LISTEN_PID is this process
+ * and LISTEN_FDS is 1. Returns 3, -2 when no socket was passed, or -1 when
+ * one was passed wrongly (logged). */
+static int inherited_socket(void)
+{
+    const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+    if (!pid || !fds)
+        return -2;
+    char *end;
+    errno = 0;
+    long p = strtol(pid, &end, 10);
+    if (errno || *end || p != (long)getpid())
+        return -2; /* meant for another process */
+    unsetenv("LISTEN_PID");
+    unsetenv("LISTEN_FDS");
+    unsetenv("LISTEN_FDNAMES");
+    if (strcmp(fds, "1") != 0) {
+        log_error("systemd passed %s sockets: the socket unit must listen on exactly one", fds);
+        return -1;
+    }
+    int type = 0, listening = 0;
+    socklen_t len = sizeof type;
+    if (getsockopt(3, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM) {
+        log_error("descriptor 3 from systemd is not a stream socket");
+        return -1;
+    }
+    len = sizeof listening;
+    if (getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) {
+        log_error("descriptor 3 from systemd is not listening");
+        return -1;
+    }
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+    return 3;
+}
+
+/* The socket systemd passed (logged when its path is not `socket =`), or
+ * one bound here. *own is set when it was bound here: removed at exit. */
+static int open_socket(const config *cfg, uid_t uid, gid_t gid, bool *own)
+{
+    int fd = inherited_socket();
+    *own = fd == -2;
+    if (fd != -2) {
+        struct sockaddr_un sa = {0};
+        socklen_t len = sizeof sa;
+        if (fd >= 0 && getsockname(fd, (struct sockaddr *)&sa, &len) == 0 && sa.sun_family == AF_UNIX
+            && strncmp(sa.sun_path, cfg->socket, sizeof sa.sun_path) != 0)
+            log_info("listening on the socket from systemd (%.*s), not socket = %s",
+                     (int)sizeof sa.sun_path, sa.sun_path, cfg->socket);
+        return fd;
+    }
+    return serve_bind_socket(cfg->socket, uid, gid);
 }
 
 static int drop_root(const struct passwd *pw)
@@ -80,6 +369,7 @@ static pid_t spawn(const config *cfg, int fd)
         static char tag[32];
         snprintf(tag, sizeof tag, "worker");
         log_set_tag(tag);
+        make_undumpable();
         /* Signals stay blocked until worker_run has its own handlers:
          * the master's would only set the master's flags in this copy. */
         exit(worker_run(cfg, fd));
@@ -145,19 +435,6 @@ static void reap(const config *cfg, int fd, bool restart)
     }
 }
 
-static void write_pidfile(const config *cfg)
-{
-    if (!cfg->pidfile[0])
-        return;
-    FILE *f = fopen(cfg->pidfile, "w");
-    if (!f) {
-        log_error("cannot write %s: %s", cfg->pidfile, strerror(errno));
-        return;
-    }
-    fprintf(f, "%ld\n", (long)getpid());
-    fclose(f);
-}
-
 /* true while a worker of an older generation (told to stop by a reload)
  * is still alive. */
 static bool old_workers_alive(void)
@@ -201,6 +478,7 @@ static void drain(const config *cfg)
 int serve_main(config *cfg)
 {
     log_set_tag("master");
+    make_undumpable();
     uid_t uid = getuid();
     gid_t gid = getgid();
     const struct passwd *pw = NULL;
@@ -218,12 +496,18 @@ int serve_main(config *cfg)
         }
         gid = gr->gr_gid;
     }
-    int fd = open_socket(cfg, uid, gid);
+    bool own_socket;
+    int fd = open_socket(cfg, uid, gid, &own_socket);
     if (fd < 0)
         return 1;
-    write_pidfile(cfg);
-    if (pw && (chown(cfg->pidfile, pw->pw_uid, pw->pw_gid), drop_root(pw) != 0))
+    if (pw && drop_root(pw) != 0)
         return 1;
+    make_undumpable();
+    if (cfg->pidfile[0] && serve_write_pidfile(cfg->pidfile) != 0) {
+        if (own_socket)
+            remove_socket(cfg->socket);
+        return 1;
+    }
     if (metrics_init() != 0) {
         log_error("cannot map shared metrics");
         return 1;
@@ -285,7 +569,9 @@ int serve_main(config *cfg)
     }
     log_info("stopping: draining in-flight requests");
     drain(cfg);
-    unlink(cfg->socket);
+    /* A socket from systemd stays: its socket unit owns the path. */
+    if (own_socket)
+        remove_socket(cfg->socket);
     if (cfg->pidfile[0])
         unlink(cfg->pidfile);
     log_info("stopped");
