@@ -34,7 +34,7 @@ for name in "$@"; do
   fi
   printf '%-12s %12s %8s  %s\n' "$name" "${runs:-?}" "$(find "$out/corpus" -type f | wc -l)" "$finding"
   if [ "$rc" -ne 0 ]; then
-    grep -m 1 -A 30 -E '^==[0-9]+==ERROR|runtime error|check failed' "$out/log" | sed 's/^/    /'
+    grep -m 1 -A 14 -E '^==[0-9]+==ERROR|runtime error|check failed' "$out/log" | sed 's/^/    /'
   fi
 done
 if [ "$found" -ne 0 ]; then
