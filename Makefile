@@ -4,6 +4,7 @@
 #   make stop       stop the local stack (and a test stack left running)
 #   make test       the same set-up on the test ports, then every suite (plain and ASan/UBSan)
 #   make bench      measure (prints figures; never a test)
+#   make fuzz       run each fuzzing harness FUZZ_SECONDS (default 60); not part of make test
 
 CC      ?= gcc
 PG_INC  := $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
@@ -40,7 +41,7 @@ API_LIB  := tests/api/client.c
 API_SRC  := $(sort $(wildcard tests/api/test_*.c))
 API_BIN  := $(API_SRC:tests/api/%.c=build/asan/api/%)
 
-.PHONY: all asan tests deps run stop test bench clean install
+.PHONY: all asan tests deps run stop test bench fuzz clean install
 all: bin/thidua
 
 bin/thidua: $(OBJ)
@@ -79,7 +80,36 @@ build/asan/api/%: tests/api/%.c $(API_LIB) $(wildcard tests/api/*.h)
 	@echo "  CC    $@"
 	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -Itests/api -o $@ $< $(API_LIB) $(LDLIBS) -lcmocka
 
-tests: all asan $(UNIT_BIN) $(API_BIN) build/plain/tools/minfcgi build/plain/tools/standin
+# Fuzzing (tests/fuzz/README.md): `make fuzz` builds each harness with clang
+# and libFuzzer and runs it FUZZ_SECONDS on its corpus; `make test` replays
+# the corpus through the same harnesses built by gcc under ASan/UBSan.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_LIB     := $(LIBSRC:%.c=build/fuzz/%.o)
+FUZZ_BIN     := $(FUZZ_NAMES:%=build/fuzz/bin/%)
+REPLAY_BIN   := $(FUZZ_NAMES:%=build/asan/fuzz/%)
+FUZZ_FLAGS    = $(CFLAGS) -O1 -Wno-unknown-warning-option $(SAN)
+
+build/fuzz/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CLANG $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_BIN): build/fuzz/bin/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	@echo "  CLANG $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+$(REPLAY_BIN): build/asan/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(ASANLIB)
+	@mkdir -p $(@D)
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -o $@ $< tests/fuzz/replay.c $(ASANLIB) $(LDLIBS)
+
+fuzz: export THIDUA_WITH_FUZZ = 1
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+tests: all asan $(UNIT_BIN) $(API_BIN) $(REPLAY_BIN) build/plain/tools/minfcgi build/plain/tools/standin
 
 # The stand-in provincial portal (tests and the local demo).
 build/plain/tools/standin: tests/portal/standin.c
@@ -125,4 +155,4 @@ install: all
 clean:
 	rm -rf build bin
 
--include $(OBJ:.o=.d) $(ASANOBJ:.o=.d) $(API_BIN:=.d)
+-include $(OBJ:.o=.d) $(ASANOBJ:.o=.d) $(API_BIN:=.d) $(FUZZ_LIB:.o=.d) $(FUZZ_BIN:=.d) $(REPLAY_BIN:=.d)

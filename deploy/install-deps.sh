@@ -17,6 +17,10 @@ if [ "${THIDUA_WITH_BROWSER:-}" = 1 ]; then
   # Debian's npm, unless a Node.js of another origin brings its own.
   command -v npm >/dev/null || packages+=(npm)
 fi
+# `make fuzz` builds its harnesses with clang and libFuzzer (compiler-rt).
+if [ "${THIDUA_WITH_FUZZ:-}" = 1 ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then

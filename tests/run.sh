@@ -50,6 +50,7 @@ for t in build/plain/tests/test_* build/asan/tests/test_*; do
   [ -x "$t" ] || continue
   run_suite "${t#build/}" "$t"
 done
+for c in tests/fuzz/corpus/*/; do n=$(basename "$c"); run_suite "fuzz/$n" "build/asan/fuzz/$n" "$c"*; done
 
 echo "starting the test stack"
 # Exported: a test that stops `thidua serve` starts it again the same way.
