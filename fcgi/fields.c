@@ -18,7 +18,9 @@ int fields_count(const field_def *defs)
 
 void fields_error(json_t *errors, const char *field, const char *message, long row)
 {
-    json_t *e = json_pack("{s:s, s:s}", "field", field, "message", message);
+    /* A name or message quoting what the client sent may not be UTF-8:
+     * shown with U+FFFD rather than lost (json_pack would fail). */
+    json_t *e = json_pack("{s:o, s:o}", "field", text_json_string(field), "message", text_json_string(message));
     if (row > 0)
         json_object_set_new(e, "row", json_integer(row));
     json_array_append_new(errors, e);

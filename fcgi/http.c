@@ -1,5 +1,7 @@
 #include "http.h"
 
+#include "text.h"
+
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -307,7 +309,7 @@ void http_problem_errors(response *res, int status, const char *detail, json_t *
     json_object_set_new(p, "type", json_sprintf("urn:thidua:problem:%s", problem_slug(status)));
     json_object_set_new(p, "title", json_string(problem_title(status)));
     json_object_set_new(p, "status", json_integer(status));
-    json_object_set_new(p, "detail", json_string(detail ? detail : problem_title(status)));
+    json_object_set_new(p, "detail", text_json_string(detail ? detail : problem_title(status)));
     if (errors)
         json_object_set_new(p, "errors", errors);
     char *text = json_dumps(p, JSON_COMPACT);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 #include <utf8proc.h>
 
 bool text_valid_utf8(const char *s, size_t len)
@@ -19,6 +20,37 @@ bool text_valid_utf8(const char *s, size_t len)
         left -= n;
     }
     return true;
+}
+
+json_t *text_json_string(const char *s)
+{
+    size_t len = strlen(s);
+    if (text_valid_utf8(s, len))
+        return json_string(s);
+    /* At most three bytes (U+FFFD) for each byte of s. */
+    char *out = malloc(len * 3 + 1);
+    if (!out)
+        return NULL;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)len;
+    size_t o = 0;
+    while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+        if (n < 0 || cp == 0) {
+            memcpy(out + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            n = 1;
+        } else {
+            memcpy(out + o, p, (size_t)n);
+            o += (size_t)n;
+        }
+        p += n;
+        left -= n;
+    }
+    json_t *j = json_stringn(out, o);
+    free(out);
+    return j;
 }
 
 char *text_nfc(arena *a, const char *s)

@@ -9,6 +9,12 @@
 #include "arena.h"
 
 bool text_valid_utf8(const char *s, size_t len);
+/* A JSON string of s as it can be shown: s itself when it is valid UTF-8,
+ * else a copy with each byte that is not replaced by U+FFFD (an error that
+ * quotes a name the client sent in Windows-1258 is still said). A new
+ * reference (jansson), or NULL when out of memory. */
+struct json_t;
+struct json_t *text_json_string(const char *s);
 /* NFC of valid UTF-8 s; NULL when s is not valid UTF-8. */
 char *text_nfc(arena *a, const char *s);
 /* Number of code points of valid UTF-8. */

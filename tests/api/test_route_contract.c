@@ -79,6 +79,11 @@ static void unknown_and_repeated_parameters_are_refused(void **state)
     t_resp *r = t_get("/api/v1/staff?unit=5", viewer);
     t_assert_problem(r, 400, "unit");
     t_free(r);
+    /* A name that is not UTF-8 is refused and shown, not lost (found by
+     * the query fuzzer: the error could not be made into JSON). */
+    r = t_get("/api/v1/staff?%FF=1", viewer);
+    t_assert_problem(r, 400, "\xef\xbf\xbd");
+    t_free(r);
     r = t_get("/api/v1/staff?limit=5&limit=6", viewer);
     t_assert_problem(r, 400, "limit");
     t_free(r);

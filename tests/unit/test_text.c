@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "text.h"
 
 static arena mem;
@@ -195,6 +197,24 @@ static void date_parts(void **state)
     assert_int_equal(d, -1);
 }
 
+/* A name the client sent in a legacy encoding is shown, not lost. */
+static void json_strings_are_always_utf8(void **state)
+{
+    (void)state;
+    json_t *j = text_json_string("Nguy\xe1\xbb\x85n");
+    assert_string_equal(json_string_value(j), "Nguy\xe1\xbb\x85n");
+    json_decref(j);
+    j = text_json_string("ghi_ch\xfa");
+    assert_string_equal(json_string_value(j), "ghi_ch\xef\xbf\xbd");
+    json_decref(j);
+    j = text_json_string("\xff\xfe a \xe1\xbb");
+    assert_string_equal(json_string_value(j), "\xef\xbf\xbd\xef\xbf\xbd a \xef\xbf\xbd\xef\xbf\xbd");
+    json_decref(j);
+    j = text_json_string("");
+    assert_string_equal(json_string_value(j), "");
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +227,7 @@ int main(void)
         cmocka_unit_test_teardown(calendar_dates, teardown),
         cmocka_unit_test_teardown(date_range_edges, teardown),
         cmocka_unit_test_teardown(date_parts, teardown),
+        cmocka_unit_test_teardown(json_strings_are_always_utf8, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
