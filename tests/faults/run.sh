@@ -73,20 +73,27 @@ else
   as_svc() { "$@"; }
 fi
 
-# Everything this script starts in the background, stopped on the way out.
+# Everything this script starts in the background, stopped on the way out;
+# a process is forgotten once waited for (its pid may then be another's).
 bg_pids=()
 pusher_pids=()
+forget() { # forget PID: waited for, no longer ours
+  local keep=() p
+  for p in "${bg_pids[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+  bg_pids=("${keep[@]}")
+}
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
   local p
+  if [ -f "$work/portal.pid" ]; then
+    kill "$(cat "$work/portal.pid")" 2>/dev/null || true
+  fi
   for p in "${pusher_pids[@]}" "${bg_pids[@]}"; do
     kill "$p" 2>/dev/null || true
   done
   for p in "${pusher_pids[@]}" "${bg_pids[@]}"; do
     wait "$p" 2>/dev/null || true
   done
-  if [ -f "$work/portal.pid" ]; then
-    kill "$(cat "$work/portal.pid")" 2>/dev/null || true
-  fi
   if [ "${FAULTS_KEEP:-0}" != 1 ]; then
     deploy/stack.sh stop faults >/dev/null 2>&1 || true
   fi
@@ -135,7 +142,9 @@ campaign=$(post_id /api/v1/campaigns "$office" "{\"agency_id\":$agency,\"year\":
 \"name\":\"Phong trào thi đua năm $year\",\"starts_on\":\"$year-01-01\",\"ends_on\":\"$year-12-31\",\"closes_on\":\"$((year + 1))-06-30\"}")
 staff=$(post_id /api/v1/staff "$office" "{\"code\":\"NV001\",\"full_name\":\"Nguyễn Thị Hồng Nhung\",\"unit_id\":$unit,\
 \"category\":\"cong_chuc\",\"joined_on\":\"2020-03-01\"}")
-[ -n "$agency" ] && [ -n "$unit" ] && [ -n "$campaign" ] && [ -n "$staff" ] || die "could not set up the agency"
+if [ -z "$agency" ] || [ -z "$unit" ] || [ -z "$campaign" ] || [ -z "$staff" ]; then
+  die "could not set up the agency"
+fi
 
 metric() { curl -s "$base/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 restarts_before=$(metric thidua_worker_restarts_total)
@@ -151,7 +160,8 @@ killer() { # SIGKILL a random worker every kill_every seconds; one line per kill
   done
 }
 pg_restarter() { # restart PostgreSQL once per mode, evenly over the run
-  local modes=($pg_restarts) i=0 n
+  local modes i=0 n
+  read -r -a modes <<<"$pg_restarts"
   n=${#modes[@]}
   for m in "${modes[@]}"; do
     i=$((i + 1))
@@ -174,7 +184,11 @@ bg_pids+=("$restarter_pid")
   --prefix F- --out "$work/writes.txt"
 kill "$killer_pid" 2>/dev/null || true
 wait "$killer_pid" 2>/dev/null || true
-wait "$restarter_pid" || die "a PostgreSQL restart failed (var/faults/log/postgresql.log)"
+forget "$killer_pid"
+restarted=0
+wait "$restarter_pid" || restarted=$?
+forget "$restarter_pid"
+[ "$restarted" = 0 ] || die "a PostgreSQL restart failed (var/faults/log/postgresql.log)"
 sed 's/^/faults:   /' "$work/pg-restarts.log" >&2
 
 # The stack is whole again before anything is counted.
@@ -264,7 +278,10 @@ sleep "$down_for"
 control POST /mode '{"mode":"up"}' >/dev/null
 control POST /mode "{\"mode\":\"flaky\",\"percent\":$flaky}" >/dev/null
 say "  portal up again at $((SECONDS - t0)) s, failing $flaky %"
-wait "$publisher_pid" || die "faultload publish failed"
+published=0
+wait "$publisher_pid" || published=$?
+forget "$publisher_pid"
+[ "$published" = 0 ] || die "faultload publish failed"
 
 deadline=$((SECONDS + drain_wait))
 while [ "$SECONDS" -lt "$deadline" ]; do
