@@ -5,6 +5,7 @@
 #   make test       the same set-up on the test ports, then every suite (plain and ASan/UBSan)
 #   make bench      measure (prints figures; never a test)
 #   make fuzz       run each fuzzing harness FUZZ_SECONDS (default 60); not part of make test
+#   make faults     workers killed, PostgreSQL restarted, a failing portal, under load: what was lost
 
 CC      ?= gcc
 PG_INC  := $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
@@ -41,7 +42,7 @@ API_LIB  := tests/api/client.c
 API_SRC  := $(sort $(wildcard tests/api/test_*.c))
 API_BIN  := $(API_SRC:tests/api/%.c=build/asan/api/%)
 
-.PHONY: all asan tests deps run stop test bench fuzz clean install
+.PHONY: all asan tests deps run stop test bench fuzz faults clean install
 all: bin/thidua
 
 bin/thidua: $(OBJ)
@@ -146,6 +147,18 @@ bench: deps
 	@tests/bench/platform.sh
 	@tests/bench/import.sh
 	@tests/bench/run.sh
+
+# Faults under load (tests/faults/run.sh): writes through nginx while workers
+# are killed and PostgreSQL restarts, then a burst of publications to a portal
+# that fails and goes down. Prints figures; fails if anything was lost or sent twice.
+faults: deps
+	@$(MAKE) --no-print-directory all build/plain/tools/standin build/plain/tools/faultload
+	@tests/faults/run.sh
+
+build/plain/tools/faultload: tests/faults/faultload.c
+	@mkdir -p $(@D)
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $< -lcurl -ljansson
 
 install: all
 	install -D -m 0755 bin/thidua $(DESTDIR)/usr/local/bin/thidua

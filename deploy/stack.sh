@@ -5,7 +5,8 @@
 #   deploy/stack.sh start dev|test     start (idempotent)
 #   deploy/stack.sh stop dev|test      stop
 #   deploy/stack.sh env dev|test       print the settings as shell variables
-# (bench: tests/bench/run.sh, a larger database and its own nginx config.)
+# (bench: tests/bench/run.sh, a larger database and its own nginx config;
+# faults: tests/faults/run.sh, PostgreSQL's durable defaults.)
 # Environment: THIDUA_DATABASE_URL (use that database, start no cluster;
 # THIDUA_DATABASE_OWNER_URL: migrate as that role there, default the same
 # URL), THIDUA_HTTP_PORT, THIDUA_PG_PORT, THIDUA_BIN (the binary to serve with),
@@ -25,7 +26,8 @@ case $stack in
   dev)  http_port=${THIDUA_HTTP_PORT:-8080};  pg_port=${THIDUA_PG_PORT:-5433};  login_rate=10r/s ;;
   test) http_port=${THIDUA_HTTP_PORT:-18080}; pg_port=${THIDUA_PG_PORT:-15433}; login_rate=1000r/s ;;
   bench) http_port=${THIDUA_HTTP_PORT:-18090}; pg_port=${THIDUA_PG_PORT:-15490}; login_rate=1000r/s ;;
-  *) echo "usage: $0 start|stop|env dev|test|bench" >&2; exit 2 ;;
+  faults) http_port=${THIDUA_HTTP_PORT:-18100}; pg_port=${THIDUA_PG_PORT:-15500}; login_rate=1000r/s ;;
+  *) echo "usage: $0 start|stop|env dev|test|bench|faults" >&2; exit 2 ;;
 esac
 bin=${THIDUA_BIN:-$root/bin/thidua}
 
@@ -316,5 +318,5 @@ case $cmd in
   env)
     printf 'THIDUA_VAR=%q\nTHIDUA_URL=%q\nTHIDUA_TEST_DB=%q\nTHIDUA_CONFIG_FILE=%q\nTHIDUA_PG_BIN=%q\nTHIDUA_SVC_USER=%q\n' \
       "$var" "http://127.0.0.1:$http_port" "$admin_url" "$var/thidua.conf" "$pg_bin" "$svc_user" ;;
-  *) echo "usage: $0 start|stop|env dev|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|env dev|test|bench|faults" >&2; exit 2 ;;
 esac

@@ -6,7 +6,9 @@
  *   standin --port P --control C --secret-file F [--log FILE] [--pidfile FILE]
  *
  * Port P (127.0.0.1) is the portal: POST any path. Port C is for the tests:
- *   GET  /received  what arrived: counters and the stored items
+ *   GET  /received  what arrived: counters and the stored items (each with
+ *                   "times", the requests that carried its key, and "acked",
+ *                   how many of them were answered 2xx)
  *   POST /mode      {"mode": "ok" | "500" | "422" | "429" | "stall" | "delay" | "flaky" | "down" | "up",
  *                    "count": N (that many requests, then ok; 0 = until changed),
  *                    "retry_after": S (429), "seconds": S (stall), "ms": M (delay),
@@ -56,6 +58,7 @@ typedef struct item {
     char *body;      /* as received */
     json_t *doc;     /* parsed */
     int times;       /* requests that carried this key */
+    int acked;       /* of them, answered 2xx (more than 1: sent again after a success) */
 } item;
 
 static struct {
@@ -335,6 +338,9 @@ static void portal_request(conn *c, const char *head, const char *body, size_t l
         c->answer = strdup(answer);
         return;
     }
+    item *acked = find_item(key);
+    if (acked)
+        acked->acked++;
     respond(c, status, answer, NULL);
 }
 
@@ -342,9 +348,9 @@ static json_t *received_json(void)
 {
     json_t *items = json_array();
     for (int i = 0; i < S.nitems; i++)
-        json_array_append_new(items, json_pack("{s:s, s:s, s:i, s:O}", "key", S.items[i].key, "reference",
-                                               S.items[i].reference, "times", S.items[i].times, "doc",
-                                               S.items[i].doc));
+        json_array_append_new(items, json_pack("{s:s, s:s, s:i, s:i, s:O}", "key", S.items[i].key, "reference",
+                                               S.items[i].reference, "times", S.items[i].times, "acked",
+                                               S.items[i].acked, "doc", S.items[i].doc));
     int open = 0;
     for (int i = 0; i < MAX_CONNS; i++)
         open += S.conns[i].fd >= 0 && !S.conns[i].control;
@@ -570,6 +576,9 @@ int main(int argc, char **argv)
         for (int i = 0; i < MAX_CONNS; i++) {
             conn *c = &S.conns[i];
             if (c->fd >= 0 && c->state == C_HOLDING && c->answer_at <= t) {
+                item *it = find_item(c->key);
+                if (it)
+                    it->acked++;
                 respond(c, c->status, c->answer, NULL);
                 drop(c);
             }
