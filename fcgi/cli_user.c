@@ -27,10 +27,11 @@ static const db_stmt STMT_UPSERT = {
  * its lockout, audited as 'unlock'. One row when it was locked. */
 static const db_stmt STMT_UNLOCK = {
     "cli_user_unlock",
-    "WITH gone AS (DELETE FROM login_throttle WHERE username = $1 RETURNING locked_until > now() AS locked)"
-    " INSERT INTO audit_log (action, entity, entity_id, after)"
+    "WITH gone AS (DELETE FROM login_throttle WHERE username = $1 RETURNING locked_until > now() AS locked),"
+    " a AS (INSERT INTO audit_log (action, entity, entity_id, after)"
     " SELECT 'unlock', 'users', (SELECT id FROM users WHERE username = $1), jsonb_build_object('username', $1::text)"
-    " FROM gone WHERE locked RETURNING id"};
+    " FROM gone WHERE locked)"
+    " SELECT 1 FROM gone WHERE locked"}; /* not RETURNING: thidua_app may not read audit_log */
 static const db_stmt STMT_LIST = {
     "cli_user_list",
     "SELECT u.username, u.role, coalesce(a.code, '-'), coalesce(un.code, '-'), u.active,"
