@@ -1,8 +1,8 @@
 /* test_session_cookie.c — unit tests for the session and password parts of
  * fcgi/auth.c: the session cookie in both modes of cookie_secure (its
- * Set-Cookie value, and the one name the server reads back), the new
- * configuration keys of logins, and the dummy hash that a failed login
- * verifies against. The local test stack runs with cookie_secure off;
+ * Set-Cookie value, and the one name the server reads back) and the dummy
+ * hash that a failed login verifies against (the keys of logins:
+ * test_config.c). The local test stack runs with cookie_secure off;
  * production's mode is only seen here. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "auth.h"
 #include "config.h"
@@ -108,56 +107,6 @@ static void reads_only_the_name_it_sets(void **state)
     assert_false(reads_session(&secure, plain_cookie));
 }
 
-static char path[64];
-
-static void write_config(const char *text)
-{
-    snprintf(path, sizeof path, "/tmp/thidua-test-session-config-%ld.conf", (long)getpid());
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static int unlink_config(void **state)
-{
-    (void)state;
-    unlink(path);
-    return 0;
-}
-
-static void login_keys(void **state)
-{
-    (void)state;
-    config cfg;
-    char err[256];
-    write_config("database_url = x\n");
-    assert_int_equal(config_load(&cfg, path, err, sizeof err), 0);
-    assert_false(cfg.cookie_secure);
-    assert_int_equal(cfg.login_max_failures, 5);
-    assert_int_equal(cfg.login_window, 900);
-    assert_int_equal(cfg.login_lockout, 900);
-    assert_int_equal(cfg.login_lockout_max, 14400);
-
-    write_config("cookie_secure = true\nlogin_max_failures = 3\nlogin_window = 301\nlogin_lockout = 7\n"
-                 "login_lockout_max = 99\n");
-    assert_int_equal(config_load(&cfg, path, err, sizeof err), 0);
-    assert_true(cfg.cookie_secure);
-    assert_int_equal(cfg.login_max_failures, 3);
-    assert_int_equal(cfg.login_window, 301);
-    assert_int_equal(cfg.login_lockout, 7);
-    assert_int_equal(cfg.login_lockout_max, 99);
-
-    static const char *const bad[] = {"cookie_secure = yes\n", "cookie_secure = 1\n", "login_max_failures = 0\n",
-                                      "login_window = 0\n", "login_lockout = -5\n",
-                                      "login_lockout = 600\nlogin_lockout_max = 599\n"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        write_config(bad[i]);
-        if (config_load(&cfg, path, err, sizeof err) == 0)
-            fail_msg("accepted: %s", bad[i]);
-    }
-}
-
 /* The length of an Argon2 hash's algorithm and parameters: up to its
  * fourth '$', 0 when it has none. */
 static size_t params_length(const char *h)
@@ -201,7 +150,6 @@ int main(void)
         cmocka_unit_test_teardown(plain_http_cookie, teardown),
         cmocka_unit_test_teardown(production_cookie, teardown),
         cmocka_unit_test_teardown(reads_only_the_name_it_sets, teardown),
-        cmocka_unit_test_teardown(login_keys, unlink_config),
         cmocka_unit_test(the_dummy_hash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
