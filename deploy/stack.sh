@@ -147,6 +147,11 @@ socket_group = $web_group
 sql_dir = $root/sql
 workers = ${THIDUA_WORKERS:-0}
 CONF
+  if [ "$stack" = test ]; then
+    # Logins lock sooner and for less time than by default (5 failures, 900
+    # s): tests/api/test_sessions.c reads these two from this file.
+    printf 'login_max_failures = 3\nlogin_lockout = 7\n' >> "$var/thidua.conf"
+  fi
   chmod 0644 "$var/thidua.conf"
 }
 

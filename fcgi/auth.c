@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "db.h"
 #include "fields.h"
 
@@ -23,9 +24,49 @@ int auth_role_parse(const char *name)
     return -1;
 }
 
-int auth_init(void)
+static char dummy[crypto_pwhash_STRBYTES];
+
+/* Hashes 31 random letters into dummy; 0 or -1 (out of memory). */
+static int make_dummy_hash(void)
+{
+    char pw[32];
+    randombytes_buf(pw, sizeof pw - 1);
+    for (size_t i = 0; i < sizeof pw - 1; i++)
+        pw[i] = (char)('a' + ((unsigned char)pw[i] % 26));
+    pw[sizeof pw - 1] = '\0';
+    int rc = auth_hash_password(pw, dummy, sizeof dummy);
+    sodium_memzero(pw, sizeof pw);
+    return rc;
+}
+
+int auth_init_cli(void)
 {
     return sodium_init() < 0 ? -1 : 0;
+}
+
+int auth_init(void)
+{
+    if (auth_init_cli() != 0)
+        return -1;
+    return dummy[0] ? 0 : make_dummy_hash();
+}
+
+const char *auth_dummy_hash(void)
+{
+    if (!dummy[0])
+        make_dummy_hash(); /* on failure dummy stays empty: verifying fails, as it must */
+    return dummy;
+}
+
+const char *auth_cookie_name(const config *cfg)
+{
+    return cfg && cfg->cookie_secure ? "__Host-thidua_session" : "thidua_session";
+}
+
+const char *auth_session_cookie(arena *mem, const config *cfg, const char *token, long max_age)
+{
+    return arena_printf(mem, "%s=%s; Path=/; Max-Age=%ld; %sHttpOnly; SameSite=Strict", auth_cookie_name(cfg),
+                        token ? token : "", token ? max_age : 0L, cfg && cfg->cookie_secure ? "Secure; " : "");
 }
 
 int auth_hash_password(const char *password, char *out, size_t outlen)
@@ -87,7 +128,7 @@ static bool token_hash_of(const request *req, char hash[AUTH_HASH_HEX + 1], bool
     *via_cookie = false;
     const char *token = bearer_token(req);
     if (!token) {
-        token = http_cookie(req, "thidua_session");
+        token = http_cookie(req, auth_cookie_name(req->cfg));
         *via_cookie = token != NULL;
     }
     if (!token || strlen(token) != AUTH_TOKEN_HEX)

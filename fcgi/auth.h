@@ -19,7 +19,20 @@ enum { AUTH_TOKEN_HEX = 64, AUTH_HASH_HEX = 64 };
 const char *auth_role_name(int role);
 int auth_role_parse(const char *name); /* -1 when unknown */
 
-int auth_init(void); /* sodium_init; 0 or -1 */
+struct config;
+
+/* Process start. auth_init, for `thidua serve`: libsodium, then the dummy
+ * hash (auth_dummy_hash), made once in the master before it forks its
+ * workers, so that no login pays for it. auth_init_cli: libsodium only,
+ * for a process that hashes passwords but takes no logins (`thidua
+ * user`). 0, or -1 (libsodium failed, or no memory for the hash). */
+int auth_init(void);
+int auth_init_cli(void);
+/* An Argon2id hash of a random password that nobody knows. A login that
+ * must fail without a real hash to verify (an unknown user, a locked
+ * account) verifies against it, so every failure costs one hash. Made by
+ * auth_init; a process that did not call it makes it on first use. */
+const char *auth_dummy_hash(void);
 /* Argon2id hash into out (crypto_pwhash_STRBYTES); 0 or -1 (out of memory). */
 int auth_hash_password(const char *password, char *out, size_t outlen);
 bool auth_verify_password(const char *hash, const char *password);
@@ -30,8 +43,19 @@ void auth_token_hash(const char *token, char hash[AUTH_HASH_HEX + 1]);
  * they differ (only on their lengths). */
 bool auth_token_equal(const char *a, const char *b);
 
+/* The session cookie. cfg->cookie_secure off (the local stack, plain
+ * HTTP on loopback): thidua_session. On (production, HTTPS):
+ * __Host-thidua_session with Secure, which a browser takes only from
+ * HTTPS, for this host alone (no Domain) and Path=/. Either way HttpOnly
+ * and SameSite=Strict. The server reads only the name it sets.
+ * auth_session_cookie: the Set-Cookie value holding token for max_age
+ * seconds, or (token NULL) the one that clears it; in mem. cfg may be NULL
+ * (the defaults). */
+const char *auth_cookie_name(const struct config *cfg);
+const char *auth_session_cookie(arena *mem, const struct config *cfg, const char *token, long max_age);
+
 /* Finds the session of the request (Bearer token, else the session
- * cookie) and sets req->user. Returns 0, 401 (none or expired) or 503. */
+ * cookie of auth_cookie_name) and sets req->user. Returns 0, 401 (none or expired) or 503. */
 int auth_authenticate(request *req);
 /* auth_authenticate, with the answer when it fails: 0, or -1 with res
  * answered 401 (WWW-Authenticate: Bearer), 503 (the database is down) or

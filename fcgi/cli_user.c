@@ -23,18 +23,32 @@ static const db_stmt STMT_UPSERT = {
     "INSERT INTO users (username, password_hash, role, unit_id, agency_id) VALUES ($1, $2, $3, $4, $5)"
     " ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,"
     " unit_id = EXCLUDED.unit_id, agency_id = EXCLUDED.agency_id, active = true RETURNING id, (xmax = 0)"};
+/* Forgets the failed logins of username $1 (sql/migrations/0010): lifts
+ * its lockout, audited as 'unlock'. One row when it was locked. */
+static const db_stmt STMT_UNLOCK = {
+    "cli_user_unlock",
+    "WITH gone AS (DELETE FROM login_throttle WHERE username = $1 RETURNING locked_until > now() AS locked),"
+    " a AS (INSERT INTO audit_log (action, entity, entity_id, after)"
+    " SELECT 'unlock', 'users', (SELECT id FROM users WHERE username = $1), jsonb_build_object('username', $1::text)"
+    " FROM gone WHERE locked)"
+    " SELECT 1 FROM gone WHERE locked"}; /* not RETURNING: thidua_app may not read audit_log */
 static const db_stmt STMT_LIST = {
     "cli_user_list",
-    "SELECT u.username, u.role, coalesce(a.code, '-'), coalesce(un.code, '-'), u.active FROM users u"
-    " LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN units a ON a.id = u.agency_id ORDER BY u.username"};
+    "SELECT u.username, u.role, coalesce(a.code, '-'), coalesce(un.code, '-'), u.active,"
+    " to_char(t.locked_until, 'YYYY-MM-DD HH24:MI:SS') FROM users u"
+    " LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN units a ON a.id = u.agency_id"
+    " LEFT JOIN login_throttle t ON t.username = u.username AND t.locked_until > now() ORDER BY u.username"};
 
 static int usage(void)
 {
     fprintf(stderr, "usage: thidua user add USERNAME --role ROLE [--unit CODE] [--agency CODE] < password\n"
                     "       thidua user list\n"
+                    "       thidua user unlock USERNAME\n"
                     "roles: admin, office, unit_head, council, director, viewer\n"
                     "Every user but an installation admin (admin without --agency) belongs to one agency:\n"
-                    "--agency CODE, or the agency of --unit, or the only agency of the installation.\n");
+                    "--agency CODE, or the agency of --unit, or the only agency of the installation.\n"
+                    "add of an existing user sets its password: its sessions end and its lockout is lifted.\n"
+                    "unlock lifts the lockout that failed logins put on USERNAME.\n");
     return 2;
 }
 
@@ -110,19 +124,43 @@ static int add(db *d, int argc, char **argv)
     sodium_memzero(password, sizeof password);
     if (db_begin(d, 0) != 0)
         goto failed;
+    /* An update sets a new password (a new salt, whatever the password):
+     * the trigger users_end_sessions (0010) ends the user's sessions in
+     * this transaction. */
     const char *p[] = {username, hash, role, unit ? unit_id : NULL, agency_id[0] ? agency_id : NULL};
     db_result *r = db_run(d, &STMT_UPSERT, 5, p);
     if (!r)
         goto failed;
-    printf("%s user %s (%s)\n", strcmp(db_value(r, 0, 1), "t") == 0 ? "created" : "updated", username, role);
+    bool created = strcmp(db_value(r, 0, 1), "t") == 0;
+    db_free(r);
+    r = db_run(d, &STMT_UNLOCK, 1, p);
+    if (!r)
+        goto failed;
     db_free(r);
     if (db_commit(d) != 0)
         goto failed;
+    printf("%s user %s (%s)%s\n", created ? "created" : "updated", username, role,
+           created ? "" : "; its sessions ended");
     return 0;
 failed:
     fprintf(stderr, "thidua user: %s\n", db_last_error(d)->message);
     db_rollback(d);
     return 1;
+}
+
+static int unlock(db *d, int argc, char **argv)
+{
+    if (argc != 1 || argv[0][0] == '-')
+        return usage();
+    const char *p[] = {argv[0]};
+    db_result *r = db_run(d, &STMT_UNLOCK, 1, p);
+    if (!r) {
+        fprintf(stderr, "thidua user: %s\n", db_last_error(d)->message);
+        return 1;
+    }
+    printf(db_rows(r) ? "unlocked %s\n" : "%s was not locked (its failed logins are forgotten)\n", argv[0]);
+    db_free(r);
+    return 0;
 }
 
 static int list(db *d)
@@ -133,8 +171,9 @@ static int list(db *d)
         return 1;
     }
     for (int i = 0; i < db_rows(r); i++)
-        printf("%-24s %-10s %-12s %-12s %s\n", db_value(r, i, 0), db_value(r, i, 1), db_value(r, i, 2),
-               db_value(r, i, 3), strcmp(db_value(r, i, 4), "t") == 0 ? "active" : "disabled");
+        printf("%-24s %-10s %-12s %-12s %s%s%s\n", db_value(r, i, 0), db_value(r, i, 1), db_value(r, i, 2),
+               db_value(r, i, 3), strcmp(db_value(r, i, 4), "t") == 0 ? "active" : "disabled",
+               db_value(r, i, 5) ? ", locked until " : "", db_value(r, i, 5) ? db_value(r, i, 5) : "");
     db_free(r);
     return 0;
 }
@@ -143,7 +182,7 @@ int cli_user_main(const config *cfg, int argc, char **argv)
 {
     if (argc < 1)
         return usage();
-    if (auth_init() != 0)
+    if (auth_init_cli() != 0)
         return 1;
     db *d = db_open(cfg->database_url);
     int rc;
@@ -152,6 +191,8 @@ int cli_user_main(const config *cfg, int argc, char **argv)
         rc = 1;
     } else if (strcmp(argv[0], "add") == 0) {
         rc = add(d, argc - 1, argv + 1);
+    } else if (strcmp(argv[0], "unlock") == 0) {
+        rc = unlock(d, argc - 1, argv + 1);
     } else if (strcmp(argv[0], "list") == 0) {
         rc = list(d);
     } else {

@@ -51,6 +51,11 @@ static void defaults(config *cfg)
     cfg->import_body_limit = 32 * 1024 * 1024;
     cfg->session_ttl = 8 * 3600;
     cfg->drain_timeout = 30;
+    cfg->cookie_secure = false;
+    cfg->login_max_failures = 5;
+    cfg->login_window = 15 * 60;
+    cfg->login_lockout = 15 * 60;
+    cfg->login_lockout_max = 4 * 3600;
     cfg->portal_connect_timeout = 10;
     cfg->portal_timeout = 30;
     cfg->push_interval = 2;
@@ -69,6 +74,15 @@ static int parse_long(const char *v, long min, long max, long *out)
         return -1;
     *out = n;
     return 0;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+    if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0) {
+        *out = v[0] == 't';
+        return 0;
+    }
+    return -1;
 }
 
 static char *trim(char *s)
@@ -115,6 +129,16 @@ static int apply(config *cfg, const char *key, const char *val)
         cfg->session_ttl = n;
     else if (strcmp(key, "drain_timeout") == 0 && parse_long(val, 0, 3600, &n) == 0)
         cfg->drain_timeout = n;
+    else if (strcmp(key, "cookie_secure") == 0)
+        return parse_bool(val, &cfg->cookie_secure);
+    else if (strcmp(key, "login_max_failures") == 0 && parse_long(val, 1, 1000, &n) == 0)
+        cfg->login_max_failures = n;
+    else if (strcmp(key, "login_window") == 0 && parse_long(val, 1, 86400, &n) == 0)
+        cfg->login_window = n;
+    else if (strcmp(key, "login_lockout") == 0 && parse_long(val, 1, 86400, &n) == 0)
+        cfg->login_lockout = n;
+    else if (strcmp(key, "login_lockout_max") == 0 && parse_long(val, 1, 7 * 86400, &n) == 0)
+        cfg->login_lockout_max = n;
     else if (strcmp(key, "portal_connect_timeout") == 0 && parse_long(val, 1, 600, &n) == 0)
         cfg->portal_connect_timeout = n;
     else if (strcmp(key, "portal_timeout") == 0 && parse_long(val, 1, 3600, &n) == 0)
@@ -192,6 +216,11 @@ int config_load(config *cfg, const char *path, char *err, size_t errlen)
     }
     if (owner_url && *owner_url)
         set_str(cfg->database_owner_url, sizeof cfg->database_owner_url, owner_url);
+    if (cfg->login_lockout_max < cfg->login_lockout) {
+        snprintf(err, errlen, "%s: login_lockout_max (%ld) is shorter than login_lockout (%ld)",
+                 path ? path : "configuration", cfg->login_lockout_max, cfg->login_lockout);
+        return -1;
+    }
     if (cfg->workers == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         cfg->workers = cores > 0 ? (int)cores : 1;

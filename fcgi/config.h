@@ -4,6 +4,7 @@
  * config_load fills a config the caller owns; strings live inside it. */
 #ifndef THIDUA_CONFIG_H
 #define THIDUA_CONFIG_H
+#include <stdbool.h>
 #include <stddef.h>
 
 enum { CONFIG_STR = 512 };
@@ -22,6 +23,12 @@ typedef struct config {
     size_t import_body_limit;      /* bytes of a CSV import */
     long session_ttl;              /* seconds */
     long drain_timeout;            /* seconds a SIGTERM waits for in-flight requests */
+    /* Sessions and logins (fcgi/api/sessions.c) */
+    bool cookie_secure;            /* HTTPS: the cookie is __Host-thidua_session, Secure */
+    long login_max_failures;       /* failed logins of one username in login_window that lock it */
+    long login_window;             /* seconds */
+    long login_lockout;            /* seconds of a first lockout; each consecutive one doubles it */
+    long login_lockout_max;        /* seconds: the longest lockout */
     /* thidua push: the provincial portal (see deploy/portal.md) */
     char portal_url[CONFIG_STR];   /* "" : nothing is pushed */
     char portal_secret[256];       /* HMAC key; or read from portal_secret_file */

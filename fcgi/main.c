@@ -21,6 +21,7 @@ static int usage(void)
             "  migrate               apply sql/migrations\n"
             "  user add NAME --role ROLE [--unit CODE] [--agency CODE]   (password on stdin)\n"
             "  user list\n"
+            "  user unlock NAME      lift the lockout of failed logins\n"
             "  routes                print the route table\n"
             "  openapi               print the OpenAPI document\n");
     return 2;

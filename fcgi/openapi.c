@@ -84,6 +84,7 @@ static const struct {
     {"413", "PayloadTooLarge", "Nội dung vượt quá giới hạn"},
     {"415", "UnsupportedMediaType", "Sai Content-Type"},
     {"422", "UnprocessableContent", "Dữ liệu đúng dạng nhưng không hợp lệ; errors nêu từng trường"},
+    {"429", "TooManyRequests", "Quá nhiều lần đăng nhập (sai): tài khoản tạm khóa, thử lại sau Retry-After giây"},
     {"503", "ServiceUnavailable", "Cơ sở dữ liệu tạm thời không truy cập được; thử lại sau Retry-After giây"},
 };
 enum { ERROR_COUNT = sizeof errors / sizeof errors[0] };
@@ -95,7 +96,7 @@ static json_t *error_responses(void)
     for (size_t i = 0; i < ERROR_COUNT; i++) {
         json_t *resp = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", errors[i].description, "content",
                                  "application/problem+json", "schema", "$ref", "#/components/schemas/Problem");
-        if (strcmp(errors[i].code, "503") == 0)
+        if (strcmp(errors[i].code, "503") == 0 || strcmp(errors[i].code, "429") == 0)
             json_object_set_new(resp, "headers",
                                 json_pack("{s:{s:s, s:{s:s}}}", "Retry-After", "description", "Số giây nên chờ",
                                           "schema", "type", "integer"));
@@ -120,7 +121,8 @@ static json_t *responses(const route *r)
         json_object_set_new(out, "304", json_pack("{s:s}", "description", "Không đổi so với ETag đã gửi (If-None-Match)"));
     /* Every route refuses a query parameter it does not declare: 400. */
     bool gives[ERROR_COUNT] = {true, !public, !public, in_path || r->scope, write, body, body,
-                    body || required_query || write, !(r->flags & ROUTE_NO_DB) || strcmp(r->pattern, "/api/v1/health") == 0};
+                    body || required_query || write, (r->flags & ROUTE_THROTTLED) != 0,
+                    !(r->flags & ROUTE_NO_DB) || strcmp(r->pattern, "/api/v1/health") == 0};
     for (size_t i = 0; i < ERROR_COUNT; i++) {
         char ref[64];
         snprintf(ref, sizeof ref, "#/components/responses/%s", errors[i].name);
@@ -213,6 +215,11 @@ static char *build(void)
         "servers", "url", "/", "paths", paths, "components", "schemas", "Problem", problem, "securitySchemes",
         "bearerAuth", "type", "http", "scheme", "bearer", "cookieAuth", "type", "apiKey", "in", "cookie", "name",
         "thidua_session", "security", "bearerAuth", "cookieAuth");
+    json_object_set_new(json_object_get(json_object_get(json_object_get(doc, "components"), "securitySchemes"), "cookieAuth"),
+                        "description",
+                        json_string("Phiên trong cookie HttpOnly, SameSite=Strict của trang quản trị (POST /sessions với"
+                                    " use_cookie). Khi cài đặt phục vụ HTTPS (cookie_secure = true), tên cookie là"
+                                    " __Host-thidua_session, có Secure."));
     json_object_set_new(json_object_get(doc, "components"), "responses", error_responses());
     char *text = jsontext_dumps(doc, JSON_COMPACT);
     json_decref(doc);

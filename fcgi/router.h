@@ -35,7 +35,10 @@ enum {
      * auth_accept), saving the worker's separate session query: one round
      * trip to the database instead of two. The pipeline answers 500 for such
      * a route whose handler answered 2xx/3xx without accepting a session. */
-    ROUTE_SESSION_IN_QUERY = 2
+    ROUTE_SESSION_IN_QUERY = 2,
+    /* May answer 429 with Retry-After: logins (a locked account; nginx
+     * limits them per address too). */
+    ROUTE_THROTTLED = 4
 };
 
 /* What a null body unit (route_scope.body_unit given as null) stands for. */

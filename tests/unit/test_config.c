@@ -1,6 +1,6 @@
 /* test_config.c — unit tests for fcgi/config.c: the two connection
  * strings (the application's and the schema owner's) from the file and the
- * environment. */
+ * environment, and the keys of sessions and logins. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -83,12 +83,46 @@ static void environment_url_replaces_both(void **state)
     assert_string_equal(config_owner_url(&cfg), "postgresql://owner@db.example/other");
 }
 
+/* The session keys (fcgi/api/sessions.c): defaults, values, refusals. */
+static void login_keys(void **state)
+{
+    (void)state;
+    config cfg;
+    char err[256];
+    write_config("database_url = x\n");
+    load(&cfg);
+    assert_false(cfg.cookie_secure);
+    assert_int_equal(cfg.login_max_failures, 5);
+    assert_int_equal(cfg.login_window, 900);
+    assert_int_equal(cfg.login_lockout, 900);
+    assert_int_equal(cfg.login_lockout_max, 14400);
+
+    write_config("cookie_secure = true\nlogin_max_failures = 3\nlogin_window = 301\nlogin_lockout = 7\n"
+                 "login_lockout_max = 99\n");
+    load(&cfg);
+    assert_true(cfg.cookie_secure);
+    assert_int_equal(cfg.login_max_failures, 3);
+    assert_int_equal(cfg.login_window, 301);
+    assert_int_equal(cfg.login_lockout, 7);
+    assert_int_equal(cfg.login_lockout_max, 99);
+
+    static const char *const bad[] = {"cookie_secure = yes\n", "cookie_secure = 1\n", "login_max_failures = 0\n",
+                                      "login_window = 0\n", "login_lockout = -5\n",
+                                      "login_lockout = 600\nlogin_lockout_max = 599\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        write_config(bad[i]);
+        if (config_load(&cfg, path, err, sizeof err) == 0)
+            fail_msg("accepted: %s", bad[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(owner_url_defaults_to_database_url, teardown),
         cmocka_unit_test_teardown(owner_url_from_the_file, teardown),
         cmocka_unit_test_teardown(environment_url_replaces_both, teardown),
+        cmocka_unit_test_teardown(login_keys, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
