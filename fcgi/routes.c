@@ -19,5 +19,8 @@ const route *const route_groups[] = {
     exemplars_routes,
     publications_routes,
     scorecard_routes,
+    holidays_routes,
+    holds_routes,
+    initiatives_routes,
     NULL,
 };

@@ -23,5 +23,8 @@ extern const route certifications_routes[];
 extern const route exemplars_routes[];
 extern const route publications_routes[];
 extern const route scorecard_routes[];
+extern const route holidays_routes[];
+extern const route holds_routes[];
+extern const route initiatives_routes[];
 
 #endif

@@ -8,6 +8,7 @@
 #include "text.h"
 
 const char *const staff_categories[] = {"cong_chuc", "vien_chuc", "nguoi_lao_dong", NULL};
+const char *const staff_leader_levels[] = {"none", "unit", "agency", NULL};
 
 static const field_def staff_fields[] = {
     {"code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã cán bộ, duy nhất trong cơ quan"},
@@ -17,13 +18,16 @@ static const field_def staff_fields[] = {
      "cong_chuc (công chức), vien_chuc (viên chức), nguoi_lao_dong (người lao động)"},
     {"joined_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Ngày vào làm"},
     {"left_on", FT_DATE, F_NULLABLE, 0, 0, NULL, "Ngày nghỉ (null nếu còn công tác); không trước joined_on"},
+    {"leader_level", FT_ENUM, 0, 0, 0, staff_leader_levels,
+     "none (người lao động trực tiếp, mặc định), unit (lãnh đạo phòng/đơn vị), agency (lãnh đạo Sở)"},
     {0},
 };
-enum { S_CODE, S_NAME, S_UNIT, S_CATEGORY, S_JOINED, S_LEFT, S_COUNT };
+enum { S_CODE, S_NAME, S_UNIT, S_CATEGORY, S_JOINED, S_LEFT, S_LEADER, S_COUNT };
 
 #define STAFF_JSON(s) \
     "json_build_object('id', " s ".id, 'code', " s ".code, 'full_name', " s ".full_name, 'unit_id', " s ".unit_id," \
-    " 'agency_id', " s ".agency_id, 'category', " s ".category, 'joined_on', " s ".joined_on, 'left_on', " s ".left_on)"
+    " 'agency_id', " s ".agency_id, 'category', " s ".category, 'joined_on', " s ".joined_on, 'left_on', " s ".left_on," \
+    " 'leader_level', " s ".leader_level)"
 
 /* One list statement per sort order, so that the default order can walk
  * staff_sort_idx. $3 agency, $4 unit, $5 name search, $6 active on, $7
@@ -67,12 +71,12 @@ static const db_stmt STMT_LOCK = {"staff_lock", "SELECT " STAFF_JSON("s") " FROM
 static const db_stmt STMT_SCOPE = {"staff_scope", "SELECT agency_id, unit_id FROM staff WHERE id = $1"};
 static const db_stmt STMT_INSERT = {
     "staff_insert",
-    "INSERT INTO staff (agency_id, code, full_name, unit_id, category, joined_on, left_on)"
-    " VALUES (0, $1, $2, $3, $4, $5, $6) RETURNING id, " STAFF_JSON("staff")};
+    "INSERT INTO staff (agency_id, code, full_name, unit_id, category, joined_on, left_on, leader_level)"
+    " VALUES (0, $1, $2, $3, $4, $5, $6, coalesce($7, 'none')) RETURNING id, " STAFF_JSON("staff")};
 static const db_stmt STMT_UPDATE = {
     "staff_update",
-    "UPDATE staff SET code = $2, full_name = $3, unit_id = $4, category = $5, joined_on = $6, left_on = $7"
-    " WHERE id = $1 RETURNING " STAFF_JSON("staff")};
+    "UPDATE staff SET code = $2, full_name = $3, unit_id = $4, category = $5, joined_on = $6, left_on = $7,"
+    " leader_level = coalesce($8, 'none') WHERE id = $1 RETURNING " STAFF_JSON("staff")};
 static const db_stmt STMT_DELETE = {"staff_delete", "DELETE FROM staff WHERE id = $1"};
 
 const char *staff_dates_error(const char *joined_on, const char *left_on)
@@ -112,8 +116,9 @@ static void create(request *req, response *res)
     field_val v[S_COUNT];
     if (api_body(req, res, staff_fields, v, false) != 0 || check_dates(res, v) != 0 || api_begin(req, res) != 0)
         return;
-    const char *p[] = {v[S_CODE].s, v[S_NAME].s, v[S_UNIT].s, v[S_CATEGORY].s, v[S_JOINED].s, v[S_LEFT].s};
-    api_write_commit(req, res, &STMT_INSERT, 6, p, "/api/v1/staff/%lld");
+    const char *p[] = {v[S_CODE].s, v[S_NAME].s, v[S_UNIT].s, v[S_CATEGORY].s, v[S_JOINED].s, v[S_LEFT].s,
+                       v[S_LEADER].s};
+    api_write_commit(req, res, &STMT_INSERT, 7, p, "/api/v1/staff/%lld");
 }
 
 /* Locks the staff row of the path in an open transaction. The row's JSON
@@ -139,8 +144,8 @@ static void change(request *req, response *res)
         return;
     }
     const char *p[] = {api_itoa(req, req->path_ids[0]), v[S_CODE].s, v[S_NAME].s, v[S_UNIT].s,
-                       v[S_CATEGORY].s, v[S_JOINED].s, v[S_LEFT].s};
-    api_write_commit(req, res, &STMT_UPDATE, 7, p, NULL);
+                       v[S_CATEGORY].s, v[S_JOINED].s, v[S_LEFT].s, v[S_LEADER].s};
+    api_write_commit(req, res, &STMT_UPDATE, 8, p, NULL);
 }
 
 static void destroy(request *req, response *res)

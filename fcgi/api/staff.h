@@ -5,6 +5,8 @@
 
 /* cong_chuc, vien_chuc, nguoi_lao_dong; NULL-terminated. */
 extern const char *const staff_categories[];
+/* none, unit, agency (leader_level); NULL-terminated. */
+extern const char *const staff_leader_levels[];
 
 /* The message when left_on (ISO date or NULL) is before joined_on, else
  * NULL. Static text. */

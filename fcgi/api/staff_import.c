@@ -14,16 +14,23 @@
 #include "api/resources.h"
 #include "api/staff.h"
 
+/* The columns every file has; leader_level may follow (a file without
+ * it leaves the leader level of existing staff as it is, and new staff
+ * get none). */
+#define IMPORT_COLUMNS \
+    {"code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã cán bộ"}, \
+    {"full_name", FT_STRING, F_REQUIRED, 1, 200, NULL, "Họ và tên"}, \
+    {"unit_code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã đơn vị trong cơ quan"}, \
+    {"category", FT_ENUM, F_REQUIRED, 0, 0, staff_categories, "cong_chuc, vien_chuc, nguoi_lao_dong"}, \
+    {"joined_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Ngày vào làm"}, \
+    {"left_on", FT_DATE, F_NULLABLE, 0, 0, NULL, "Ngày nghỉ, trống nếu còn công tác"}
 static const field_def import_columns[] = {
-    {"code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã cán bộ"},
-    {"full_name", FT_STRING, F_REQUIRED, 1, 200, NULL, "Họ và tên"},
-    {"unit_code", FT_CODE, F_REQUIRED, 1, 40, NULL, "Mã đơn vị trong cơ quan"},
-    {"category", FT_ENUM, F_REQUIRED, 0, 0, staff_categories, "cong_chuc, vien_chuc, nguoi_lao_dong"},
-    {"joined_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Ngày vào làm"},
-    {"left_on", FT_DATE, F_NULLABLE, 0, 0, NULL, "Ngày nghỉ, trống nếu còn công tác"},
+    IMPORT_COLUMNS,
+    {"leader_level", FT_ENUM, F_NULLABLE, 0, 0, staff_leader_levels, "none (trống = none), unit, agency"},
     {0},
 };
-enum { C_CODE, C_NAME, C_UNIT, C_CATEGORY, C_JOINED, C_LEFT, C_COUNT };
+static const field_def import_columns_no_leader[] = {IMPORT_COLUMNS, {0}};
+enum { C_CODE, C_NAME, C_UNIT, C_CATEGORY, C_JOINED, C_LEFT, C_LEADER, C_COUNT };
 
 static const field_def import_query[] = {
     {"agency_id", FT_ID, F_REQUIRED, 0, 0, NULL, "Cơ quan của danh sách cán bộ (mã trong tệp là của cơ quan này)"},
@@ -40,26 +47,30 @@ static const db_stmt STMT_LOCK = {
     "staff_import_lock", "SELECT pg_advisory_xact_lock(1398030662, ($1::bigint % 2147483647)::int)"};
 static const char SQL_TEMP[] =
     "CREATE TEMP TABLE staff_import_rows (code text NOT NULL, full_name text NOT NULL, unit_id bigint NOT NULL,"
-    " category text NOT NULL, joined_on date NOT NULL, left_on date) ON COMMIT DROP";
+    " category text NOT NULL, joined_on date NOT NULL, left_on date, leader_level text) ON COMMIT DROP";
 static const char SQL_COPY[] =
-    "COPY staff_import_rows (code, full_name, unit_id, category, joined_on, left_on) FROM STDIN";
+    "COPY staff_import_rows (code, full_name, unit_id, category, joined_on, left_on, leader_level) FROM STDIN";
 static const db_stmt STMT_FOREIGN = {
     "staff_import_foreign",
     "SELECT t.code FROM staff_import_rows t JOIN staff s ON s.agency_id = $1 AND s.code = t.code"
     " WHERE s.unit_id <> $2 LIMIT 1"};
 /* Rows that are already stored as they are skip the insert: a re-import of
- * an unchanged list writes nothing. */
+ * an unchanged list writes nothing. $2: whether the file has the
+ * leader_level column (without it, a stored leader level stays). */
 static const db_stmt STMT_UPSERT = {
     "staff_import_upsert",
-    "WITH up AS (INSERT INTO staff AS s (agency_id, code, full_name, unit_id, category, joined_on, left_on)"
-    "   SELECT $1, code, full_name, unit_id, category, joined_on, left_on FROM staff_import_rows t"
+    "WITH up AS (INSERT INTO staff AS s (agency_id, code, full_name, unit_id, category, joined_on, left_on, leader_level)"
+    "   SELECT $1, code, full_name, unit_id, category, joined_on, left_on, coalesce(leader_level, 'none')"
+    "   FROM staff_import_rows t"
     "   WHERE NOT EXISTS (SELECT 1 FROM staff o WHERE o.agency_id = $1 AND o.code = t.code"
-    "     AND (o.full_name, o.unit_id, o.category, o.joined_on, o.left_on) IS NOT DISTINCT FROM"
-    "         (t.full_name, t.unit_id, t.category, t.joined_on, t.left_on))"
+    "     AND (o.full_name, o.unit_id, o.category, o.joined_on, o.left_on, o.leader_level) IS NOT DISTINCT FROM"
+    "         (t.full_name, t.unit_id, t.category, t.joined_on, t.left_on, coalesce(t.leader_level, o.leader_level)))"
     "   ON CONFLICT (agency_id, code) DO UPDATE SET full_name = EXCLUDED.full_name, unit_id = EXCLUDED.unit_id,"
-    "     category = EXCLUDED.category, joined_on = EXCLUDED.joined_on, left_on = EXCLUDED.left_on"
-    "   WHERE (s.full_name, s.unit_id, s.category, s.joined_on, s.left_on) IS DISTINCT FROM"
-    "     (EXCLUDED.full_name, EXCLUDED.unit_id, EXCLUDED.category, EXCLUDED.joined_on, EXCLUDED.left_on)"
+    "     category = EXCLUDED.category, joined_on = EXCLUDED.joined_on, left_on = EXCLUDED.left_on,"
+    "     leader_level = CASE WHEN $2::bool THEN EXCLUDED.leader_level ELSE s.leader_level END"
+    "   WHERE (s.full_name, s.unit_id, s.category, s.joined_on, s.left_on, s.leader_level) IS DISTINCT FROM"
+    "     (EXCLUDED.full_name, EXCLUDED.unit_id, EXCLUDED.category, EXCLUDED.joined_on, EXCLUDED.left_on,"
+    "      CASE WHEN $2::bool THEN EXCLUDED.leader_level ELSE s.leader_level END)"
     "   RETURNING s.xmax = 0 AS created)"
     " SELECT count(*) FILTER (WHERE created) FROM up"};
 
@@ -216,6 +227,10 @@ static void check_rows(request *req, const csv_doc *doc, const long *col, const 
         size_t before = json_array_size(errors);
         field_val v[C_COUNT];
         for (int c = 0; c < C_COUNT; c++) {
+            if (col[c] < 0) { /* an optional column the file does not have */
+                v[c] = (field_val){.null = true};
+                continue;
+            }
             const char *msg = fields_from_text(req->mem, &import_columns[c], csv_field(doc, i, (size_t)col[c]), &v[c]);
             if (msg)
                 fields_error(errors, import_columns[c].name, msg, row);
@@ -240,7 +255,8 @@ static void check_rows(request *req, const csv_doc *doc, const long *col, const 
         buf_field(out, id, '\t');
         buf_field(out, v[C_CATEGORY].s, '\t');
         buf_field(out, v[C_JOINED].s, '\t');
-        buf_field(out, v[C_LEFT].s, '\n');
+        buf_field(out, v[C_LEFT].s, '\t');
+        buf_field(out, col[C_LEADER] < 0 ? NULL : v[C_LEADER].s ? v[C_LEADER].s : "none", '\n');
     }
 }
 
@@ -266,7 +282,8 @@ static const char *foreign_code(request *req, const char *const *p, bool *failed
 }
 
 /* Writes the checked rows. 0 with *created, or -1 with res filled. */
-static int load(request *req, response *res, const char *agency, const copy_buf *data, long long *created)
+static int load(request *req, response *res, const char *agency, bool leader, const copy_buf *data,
+                long long *created)
 {
     if (api_begin(req, res) != 0)
         return -1;
@@ -290,7 +307,8 @@ static int load(request *req, response *res, const char *agency, const copy_buf 
             return -1;
         }
     }
-    db_result *r = db_run(req->db, &STMT_UPSERT, 1, p);
+    const char *up[] = {agency, leader ? "true" : "false"};
+    db_result *r = db_run(req->db, &STMT_UPSERT, 2, up);
     if (!r) {
         api_db_error(req, res);
         return -1;
@@ -300,6 +318,20 @@ static int load(request *req, response *res, const char *agency, const copy_buf 
     return api_commit(req, res);
 }
 
+/* Does the header of req's body name the optional column leader_level?
+ * Only the header line is parsed here; a header that does not parse
+ * alone is answered by csv_body_read as without it. */
+static bool has_leader_column(request *req)
+{
+    const char *nl = req->body ? memchr(req->body, '\n', req->body_len) : NULL;
+    size_t len = nl ? (size_t)(nl - req->body) + 1 : req->body_len;
+    csv_doc *head = NULL;
+    csv_error err;
+    bool has = req->body && csv_parse(req->body, len, &head, &err) == 0 && csv_column(head, "leader_level") >= 0;
+    csv_free(head);
+    return has;
+}
+
 static void import(request *req, response *res)
 {
     const char *agency;
@@ -307,7 +339,10 @@ static void import(request *req, response *res)
     long col[C_COUNT];
     if (load_units(req, res, &agency, &units) != 0)
         return;
-    csv_doc *doc = csv_body_read(req, res, import_columns, CSV_OTHER_COLUMNS_REFUSED, col);
+    bool leader = has_leader_column(req);
+    col[C_LEADER] = -1;
+    csv_doc *doc = csv_body_read(req, res, leader ? import_columns : import_columns_no_leader,
+                                 CSV_OTHER_COLUMNS_REFUSED, col);
     if (!doc)
         return;
     copy_buf data = {0};
@@ -319,7 +354,7 @@ static void import(request *req, response *res)
         json_decref(errors);
         http_problem(res, 403, arena_printf(req->mem, "Dòng %zu là cán bộ của đơn vị khác: trưởng đơn vị chỉ được "
                                                       "nhập cán bộ của đơn vị mình.", foreign_row));
-    } else if (csv_body_row_errors(res, errors) == 0 && load(req, res, agency, &data, &created) == 0) {
+    } else if (csv_body_row_errors(res, errors) == 0 && load(req, res, agency, leader, &data, &created) == 0) {
         http_json(res, 200, json_pack("{s:I, s:I}", "created", (json_int_t)created, "updated",
                                       (json_int_t)((long long)csv_nrows(doc) - created)));
     }
@@ -333,7 +368,7 @@ static const route_scope import_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGE
 
 const route staff_import_routes[] = {
     {"POST", "/api/v1/staff/import", import, ACCESS_DATA, BODY_CSV,
-     "Nhập danh sách cán bộ từ CSV (cột code,full_name,unit_code,category,joined_on,left_on "
+     "Nhập danh sách cán bộ từ CSV (cột code,full_name,unit_code,category,joined_on,left_on và tùy chọn leader_level "
      "theo thứ tự bất kỳ; ô trống = null; cập nhật theo mã; có dòng sai thì không ghi gì và trả 422 liệt kê mọi dòng sai)",
      NULL, 0, import_query, &import_scope},
     {0},

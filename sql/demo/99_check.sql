@@ -26,6 +26,24 @@ BEGIN
         RAISE EXCEPTION 'demo: % texts are not in NFC', n;
     END IF;
 
+    SELECT count(*) INTO n FROM (
+        SELECT title AS t FROM initiatives WHERE agency_id = agency
+        UNION ALL SELECT reason FROM holds WHERE agency_id = agency
+        UNION ALL SELECT name FROM holidays) x
+    WHERE t <> normalize(t, NFC);
+    IF n > 0 THEN
+        RAISE EXCEPTION 'demo: % texts of initiatives, holds or holidays are not in NFC', n;
+    END IF;
+    SELECT count(*) INTO n FROM initiative_authors ia JOIN initiatives i ON i.id = ia.initiative_id
+    WHERE i.agency_id = agency;
+    IF n <> 4 THEN
+        RAISE EXCEPTION 'demo: % initiative authors, expected 4', n;
+    END IF;
+    SELECT count(*) INTO n FROM staff WHERE agency_id = agency AND leader_level <> 'none';
+    IF n < 10 THEN
+        RAISE EXCEPTION 'demo: only % staff with a leader level', n;
+    END IF;
+
     SELECT count(*) INTO n FROM staff WHERE agency_id = agency;
     IF n <> 200 THEN
         RAISE EXCEPTION 'demo: % staff, expected 200', n;

@@ -72,6 +72,9 @@ static struct {
     long long index[POSITIONS];
     long long exemplar[POSITIONS];
     long long publication[POSITIONS];
+    long long hold[POSITIONS];
+    long long initiative[POSITIONS];
+    long long holiday[POSITIONS];
 } fx = {
     .unit_code = {"MU1", "MU2", "MV1"},
     .staff_code = {"MS1", "MS2", "MSV1"},
@@ -194,6 +197,12 @@ static void make_unit_objects(int pos)
                          " VALUES ($1, 'staff', $2, 'LDTT', '2025-12-15') RETURNING id",
                          num(c), num(fx.staff[pos]));
     fx.exemplar[pos] = new_exemplar(c, fx.unit[pos], "proposed");
+    fx.hold[pos] = sql2("INSERT INTO holds (agency_id, subject_type, staff_id, reason, opened_on)"
+                        " VALUES ($1, 'staff', $2, 'Đang xem xét kỷ luật', '2025-03-01') RETURNING id",
+                        num(fx.agency[pos]), num(fx.staff[pos]));
+    fx.initiative[pos] = sql1("INSERT INTO initiatives (agency_id, title, level, recognized_on)"
+                              " VALUES ($1, 'Sáng kiến', 'co_so', '2025-04-01') RETURNING id",
+                              num(fx.agency[pos]));
 }
 
 static int setup(void **state)
@@ -228,6 +237,10 @@ static int setup(void **state)
     fx.publication[OTHER_UNIT] = fx.publication[OWN];
     for (int pos = 0; pos < POSITIONS; pos++)
         make_unit_objects(pos);
+    /* The calendar is the installation's: one day, whatever the position. */
+    free(t_sql("DELETE FROM holidays WHERE date >= '2096-01-01' AND date < '2097-01-01'", 0, NULL));
+    fx.holiday[OWN] = sql1("INSERT INTO holidays (date, name, kind) VALUES ('2096-01-01', $1, 'holiday') RETURNING id",
+                           "Tết Dương lịch");
     return 0;
 }
 
@@ -523,6 +536,39 @@ static void b_failed_publication(call *c, int role, int pos)
     c->id = new_publication(fx.campaign[pos], "failed");
 }
 
+/* A day of 2096 of its own per cell (the calendar holds one row a day). */
+static void b_holiday_post(call *c, int role, int pos)
+{
+    (void)role;
+    (void)pos;
+    json_body(c, "{\"date\":\"2096-02-%02d\",\"name\":\"Nghỉ bù\",\"kind\":\"holiday\"}", 1 + ++seq % 28);
+}
+
+/* A hold on the member of the position's unit. */
+static void b_hold_post(call *c, int role, int pos)
+{
+    (void)role;
+    json_body(c, "{\"subject_type\":\"staff\",\"subject_id\":%lld,\"reason\":\"Đang bị thanh tra\","
+              "\"opened_on\":\"2025-05-01\"}",
+              fx.staff[pos]);
+}
+
+static void b_hold_patch(call *c, int role, int pos)
+{
+    (void)pos;
+    json_body(c, "{\"reason\":\"Sửa bởi %s\"}", role_name[role]);
+}
+
+/* An initiative of the position's agency by the member of its unit. */
+static void b_initiative_post(call *c, int role, int pos)
+{
+    (void)role;
+    json_body(c,
+              "{\"agency_id\":%lld,\"title\":\"Sáng kiến mới\",\"author_ids\":[%lld],\"level\":\"tinh\","
+              "\"recognized_on\":\"2025-08-01\"}",
+              fx.agency[pos], fx.staff[pos]);
+}
+
 /* ------------------------------------------------------------- the table */
 
 /* One route: its fixture objects by position (the path's {id}; NULL for
@@ -697,6 +743,32 @@ static const row table[] = {
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
     {"GET", "/api/v1/campaigns/{id}/targets/{code}/series", fx.campaign, b_series,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+
+    /* Holidays: the installation's calendar; an admin writes. */
+    {"GET", "/api/v1/holidays", NULL, NULL,
+     {{200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}}},
+    {"POST", "/api/v1/holidays", NULL, b_holiday_post,
+     {{201, NA, NA}, {403, NA, NA}, {403, NA, NA}, {403, NA, NA}, {403, NA, NA}, {403, NA, NA}}},
+    {"GET", "/api/v1/holidays/{id}", fx.holiday, NULL,
+     {{200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}}},
+
+    /* Holds: of the agency (here on a member of the position's unit). */
+    {"GET", "/api/v1/holds", NULL, b_agency_filter,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/holds", NULL, b_hold_post, /* subject_id: the position's member */
+     {{201, 201, 201}, {201, 201, 422}, NO, NO, NO, NO}},
+    {"GET", "/api/v1/holds/{id}", fx.hold, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"PATCH", "/api/v1/holds/{id}", fx.hold, b_hold_patch,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, NO, NO}},
+
+    /* Initiatives: of the agency. */
+    {"GET", "/api/v1/initiatives", NULL, b_agency_filter,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/initiatives", NULL, b_initiative_post, /* agency_id: A, A, B */
+     {{201, 201, 201}, {201, 201, 422}, NO, NO, NO, NO}},
+    {"GET", "/api/v1/initiatives/{id}", fx.initiative, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
 };
 enum { TABLE_ROWS = sizeof table / sizeof table[0] };
 
@@ -709,6 +781,8 @@ static const struct {
     {"POST", "/api/v1/staff", "unit_id"},
     {"POST", "/api/v1/campaigns", "agency_id"},
     {"POST", "/api/v1/indexes", "agency_id"},
+    {"POST", "/api/v1/holds", "subject_id"},
+    {"POST", "/api/v1/initiatives", "agency_id"},
 };
 
 static const char *field_of_422(const row *w)

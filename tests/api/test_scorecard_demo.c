@@ -41,7 +41,7 @@ static void load_demo(void)
         return;
     const char *root = getenv("THIDUA_ROOT");
     const char *files[] = {"01_units", "02_staff", "03_campaign", "04_study", "05_tasks", "06_decisions",
-                           "07_exemplars", "99_check"};
+                           "07_exemplars", "08_awards_facts", "99_check"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char args[1024];
         snprintf(args, sizeof args, "-1 -f '%s/sql/demo/%s.sql' >/dev/null", root, files[i]);
