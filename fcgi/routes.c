@@ -19,5 +19,6 @@ const route *const route_groups[] = {
     exemplars_routes,
     publications_routes,
     scorecard_routes,
+    rule_sets_routes, award_rules_routes,
     NULL,
 };

@@ -23,5 +23,6 @@ extern const route certifications_routes[];
 extern const route exemplars_routes[];
 extern const route publications_routes[];
 extern const route scorecard_routes[];
+extern const route rule_sets_routes[], award_rules_routes[];
 
 #endif
