@@ -250,7 +250,7 @@ static const char *const ops[] = {"gt", "ge", NULL};
 static const char *const votes[] = {"none", "open", "secret", NULL};
 static const char *const bases[] = {"present", "members", NULL};
 
-typedef enum { P_LEVEL, P_TITLE, P_INIT_LEVEL, P_OP, P_PERCENT, P_MONTHS, P_COUNT, P_YEARS, P_MCOUNT } param_kind;
+typedef enum { P_LEVEL, P_TITLE, P_MEMBER_TITLE, P_INIT_LEVEL, P_OP, P_PERCENT, P_MONTHS, P_COUNT, P_YEARS, P_MCOUNT } param_kind;
 typedef enum { S_STAFF = 1, S_UNIT = 2, S_BOTH = 3 } subject_mask;
 
 static const struct criterion_def {
@@ -270,9 +270,9 @@ static const struct criterion_def {
     {"initiatives_in_span", S_STAFF, 2, {{"count", P_COUNT}, {"years", P_YEARS}}},
     {"consecutive_titles", S_BOTH, 2, {{"title", P_TITLE}, {"years", P_YEARS}}},
     {"consecutive_ratings", S_BOTH, 2, {{"level", P_LEVEL}, {"years", P_YEARS}}},
-    {"members_title_share", S_UNIT, 3, {{"title", P_TITLE}, {"op", P_OP}, {"percent", P_PERCENT}}},
+    {"members_title_share", S_UNIT, 3, {{"title", P_MEMBER_TITLE}, {"op", P_OP}, {"percent", P_PERCENT}}},
     {"members_rating_share", S_UNIT, 3, {{"level", P_LEVEL}, {"op", P_OP}, {"percent", P_PERCENT}}},
-    {"members_title_count", S_UNIT, 3, {{"title", P_TITLE}, {"op", P_OP}, {"count", P_MCOUNT}}},
+    {"members_title_count", S_UNIT, 3, {{"title", P_MEMBER_TITLE}, {"op", P_OP}, {"count", P_MCOUNT}}},
     {"registered", S_BOTH, 0, {{NULL, P_LEVEL}}},
     {"no_hold", S_BOTH, 0, {{NULL, P_LEVEL}}},
 };
@@ -366,6 +366,9 @@ static json_t *check_param(arena *a, param_kind kind, json_t *v, const char *vte
             return json_string(s);
         add_error(a, errors, path, "phải là cấp sáng kiến: co_so, tinh, toan_quoc");
         return NULL;
+    case P_MEMBER_TITLE:
+        subject = S_STAFF; /* the members' own titles */
+        /* fall through */
     case P_TITLE: {
         const char *const *titles = subject == S_UNIT ? unit_titles : staff_titles;
         if (subject == S_BOTH && index_of(s, unit_titles) >= 0)
