@@ -22,5 +22,6 @@ const route *const route_groups[] = {
     holidays_routes,
     holds_routes,
     initiatives_routes,
+    rule_sets_routes, award_rules_routes,
     NULL,
 };

@@ -26,5 +26,6 @@ extern const route scorecard_routes[];
 extern const route holidays_routes[];
 extern const route holds_routes[];
 extern const route initiatives_routes[];
+extern const route rule_sets_routes[], award_rules_routes[];
 
 #endif

@@ -322,6 +322,30 @@ static void b_as_of(call *c, int role, int pos)
     snprintf(c->query, sizeof c->query, "?as_of=2025-06-30");
 }
 
+/* Rule sets (awards.md): installation-wide; a fresh one in the far future
+ * so that no other test's campaign takes it. */
+static void b_rule_set_post(call *c, int role, int pos)
+{
+    (void)role;
+    (void)pos;
+    json_body(c,
+              "{\"code\":\"mx-rules-%d\",\"name\":\"Bộ quy tắc thử\",\"basis\":\"Luật thử\","
+              "\"effective_from\":\"2990-01-01\",\"awards\":{\"GIAY_KHEN\":{\"subject\":\"staff_or_unit\","
+              "\"criteria\":[{\"code\":\"no_hold\"}],\"council\":{\"vote\":\"none\",\"pass\":null}}}}",
+              ++seq);
+}
+static void b_rule_set_code(call *c, int role, int pos)
+{
+    (void)role;
+    (void)pos;
+    c->code = "luat-2022";
+}
+static void b_award_rules_patch(call *c, int role, int pos)
+{
+    (void)role;
+    (void)pos;
+    json_body(c, "{\"quorum\":{\"num\":2,\"den\":3}}");
+}
 static void b_series(call *c, int role, int pos)
 {
     (void)role;
@@ -769,6 +793,18 @@ static const row table[] = {
      {{201, 201, 201}, {201, 201, 422}, NO, NO, NO, NO}},
     {"GET", "/api/v1/initiatives/{id}", fx.initiative, NULL,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+
+    /* Rule sets and a campaign's copy (awards.md). */
+    {"GET", "/api/v1/rule-sets", NULL, NULL,
+     {{200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}}},
+    {"POST", "/api/v1/rule-sets", NULL, b_rule_set_post,
+     {{201, NA, NA}, {403, NA, NA}, {403, NA, NA}, {403, NA, NA}, {403, NA, NA}, {403, NA, NA}}},
+    {"GET", "/api/v1/rule-sets/{code}", NULL, b_rule_set_code,
+     {{200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}}},
+    {"GET", "/api/v1/campaigns/{id}/award-rules", fx.campaign, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"PATCH", "/api/v1/campaigns/{id}/award-rules", fx.campaign, b_award_rules_patch,
+     {{200, 200, 200}, NO, NO, NO, NO, NO}},
 };
 enum { TABLE_ROWS = sizeof table / sizeof table[0] };
 
