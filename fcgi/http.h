@@ -100,6 +100,9 @@ void http_empty(response *res, int status);
 /* problem+json (RFC 9457). errors (may be NULL) is stolen. */
 void http_problem(response *res, int status, const char *detail);
 void http_problem_errors(response *res, int status, const char *detail, json_t *errors);
+/* The same with extension members (RFC 9457 3.2): each member of members
+ * (an object, may be NULL; stolen) is added to the problem. */
+void http_problem_members(response *res, int status, const char *detail, json_t *errors, json_t *members);
 /* 503 with Retry-After: 5, for a database that is down for now. */
 void http_unavailable(response *res);
 /* Shorthand for a 422 naming one field. */
