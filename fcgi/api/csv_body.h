@@ -28,7 +28,7 @@
 /* The widest import declares 6 columns; two of them take other columns
  * (a name for the reader) beside those. */
 #define CSV_BODY_MAX_COLUMNS 64
-/* 200 000 staff rows are about 14 MB, well inside import_body_limit
+/* 200 000 staff rows are about 11 MB, well inside import_body_limit
  * (32 MiB): the row limit binds before the byte limit only for short rows,
  * which are the ones that cost the most per byte. */
 #define CSV_BODY_MAX_ROWS 200000
