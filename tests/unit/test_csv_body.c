@@ -76,33 +76,53 @@ static char *columns_file(int ncols, size_t *len)
     return body;
 }
 
+/* The body read at the limit: the document, with staff_code in column 0. */
+static csv_doc *read_at_limit(char *body, size_t len)
+{
+    response res;
+    long at = -1;
+    csv_doc *doc = read_body(body, len, CSV_OTHER_COLUMNS_IGNORED, &res, &at);
+    free(body);
+    assert_non_null(doc);
+    assert_int_equal(at, 0);
+    return doc;
+}
+
+/* The body read one past the limit: a 413 with "limits" and one error
+ * naming body, with message, line and row (0: none). */
+static void assert_past_limit(char *body, size_t len, const char *message, long line, long row)
+{
+    response res;
+    long at = -1;
+    assert_null(read_body(body, len, CSV_OTHER_COLUMNS_IGNORED, &res, &at));
+    free(body);
+    json_t *p = problem(&res, 413);
+    assert_limits(p);
+    assert_non_null(strstr(json_string_value(json_object_get(p, "detail")), "tối đa 64 cột và 200000 dòng"));
+    json_t *errors = json_object_get(p, "errors");
+    assert_int_equal(json_array_size(errors), 1);
+    json_t *e = json_array_get(errors, 0);
+    assert_string_equal(json_string_value(json_object_get(e, "field")), "body");
+    assert_string_equal(json_string_value(json_object_get(e, "message")), message);
+    assert_int_equal(json_integer_value(json_object_get(e, "line")), line);
+    if (row)
+        assert_int_equal(json_integer_value(json_object_get(e, "row")), row);
+    else
+        assert_null(json_object_get(e, "row"));
+    json_decref(p);
+}
+
 static void columns_at_the_limit_and_one_past(void **state)
 {
     (void)state;
     assert_int_equal(CSV_BODY_MAX_COLUMNS, 64);
     size_t len;
     char *body = columns_file(64, &len);
-    response res;
-    long at = -1;
-    csv_doc *doc = read_body(body, len, CSV_OTHER_COLUMNS_IGNORED, &res, &at);
-    assert_non_null(doc);
-    assert_int_equal(at, 0);
+    csv_doc *doc = read_at_limit(body, len);
     assert_int_equal(csv_ncols(doc), 64);
     csv_free(doc);
-    free(body);
-
     body = columns_file(65, &len);
-    assert_null(read_body(body, len, CSV_OTHER_COLUMNS_IGNORED, &res, &at));
-    free(body);
-    json_t *p = problem(&res, 413);
-    assert_limits(p);
-    assert_non_null(strstr(json_string_value(json_object_get(p, "detail")), "tối đa 64 cột và 200000 dòng"));
-    json_t *e = json_array_get(json_object_get(p, "errors"), 0);
-    assert_string_equal(json_string_value(json_object_get(e, "field")), "body");
-    assert_string_equal(json_string_value(json_object_get(e, "message")), "dòng 1: tiêu đề có hơn 64 cột");
-    assert_int_equal(json_integer_value(json_object_get(e, "line")), 1);
-    assert_null(json_object_get(e, "row"));
-    json_decref(p);
+    assert_past_limit(body, len, "dòng 1: tiêu đề có hơn 64 cột", 1, 0);
 }
 
 /* A header and n rows "S<i>". */
@@ -124,25 +144,12 @@ static void rows_at_the_limit_and_one_past(void **state)
     assert_int_equal(CSV_BODY_MAX_ROWS, 200000);
     size_t len;
     char *body = rows_file(200000, &len);
-    response res;
-    long at = -1;
-    csv_doc *doc = read_body(body, len, CSV_OTHER_COLUMNS_REFUSED, &res, &at);
-    assert_non_null(doc);
+    csv_doc *doc = read_at_limit(body, len);
     assert_int_equal(csv_nrows(doc), 200000);
     assert_string_equal(csv_field(doc, 199999, 0), "S200000");
     csv_free(doc);
-    free(body);
-
     body = rows_file(200001, &len);
-    assert_null(read_body(body, len, CSV_OTHER_COLUMNS_REFUSED, &res, &at));
-    free(body);
-    json_t *p = problem(&res, 413);
-    assert_limits(p);
-    json_t *e = json_array_get(json_object_get(p, "errors"), 0);
-    assert_string_equal(json_string_value(json_object_get(e, "field")), "body");
-    assert_int_equal(json_integer_value(json_object_get(e, "row")), 200001);
-    assert_int_equal(json_integer_value(json_object_get(e, "line")), 200002);
-    json_decref(p);
+    assert_past_limit(body, len, "dòng 200002: tệp có hơn 200000 dòng dữ liệu", 200002, 200001);
 }
 
 /* Columns refused are each named, the declared one missing too. */
