@@ -17,10 +17,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct header_name {
+    const char *p; /* the name trimmed: p[0..n), inside buf */
+    size_t n;
+    size_t col;
+};
+
 struct csv_doc {
     char *buf;      /* copy of the input, fields unescaped in place */
     char **cells;   /* (nrows + 1) * ncols field pointers; record 0 = header */
     size_t *lines;  /* start line of each record; index 0 = header */
+    struct header_name *names; /* the header's names, sorted (csv_column's binary search) */
     size_t ncols, nrows;
     size_t cells_cap, lines_cap;
 };
@@ -99,40 +106,45 @@ static void trim_spaces(const char **p, size_t *n)
         (*n)--;
 }
 
-struct header_name {
-    const char *p;
-    size_t n;
-    size_t col;
-};
-
-static int header_name_cmp(const void *a, const void *b)
+/* Names in byte order, shorter first when one is the other's prefix. */
+static int name_bytes_cmp(const void *a, const void *b)
 {
     const struct header_name *x = a, *y = b;
     size_t n = x->n < y->n ? x->n : y->n;
     int c = n ? memcmp(x->p, y->p, n) : 0;
     if (c)
         return c;
-    if (x->n != y->n)
-        return x->n < y->n ? -1 : 1;
+    return (x->n > y->n) - (x->n < y->n);
+}
+
+/* The same, then by column: equal names sit side by side, first column
+ * first. */
+static int header_name_cmp(const void *a, const void *b)
+{
+    int c = name_bytes_cmp(a, b);
+    if (c)
+        return c;
+    const struct header_name *x = a, *y = b;
     return (x->col > y->col) - (x->col < y->col);
 }
 
-/* Rejects duplicate (trimmed) header names, reporting the pair whose second
- * column comes first. Sorting keeps this O(n log n) for hostile headers. */
-static int check_header(const csv_doc *doc, size_t line, csv_error *err)
+/* Sorts the header's (trimmed) names into doc->names and rejects a
+ * duplicate, reporting the pair whose second column comes first. Sorting
+ * keeps the whole header's handling O(n log n) in its columns: this check,
+ * and csv_column, a binary search in the sorted names. */
+static int check_header(csv_doc *doc, size_t line, csv_error *err)
 {
     size_t n = doc->ncols;
-    if (n < 2)
-        return 0;
     if (n > SIZE_MAX / sizeof(struct header_name)) {
         set_error(err, CSV_ERR_RESOURCE, line, 0, "không đủ bộ nhớ để đọc tệp CSV");
         return -1;
     }
-    struct header_name *names = malloc(n * sizeof *names);
+    struct header_name *names = malloc((n ? n : 1) * sizeof *names);
     if (!names) {
         set_error(err, CSV_ERR_RESOURCE, line, 0, "không đủ bộ nhớ để đọc tệp CSV");
         return -1;
     }
+    doc->names = names;
     for (size_t i = 0; i < n; i++) {
         names[i].p = doc->cells[i];
         names[i].n = strlen(doc->cells[i]);
@@ -170,14 +182,19 @@ static int check_header(const csv_doc *doc, size_t line, csv_error *err)
         }
         rc = -1;
     }
-    free(names);
     return rc;
 }
 
 int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err)
 {
+    return csv_parse_bounded(data, len, NULL, out, err);
+}
+
+int csv_parse_bounded(const char *data, size_t len, const csv_limits *limits, csv_doc **out, csv_error *err)
+{
     csv_doc *doc = NULL;
     size_t ncells = 0, nrec = 0, line = 1;
+    size_t max_cols = limits ? limits->max_cols : 0, max_rows = limits ? limits->max_rows : 0;
 
     if (err) {
         err->kind = CSV_ERR_NONE;
@@ -218,6 +235,10 @@ int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err)
             continue;
         }
         size_t rec_line = line, nf = 0;
+        if (max_rows && nrec > max_rows) {
+            set_error(err, CSV_ERR_LIMIT, line, nrec, "dòng %zu: tệp có hơn %zu dòng dữ liệu", line, max_rows);
+            goto fail;
+        }
         for (;;) { /* one field per iteration; c ends up as its terminator */
             char *field;
             size_t end; /* where the field's NUL goes */
@@ -273,6 +294,10 @@ int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err)
             if ((nrec == 0 || nf < doc->ncols) && push_cell(doc, &ncells, field) != 0)
                 goto oom;
             nf++;
+            if (nrec == 0 && max_cols && nf > max_cols) {
+                set_error(err, CSV_ERR_LIMIT, rec_line, 0, "dòng %zu: tiêu đề có hơn %zu cột", rec_line, max_cols);
+                goto fail;
+            }
             buf[end] = '\0'; /* end <= r: nothing unread is overwritten */
             if (c != ',')
                 break;
@@ -333,18 +358,14 @@ const char *csv_header(const csv_doc *doc, size_t col)
 
 long csv_column(const csv_doc *doc, const char *name)
 {
-    if (!doc || !name)
+    if (!doc || !name || !doc->names)
         return -1;
-    size_t n = strlen(name);
-    trim_spaces(&name, &n);
-    for (size_t i = 0; i < doc->ncols && i <= (size_t)LONG_MAX; i++) {
-        const char *h = doc->cells[i];
-        size_t hn = strlen(h);
-        trim_spaces(&h, &hn);
-        if (hn == n && memcmp(h, name, n) == 0)
-            return (long)i;
-    }
-    return -1;
+    struct header_name key = {name, strlen(name), 0};
+    trim_spaces(&key.p, &key.n);
+    const struct header_name *found = bsearch(&key, doc->names, doc->ncols, sizeof *doc->names, name_bytes_cmp);
+    if (!found || found->col > (size_t)LONG_MAX)
+        return -1;
+    return (long)found->col;
 }
 
 size_t csv_nrows(const csv_doc *doc)
@@ -373,5 +394,6 @@ void csv_free(csv_doc *doc)
     free(doc->buf);
     free(doc->cells);
     free(doc->lines);
+    free(doc->names);
     free(doc);
 }

@@ -21,7 +21,13 @@
  *   - fields are not trimmed; header names are compared (csv_column, duplicate
  *     check) after trimming ASCII spaces, case-sensitively, byte-wise.
  * Line numbers count LF, CRLF and lone CR as one break each, inside quoted
- * fields too, so they match what a text editor shows. */
+ * fields too, so they match what a text editor shows.
+ *
+ * Cost: time linear in the input, except the header, O(n log n) in its n
+ * columns (its names are sorted, for the duplicate check and for
+ * csv_column's binary search); memory one copy of the input and one
+ * pointer per field. csv_parse_bounded stops reading at the first column
+ * or data row past its limits. */
 #ifndef THIDUA_CSV_H
 #define THIDUA_CSV_H
 #include <stddef.h>
@@ -34,6 +40,7 @@ typedef enum {
     CSV_ERR_SYNTAX,   /* the input is not CSV of this dialect: quoting, field
                        * count, NUL byte, duplicate header names */
     CSV_ERR_EMPTY,    /* no record at all, not even a header */
+    CSV_ERR_LIMIT,    /* more header columns or data rows than csv_limits allow */
     CSV_ERR_RESOURCE  /* out of memory or bad arguments: not the input's fault */
 } csv_error_kind;
 
@@ -44,14 +51,23 @@ typedef struct {
     char message[160]; /* Vietnamese, UTF-8, for the user */
 } csv_error;
 
+/* What csv_parse_bounded takes at most; 0 is no limit. */
+typedef struct {
+    size_t max_cols; /* columns of the header */
+    size_t max_rows; /* data rows, header excluded */
+} csv_limits;
+
 /* 0 on success, -1 on failure (err filled if not NULL, *out NULL). */
 int csv_parse(const char *data, size_t len, csv_doc **out, csv_error *err);
+/* The same within limits (NULL: none): past one, -1 with CSV_ERR_LIMIT,
+ * its line, and for a row its number (the first one too many). */
+int csv_parse_bounded(const char *data, size_t len, const csv_limits *limits, csv_doc **out, csv_error *err);
 /* Header columns. */
 size_t csv_ncols(const csv_doc *doc);
 /* Header name as written (untrimmed); "" if col is out of range. */
 const char *csv_header(const csv_doc *doc, size_t col);
 /* Index of a header name, -1 if absent. Both the header names and name are
- * compared after trimming ASCII spaces, case-sensitively. */
+ * compared after trimming ASCII spaces, case-sensitively. O(log n). */
 long csv_column(const csv_doc *doc, const char *name);
 /* Data rows, header excluded. */
 size_t csv_nrows(const csv_doc *doc);

@@ -305,6 +305,11 @@ void http_empty(response *res, int status)
 
 void http_problem_errors(response *res, int status, const char *detail, json_t *errors)
 {
+    http_problem_members(res, status, detail, errors, NULL);
+}
+
+void http_problem_members(response *res, int status, const char *detail, json_t *errors, json_t *members)
+{
     json_t *p = json_object();
     json_object_set_new(p, "type", json_sprintf("urn:thidua:problem:%s", problem_slug(status)));
     json_object_set_new(p, "title", json_string(problem_title(status)));
@@ -312,6 +317,10 @@ void http_problem_errors(response *res, int status, const char *detail, json_t *
     json_object_set_new(p, "detail", text_json_string(detail ? detail : problem_title(status)));
     if (errors)
         json_object_set_new(p, "errors", errors);
+    if (members) {
+        json_object_update_missing(p, members);
+        json_decref(members);
+    }
     char *text = json_dumps(p, JSON_COMPACT);
     json_decref(p);
     res->status = status;

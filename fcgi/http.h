@@ -16,6 +16,10 @@ struct config;
 struct route;
 struct field_val;
 
+/* Where a body comes from: reads up to n bytes into buf and returns how
+ * many, 0 at the end, or < 0 on an error (taken as the end). */
+typedef int (*http_body_reader)(void *ctx, char *buf, int n);
+
 typedef struct session_user {
     long long id;
     const char *username;
@@ -36,6 +40,10 @@ typedef struct request {
     long long content_length;    /* -1 when absent */
     const char *body;            /* NUL-terminated copy; NULL when none was read */
     size_t body_len;
+    http_body_reader body_from;  /* where the body is still to be read from (the worker's FastCGI
+                                  * stdin), or NULL: the pipeline reads it only once the session,
+                                  * role and CSRF token have let the request in (pipeline.h) */
+    void *body_ctx;              /* body_from's */
     json_t *json;                /* parsed JSON body (routes taking JSON); owned by the worker */
     const char *remote_addr;
     char **env;                  /* FastCGI parameters, NAME=value */
@@ -74,9 +82,6 @@ bool http_etag_matches(const char *if_none_match, const char *etag);
 /* Does method carry a body? Only POST, PATCH and PUT do here. */
 bool http_method_has_body(const char *method);
 
-/* Where a body comes from: reads up to n bytes into buf and returns how
- * many, 0 at the end, or < 0 on an error (taken as the end). */
-typedef int (*http_body_reader)(void *ctx, char *buf, int n);
 /* Reads req's body through reader into req->body and req->body_len
  * (NUL-terminated, in req->mem). Reads and allocates nothing for a method
  * without a body or a Content-Length of 0. With a Content-Length, takes
@@ -95,6 +100,9 @@ void http_empty(response *res, int status);
 /* problem+json (RFC 9457). errors (may be NULL) is stolen. */
 void http_problem(response *res, int status, const char *detail);
 void http_problem_errors(response *res, int status, const char *detail, json_t *errors);
+/* The same with extension members (RFC 9457 3.2): each member of members
+ * (an object, may be NULL; stolen) is added to the problem. */
+void http_problem_members(response *res, int status, const char *detail, json_t *errors, json_t *members);
 /* 503 with Retry-After: 5, for a database that is down for now. */
 void http_unavailable(response *res);
 /* Shorthand for a 422 naming one field. */

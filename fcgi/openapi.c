@@ -206,6 +206,16 @@ static char *build(void)
         "integer", "detail", "type", "string", "errors", "type", "array", "items", "type", "object", "properties",
         "field", "type", "string", "message", "type", "string", "row", "type", "integer", "required", "type", "title",
         "status", "detail");
+    /* What an import's answer adds: the count of row errors when only the
+     * first ones are listed, and the caps it reads within. */
+    json_t *props = json_object_get(problem, "properties");
+    json_object_set_new(props, "errors_total",
+                        json_pack("{s:s, s:s}", "type", "integer", "description", "Số lỗi tất cả (khi chỉ liệt kê một phần)"));
+    json_object_set_new(props, "limits",
+                        json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}}", "type", "object", "properties", "columns", "type",
+                                  "integer", "rows", "type", "integer", "errors_listed", "type", "integer"));
+    json_object_set_new(json_object_get(json_object_get(json_object_get(props, "errors"), "items"), "properties"),
+                        "line", json_pack("{s:s}", "type", "integer"));
     json_t *doc = json_pack(
         "{s:s, s:{s:s, s:s, s:s, s:{s:s, s:s}}, s:[{s:s}], s:o, s:{s:{s:o}, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}},"
         " s:[{s:[]}, {s:[]}]}",

@@ -155,6 +155,39 @@ int push_url_allowed(const char *url)
     return 0;
 }
 
+/* True, with error filled, when libcurl refused option name. */
+static bool refused(CURLcode rc, const char *name, char *error, size_t cap)
+{
+    if (rc == CURLE_OK)
+        return false;
+    snprintf(error, cap, "libcurl từ chối tùy chọn %s (%s); không gửi gì", name, curl_easy_strerror(rc));
+    return true;
+}
+
+int push_set_trust(void *curl, const char *url, const char *ca_file, char *error, size_t cap)
+{
+    if (!push_url_allowed(url)) {
+        snprintf(error, cap, "portal_url phải là https:// (http:// chỉ đến máy này); không gửi gì");
+        return -1;
+    }
+    CURL *h = curl;
+    const char *scheme = strncasecmp(url, "https://", 8) == 0 ? "https" : "http";
+    if (refused(curl_easy_setopt(h, CURLOPT_URL, url), "CURLOPT_URL", error, cap) ||
+        refused(curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, scheme), "CURLOPT_PROTOCOLS_STR", error, cap) ||
+        refused(curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, scheme), "CURLOPT_REDIR_PROTOCOLS_STR", error, cap) ||
+        refused(curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L), "CURLOPT_FOLLOWLOCATION", error, cap) ||
+        refused(curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L), "CURLOPT_SSL_VERIFYPEER", error, cap) ||
+        refused(curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L), "CURLOPT_SSL_VERIFYHOST", error, cap))
+        return -1;
+    if (!ca_file[0])
+        return 0;
+    /* Only this bundle: not the system's trust store besides. */
+    if (refused(curl_easy_setopt(h, CURLOPT_CAINFO, ca_file), "CURLOPT_CAINFO", error, cap) ||
+        refused(curl_easy_setopt(h, CURLOPT_CAPATH, NULL), "CURLOPT_CAPATH", error, cap))
+        return -1;
+    return 0;
+}
+
 /* ------------------------------------------------------------ the outbox */
 
 static const db_stmt STMT_CLAIM = {
@@ -354,7 +387,31 @@ static void record(pusher *p, const claimed *c, push_outcome outcome, long statu
     db_free(r);
 }
 
-/* One HTTP attempt for a claimed row, then its outcome recorded. */
+/* The POST of an attempt on h, whose trust push_set_trust has set: the
+ * rest of the options (none of which widens whom it trusts), then the
+ * request. */
+static CURLcode send_attempt(CURL *h, const config *cfg, const char *body, size_t body_len, struct curl_slist *hdrs,
+                             answer *a, char *errbuf)
+{
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "thidua-push/1");
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->portal_connect_timeout);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, cfg->portal_timeout);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_answer);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, keep_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, a);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    return curl_easy_perform(h);
+}
+
+/* One HTTP attempt for a claimed row, then its outcome recorded. An
+ * attempt whose trust libcurl would not set is not made: it is recorded
+ * as one that did not go through (retried; its error kept on the row). */
 static void deliver(pusher *p, const claimed *c)
 {
     const config *cfg = p->cfg;
@@ -382,41 +439,21 @@ static void deliver(pusher *p, const claimed *c)
         abort();
     a.data[0] = '\0';
     char errbuf[CURL_ERROR_SIZE] = "";
-    bool https = strncasecmp(cfg->portal_url, "https://", 8) == 0;
-    curl_easy_setopt(h, CURLOPT_URL, cfg->portal_url);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, https ? "https" : "http");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, c->body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "thidua-push/1");
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->portal_connect_timeout);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, cfg->portal_timeout);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (cfg->portal_ca_file[0]) {
-        /* Only this bundle: not the system's trust store besides. */
-        curl_easy_setopt(h, CURLOPT_CAINFO, cfg->portal_ca_file);
-        curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
-    }
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_answer);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, keep_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &a);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-
-    CURLcode rc = curl_easy_perform(h);
+    char error[ERROR_KEEP + 300] = "";
+    CURLcode rc = CURLE_FAILED_INIT;
+    if (push_set_trust(h, cfg->portal_url, cfg->portal_ca_file, error, sizeof error) == 0)
+        rc = send_attempt(h, cfg, c->body, body_len, hdrs, &a, errbuf);
+    else
+        log_error("publication %s: attempt %ld not made: %s", c->id, c->attempts, error);
     long status = 0;
     if (rc == CURLE_OK)
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     push_outcome outcome = push_classify(rc == CURLE_OK, status);
-    char error[ERROR_KEEP + 300] = "";
     char ref[REF_KEEP] = "";
     double delay = 0;
     if (rc != CURLE_OK) {
-        snprintf(error, sizeof error, "%s: %s", transport_words(rc), errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        if (!error[0]) /* else push_set_trust's: nothing was sent */
+            snprintf(error, sizeof error, "%s: %s", transport_words(rc), errbuf[0] ? errbuf : curl_easy_strerror(rc));
     } else if (outcome != PUSH_SENT) {
         char said[ERROR_KEEP];
         push_clean_text(said, sizeof said, a.data, a.len);

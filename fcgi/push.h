@@ -64,4 +64,14 @@ void push_clean_text(char *dst, size_t cap, const char *src, size_t len);
  * host only (the local stand-in portal)? */
 int push_url_allowed(const char *url);
 
+/* Sets on curl (a CURL *) the options that bound whom an attempt trusts:
+ * url, when push_url_allowed, with its scheme the only protocol, for
+ * redirects too, and no redirect followed; the peer's certificate and
+ * host name verified; with ca_file (may be ""), its CAs only. Every
+ * result is checked: an option libcurl refuses (a build without that
+ * protocol, a TLS backend without CA paths, no memory) would leave its
+ * default, which trusts more. 0, or -1 with error (cap bytes) naming the
+ * refused option: the attempt must not be made. */
+int push_set_trust(void *curl, const char *url, const char *ca_file, char *error, size_t cap);
+
 #endif

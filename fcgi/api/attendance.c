@@ -57,10 +57,13 @@ typedef struct code_list {
     const char *field;
 } code_list;
 
-static void code_error(json_t *errors, const char *field, long row, const char *code, const char *message)
+static void code_error(csv_errors *errors, const char *field, long row, const char *code, const char *message)
 {
-    fields_error(errors, field, message, row);
-    json_object_set_new(json_array_get(errors, json_array_size(errors) - 1), "value", json_string(code));
+    json_t *error = json_pack("{s:s, s:s}", "field", field, "message", message);
+    if (row > 0)
+        json_object_set_new(error, "row", json_integer(row));
+    json_object_set_new(error, "value", json_string(code));
+    csv_errors_add(errors, error);
 }
 
 static void take_code(request *req, code_list *l, const char *text, long row)
@@ -123,9 +126,10 @@ static void list(request *req, response *res)
 }
 
 /* Turns the codes into staff ids (a JSON array text in *ids): 403 when a
- * unit_head names someone of another unit, else 422 naming every code
- * malformed, unknown or not on the staff on held_on, in the order given.
- * 0, or -1 with res filled. */
+ * unit_head names someone of another unit, else 422 naming the codes
+ * malformed, unknown or not on the staff on held_on, in the order given
+ * (the first CSV_BODY_ERRORS_LISTED of them, and how many in all: a JSON
+ * body is answered as a CSV one is). 0, or -1 with res filled. */
 static int resolve(request *req, response *res, const code_list *l, const char *agency, const char *held_on,
                    const char **ids)
 {
@@ -144,16 +148,18 @@ static int resolve(request *req, response *res, const code_list *l, const char *
             return -1;
         }
     }
-    json_t *errors = json_array(), *found = json_array();
+    csv_errors errors;
+    csv_errors_init(&errors);
+    json_t *found = json_array();
     for (int i = 0; i < db_rows(r) && (size_t)i < l->n; i++) {
         const char *code = l->code[i];
         if (l->bad[i])
-            code_error(errors, l->field, l->row[i], code, l->bad[i]);
+            code_error(&errors, l->field, l->row[i], code, l->bad[i]);
         else if (!db_value(r, i, 0))
-            code_error(errors, l->field, l->row[i], code,
+            code_error(&errors, l->field, l->row[i], code,
                        arena_printf(req->mem, "Mã cán bộ %s không có trong cơ quan", code));
         else if (strcmp(db_value(r, i, 2), "t") != 0)
-            code_error(errors, l->field, l->row[i], code,
+            code_error(&errors, l->field, l->row[i], code,
                        arena_printf(req->mem, "Cán bộ %s không công tác tại cơ quan vào ngày %s", code,
                                     text_date_vi(req->mem, held_on)));
         else
@@ -161,7 +167,7 @@ static int resolve(request *req, response *res, const code_list *l, const char *
     }
     db_free(r);
     *ids = scope_json_text(req, found);
-    return l->row[0] ? csv_body_row_errors(res, errors) : scope_errors(res, errors, NULL);
+    return l->row[0] ? csv_body_row_errors(res, &errors) : csv_errors_answer(res, &errors, NULL);
 }
 
 static void record(request *req, response *res)
@@ -208,7 +214,8 @@ const route attendance_routes[] = {
     {"GET", "/api/v1/study-sessions/{id}/attendance", list, ACCESS_READ, BODY_NONE,
      "Những người đã tham dự buổi học", NULL, 0, api_page_query, &in_session},
     {"POST", "/api/v1/study-sessions/{id}/attendance", record, ACCESS_DATA, BODY_JSON_OR_CSV,
-     "Ghi danh sách tham dự (JSON staff_codes hoặc CSV cột staff_code); lặp lại không ghi trùng", attendance_fields, 0,
+     "Ghi danh sách tham dự (JSON staff_codes hoặc CSV cột staff_code); lặp lại không ghi trùng. " CSV_BODY_LIMITS_TEXT,
+     attendance_fields, 0,
      NULL, &in_session},
     {0},
 };

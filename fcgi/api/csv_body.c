@@ -2,43 +2,56 @@
  * one answer per kind of error. */
 #include "api/csv_body.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char ROWS_DETAIL[] = "Tệp CSV có dòng không hợp lệ; không dòng nào được ghi.";
 static const char SEMICOLONS[] = "Tệp có vẻ dùng dấu chấm phẩy (;) để phân cách cột (Excel đặt vùng Việt Nam): hãy "
                                  "lưu lại với dấu phẩy (,). ";
 
-/* The 400 of a body that is not CSV: one error naming body, its line and,
- * when it is in a data row, the row. */
-static void answer_not_csv(request *req, response *res, const csv_error *err)
+static const csv_limits LIMITS = {CSV_BODY_MAX_COLUMNS, CSV_BODY_MAX_ROWS};
+
+/* The "limits" member of an answer. */
+static json_t *limits_member(void)
+{
+    return json_pack("{s:{s:i, s:i, s:i}}", "limits", "columns", CSV_BODY_MAX_COLUMNS, "rows", CSV_BODY_MAX_ROWS,
+                     "errors_listed", CSV_BODY_ERRORS_LISTED);
+}
+
+/* The one error naming body: the parser's message, its line and, when it
+ * is in a data row, the row. */
+static json_t *body_error(const csv_error *err)
 {
     json_t *errors = json_array();
     fields_error(errors, "body", err->message, (long)err->row);
     if (err->line > 0)
         json_object_set_new(json_array_get(errors, 0), "line", json_integer((json_int_t)err->line));
-    http_problem_errors(res, 400, arena_printf(req->mem, "Tệp CSV không đọc được: %s", err->message), errors);
+    return errors;
 }
 
 /* Fills at[] from the header and appends to errors every declared column
  * that is missing, then (when refused) every column not declared. Returns
- * true when a header name holds ';' (a file saved with semicolons). */
+ * true when a header name holds ';' (a file saved with semicolons). Linear
+ * in the columns but for csv_column's binary searches. */
 static bool map_header(request *req, const csv_doc *doc, const field_def *cols, csv_other_columns other, long *at,
                        json_t *errors)
 {
+    size_t n = csv_ncols(doc);
+    bool *declared = arena_alloc(req->mem, (n ? n : 1) * sizeof *declared);
+    memset(declared, 0, (n ? n : 1) * sizeof *declared);
     for (int c = 0; cols[c].name; c++) {
         at[c] = csv_column(doc, cols[c].name);
         if (at[c] < 0)
             fields_error(errors, cols[c].name,
                          arena_printf(req->mem, "thiếu cột %s trong dòng tiêu đề", cols[c].name), 0);
+        else
+            declared[at[c]] = true;
     }
     bool semicolons = false;
-    for (size_t i = 0; i < csv_ncols(doc); i++) {
+    for (size_t i = 0; i < n; i++) {
         const char *name = csv_header(doc, i);
         semicolons |= strchr(name, ';') != NULL;
-        bool declared = false;
-        for (int c = 0; cols[c].name && !declared; c++)
-            declared = at[c] == (long)i;
-        if (!declared && other == CSV_OTHER_COLUMNS_REFUSED)
+        if (!declared[i] && other == CSV_OTHER_COLUMNS_REFUSED)
             fields_error(errors, name, "cột không được hỗ trợ", 0);
     }
     return semicolons;
@@ -56,19 +69,38 @@ static const char *header_detail(request *req, const field_def *cols, csv_other_
                         names, other == CSV_OTHER_COLUMNS_REFUSED ? "" : "; cột khác được bỏ qua");
 }
 
+/* The answer to a body that csv_parse_bounded refused. */
+static void answer_parse_error(request *req, response *res, const csv_error *err)
+{
+    switch (err->kind) {
+    case CSV_ERR_SYNTAX:
+        http_problem_errors(res, 400, arena_printf(req->mem, "Tệp CSV không đọc được: %s", err->message),
+                            body_error(err));
+        break;
+    case CSV_ERR_LIMIT:
+        http_problem_members(res, 413,
+                             arena_printf(req->mem,
+                                          "Tệp CSV vượt giới hạn của một lần nhập (tối đa %d cột và %d dòng dữ "
+                                          "liệu): %s. Hãy chia thành nhiều tệp.",
+                                          CSV_BODY_MAX_COLUMNS, CSV_BODY_MAX_ROWS, err->message),
+                             body_error(err), limits_member());
+        break;
+    case CSV_ERR_EMPTY:
+        http_field_error(res, 422, "body", "tệp CSV trống: không có dòng tiêu đề, không có dòng dữ liệu");
+        break;
+    default:
+        http_problem(res, 500, "Không đủ bộ nhớ để đọc tệp CSV.");
+        break;
+    }
+}
+
 csv_doc *csv_body_read(request *req, response *res, const field_def *cols, csv_other_columns other, long *at)
 {
     csv_doc *doc = NULL;
     csv_error err;
     json_t *errors = NULL;
-    if (csv_parse(req->body, req->body_len, &doc, &err) != 0) {
-        if (err.kind == CSV_ERR_SYNTAX) {
-            answer_not_csv(req, res, &err);
-        } else if (err.kind == CSV_ERR_EMPTY) {
-            http_field_error(res, 422, "body", "tệp CSV trống: không có dòng tiêu đề, không có dòng dữ liệu");
-        } else {
-            http_problem(res, 500, "Không đủ bộ nhớ để đọc tệp CSV.");
-        }
+    if (csv_parse_bounded(req->body, req->body_len, &LIMITS, &doc, &err) != 0) {
+        answer_parse_error(req, res, &err);
         goto fail;
     }
     errors = json_array();
@@ -87,12 +119,88 @@ fail:
     return NULL;
 }
 
-int csv_body_row_errors(response *res, json_t *errors)
+void csv_row_list_init(csv_row_list *l)
 {
-    if (json_array_size(errors) == 0) {
-        json_decref(errors);
+    l->text[0] = '\0';
+    l->used = 0;
+    l->cut = false;
+}
+
+void csv_row_list_add(csv_row_list *l, size_t row)
+{
+    if (l->cut || l->used >= sizeof l->text - 24) {
+        l->cut = true;
+        return;
+    }
+    l->used += (size_t)snprintf(l->text + l->used, sizeof l->text - l->used, "%s%zu", l->used ? ", " : "", row);
+}
+
+const char *csv_row_list_text(request *req, const csv_row_list *l)
+{
+    return arena_printf(req->mem, "%s%s", l->text, l->cut ? ", …" : "");
+}
+
+void csv_errors_init(csv_errors *e)
+{
+    e->listed = json_array();
+    e->total = 0;
+}
+
+void csv_errors_add(csv_errors *e, json_t *error)
+{
+    e->total++;
+    if (json_array_size(e->listed) < CSV_BODY_ERRORS_LISTED)
+        json_array_append_new(e->listed, error);
+    else
+        json_decref(error);
+}
+
+void csv_errors_field(csv_errors *e, const char *field, const char *message, long row)
+{
+    if (json_array_size(e->listed) >= CSV_BODY_ERRORS_LISTED) {
+        e->total++; /* past the list: counted, never built */
+        return;
+    }
+    json_t *error = json_pack("{s:s, s:s}", "field", field, "message", message);
+    if (row > 0)
+        json_object_set_new(error, "row", json_integer(row));
+    csv_errors_add(e, error);
+}
+
+void csv_errors_take(csv_errors *e, json_t *errors)
+{
+    size_t i;
+    json_t *error;
+    json_array_foreach(errors, i, error)
+        csv_errors_add(e, json_incref(error));
+    json_array_clear(errors);
+}
+
+void csv_errors_free(csv_errors *e)
+{
+    json_decref(e->listed);
+    e->listed = NULL;
+}
+
+int csv_errors_answer(response *res, csv_errors *e, const char *detail)
+{
+    json_t *listed = e->listed;
+    e->listed = NULL;
+    if (e->total == 0) {
+        json_decref(listed);
         return 0;
     }
-    http_problem_errors(res, 422, ROWS_DETAIL, errors);
+    const char *text = detail ? detail : "Dữ liệu gửi lên có trường không hợp lệ.";
+    if (e->total > json_array_size(listed))
+        text = arena_printf(res->mem, "%s Có %zu lỗi; chỉ liệt kê %zu lỗi đầu tiên.", text, e->total,
+                            json_array_size(listed));
+    json_t *members = limits_member();
+    json_object_set_new(members, "errors_total", json_integer((json_int_t)e->total));
+    http_problem_members(res, 422, text, listed, members);
     return -1;
+}
+
+int csv_body_row_errors(response *res, csv_errors *e)
+{
+    return csv_errors_answer(res, e, ROWS_DETAIL);
 }

@@ -1,8 +1,9 @@
 /* api/staff_import.c — POST /staff/import?agency_id=N: an agency's staff
  * list as CSV, upserted by code. The body is read by csv_body.h (400 when
- * it is not CSV, 422 for its header; a column not declared is refused).
- * Every row is checked in C first, and any bad row answers 422 naming
- * every bad row with nothing written. A good file is loaded with COPY into
+ * it is not CSV, 413 past its limits, 422 for its header; a column not
+ * declared is refused). Every row is checked in C first, and any bad row
+ * answers 422 naming the bad rows (csv_body.h: the first errors, and how
+ * many in all) with nothing written. A good file is loaded with COPY into
  * a temporary table and merged by one INSERT ... ON CONFLICT, in one
  * transaction; imports into one agency take a transaction-level advisory
  * lock so that concurrent ones run one after the other. The COPY payload
@@ -193,12 +194,12 @@ static const char **find_duplicates(request *req, const csv_doc *doc, long code_
         while (j < n && strcmp(refs[j].code, refs[i].code) == 0)
             j++;
         if (j - i > 1 && refs[i].code[0]) {
-            char rows[200] = "";
-            size_t used = 0;
-            for (size_t k = i; k < j && used < sizeof rows - 16; k++)
-                used += (size_t)snprintf(rows + used, sizeof rows - used, "%s%zu", k > i ? ", " : "", refs[k].row + 1);
-            const char *msg = arena_printf(req->mem, "mã %s xuất hiện nhiều lần trong tệp: dòng %s%s", refs[i].code,
-                                           rows, used >= sizeof rows - 16 ? ", …" : "");
+            csv_row_list rows;
+            csv_row_list_init(&rows);
+            for (size_t k = i; k < j; k++)
+                csv_row_list_add(&rows, refs[k].row + 1);
+            const char *msg = arena_printf(req->mem, "mã %s xuất hiện nhiều lần trong tệp: dòng %s", refs[i].code,
+                                           csv_row_list_text(req, &rows));
             for (size_t k = i; k < j; k++)
                 dup[refs[k].row] = msg;
         }
@@ -216,7 +217,7 @@ static const unit_ref *find_unit(const unit_map *m, const char *code)
 /* Checks every row into errors (in row order) and the good ones into out.
  * *foreign_row: the first row (1-based) of a unit the user may not write,
  * or 0. */
-static void check_rows(request *req, const csv_doc *doc, const long *col, const unit_map *units, json_t *errors,
+static void check_rows(request *req, const csv_doc *doc, const long *col, const unit_map *units, csv_errors *errors,
                        copy_buf *out, size_t *foreign_row)
 {
     const char **dup = find_duplicates(req, doc, col[C_CODE]);
@@ -224,7 +225,7 @@ static void check_rows(request *req, const csv_doc *doc, const long *col, const 
     *foreign_row = 0;
     for (size_t i = 0; i < csv_nrows(doc); i++) {
         long row = (long)i + 1;
-        size_t before = json_array_size(errors);
+        size_t before = errors->total;
         field_val v[C_COUNT];
         for (int c = 0; c < C_COUNT; c++) {
             if (col[c] < 0) { /* an optional column the file does not have */
@@ -233,20 +234,20 @@ static void check_rows(request *req, const csv_doc *doc, const long *col, const 
             }
             const char *msg = fields_from_text(req->mem, &import_columns[c], csv_field(doc, i, (size_t)col[c]), &v[c]);
             if (msg)
-                fields_error(errors, import_columns[c].name, msg, row);
+                csv_errors_field(errors, import_columns[c].name, msg, row);
             else if (c == C_CODE && dup[i])
-                fields_error(errors, "code", dup[i], row);
+                csv_errors_field(errors, "code", dup[i], row);
         }
         const unit_ref *unit = v[C_UNIT].s ? find_unit(units, v[C_UNIT].s) : NULL;
         if (v[C_UNIT].s && !unit)
-            fields_error(errors, "unit_code",
+            csv_errors_field(errors, "unit_code",
                          arena_printf(req->mem, "không có đơn vị mã %s trong cơ quan này", v[C_UNIT].s), row);
         if (unit && confined && unit->id != confined && !*foreign_row)
             *foreign_row = i + 1;
         const char *dates = staff_dates_error(v[C_JOINED].s, v[C_LEFT].s);
         if (dates)
-            fields_error(errors, "left_on", dates, row);
-        if (json_array_size(errors) != before)
+            csv_errors_field(errors, "left_on", dates, row);
+        if (errors->total != before)
             continue;
         char id[24];
         snprintf(id, sizeof id, "%lld", unit->id);
@@ -346,15 +347,16 @@ static void import(request *req, response *res)
     if (!doc)
         return;
     copy_buf data = {0};
-    json_t *errors = json_array();
+    csv_errors errors;
+    csv_errors_init(&errors);
     size_t foreign_row;
-    check_rows(req, doc, col, &units, errors, &data, &foreign_row);
+    check_rows(req, doc, col, &units, &errors, &data, &foreign_row);
     long long created;
     if (foreign_row) {
-        json_decref(errors);
+        csv_errors_free(&errors);
         http_problem(res, 403, arena_printf(req->mem, "Dòng %zu là cán bộ của đơn vị khác: trưởng đơn vị chỉ được "
                                                       "nhập cán bộ của đơn vị mình.", foreign_row));
-    } else if (csv_body_row_errors(res, errors) == 0 && load(req, res, agency, leader, &data, &created) == 0) {
+    } else if (csv_body_row_errors(res, &errors) == 0 && load(req, res, agency, leader, &data, &created) == 0) {
         http_json(res, 200, json_pack("{s:I, s:I}", "created", (json_int_t)created, "updated",
                                       (json_int_t)((long long)csv_nrows(doc) - created)));
     }
@@ -369,7 +371,8 @@ static const route_scope import_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGE
 const route staff_import_routes[] = {
     {"POST", "/api/v1/staff/import", import, ACCESS_DATA, BODY_CSV,
      "Nhập danh sách cán bộ từ CSV (cột code,full_name,unit_code,category,joined_on,left_on và tùy chọn leader_level "
-     "theo thứ tự bất kỳ; ô trống = null; cập nhật theo mã; có dòng sai thì không ghi gì và trả 422 liệt kê mọi dòng sai)",
+     "theo thứ tự bất kỳ; ô trống = null; cập nhật theo mã; có dòng sai thì không ghi gì và trả 422 liệt kê các dòng sai). "
+     CSV_BODY_LIMITS_TEXT,
      NULL, 0, import_query, &import_scope},
     {0},
 };

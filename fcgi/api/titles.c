@@ -148,16 +148,19 @@ static void find_duplicates(request *req, import_row *rows, size_t n)
             ;
         if (b - a < 2)
             continue;
-        const char *list = "";
+        csv_row_list rows_of_key;
+        csv_row_list_init(&rows_of_key);
         for (size_t i = a; i < b; i++)
-            list = arena_printf(req->mem, "%s%s%zu", list, i > a ? ", " : "", keys[i].index + 1);
+            csv_row_list_add(&rows_of_key, keys[i].index + 1);
+        const char *list = csv_row_list_text(req, &rows_of_key);
         for (size_t i = a; i < b; i++)
             rows[keys[i].index].dups = list;
     }
 }
 
 /* Validates every row (fields, title fits, dates, subjects, duplicates)
- * into rows[n]; 0, or -1 with res filled (422 listing every bad row). */
+ * into rows[n]; 0, or -1 with res filled (422 listing the bad rows,
+ * csv_body_row_errors). */
 static int check_rows(request *req, response *res, const campaign_ref *c, csv_doc *doc, const long *cols,
                       import_row *rows, size_t n)
 {
@@ -174,27 +177,33 @@ static int check_rows(request *req, response *res, const campaign_ref *c, csv_do
     if (scope_subjects(req, res, c, true, subjects, ns) != 0)
         return -1;
     find_duplicates(req, rows, n);
-    json_t *errors = json_array();
+    /* The scope helpers append to a JSON array: one row's errors at a
+     * time, then into the bounded list. */
+    csv_errors errors;
+    csv_errors_init(&errors);
+    json_t *row_errors = json_array();
     ns = 0;
     for (size_t i = 0; i < n; i++) {
         import_row *r = &rows[i];
         long row = (long)i + 1;
         for (int f = 0; f < D_COUNT; f++)
             if (r->msg[f])
-                fields_error(errors, import_fields[f].name, r->msg[f], row);
+                fields_error(row_errors, import_fields[f].name, r->msg[f], row);
         if (r->keyed)
-            scope_title_error(req, errors, "title", row, r->v[D_TYPE].s, r->v[D_TITLE].s);
+            scope_title_error(req, row_errors, "title", row, r->v[D_TYPE].s, r->v[D_TITLE].s);
         if (!r->msg[D_TYPE] && !r->msg[D_SUBJECT]) {
             r->s = subjects[ns++];
-            scope_subject_error(req, errors, "subject_code", row, &r->s, true);
+            scope_subject_error(req, row_errors, "subject_code", row, &r->s, true);
         }
         if (!r->msg[D_DECIDED])
-            scope_date_within(req, errors, "decided_on", row, r->v[D_DECIDED].s, c->starts_on, c->closes_on);
+            scope_date_within(req, row_errors, "decided_on", row, r->v[D_DECIDED].s, c->starts_on, c->closes_on);
         if (r->dups)
-            fields_error(errors, "subject_code",
+            fields_error(row_errors, "subject_code",
                          arena_printf(req->mem, "Cùng đối tượng và danh hiệu xuất hiện nhiều lần: dòng %s", r->dups), row);
+        csv_errors_take(&errors, row_errors);
     }
-    return csv_body_row_errors(res, errors);
+    json_decref(row_errors);
+    return csv_body_row_errors(res, &errors);
 }
 
 static void import(request *req, response *res)
@@ -241,7 +250,8 @@ const route titles_routes[] = {
     {"POST", "/api/v1/campaigns/{id}/titles", create, ACCESS_DECIDE, BODY_JSON, "Ghi một danh hiệu thi đua", title_fields,
      0, NULL, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/titles/import", import, ACCESS_DECIDE, BODY_CSV,
-     "Nhập danh hiệu từ CSV (subject_type,subject_code,title,decision_no,decided_on); cập nhật nếu đã có", NULL, 0, NULL, &scope_in_campaign},
+     "Nhập danh hiệu từ CSV (subject_type,subject_code,title,decision_no,decided_on); cập nhật nếu đã có. "
+     CSV_BODY_LIMITS_TEXT, NULL, 0, NULL, &scope_in_campaign},
     {"GET", "/api/v1/titles/{id}", get, ACCESS_READ, BODY_NONE, "Một danh hiệu thi đua", NULL, 0, NULL, &titles_scope},
     {0},
 };

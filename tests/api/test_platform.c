@@ -176,6 +176,42 @@ static void body_limit_is_413(void **state)
     free(big);
 }
 
+/* An import of 30 MB refused before its body is read (fcgi/worker.c): the
+ * answer is the step's own, a problem+json, never a 413 or a broken
+ * connection from the body left unread. */
+static void large_import_refused_before_its_body(void **state)
+{
+    (void)state;
+    size_t n = 30 * 1000 * 1000;
+    char *big = malloc(n);
+    assert_non_null(big);
+    memset(big, 'x', n);
+    memcpy(big, "code,full_name\n", 15);
+    for (size_t i = 64; i < n; i += 64)
+        big[i] = '\n';
+    t_resp *r = t_request("POST", "/api/v1/staff/import", NULL, "text/csv", big, n);
+    t_assert_problem(r, 401, NULL);
+    assert_non_null(strstr(r->headers, "WWW-Authenticate: Bearer"));
+    t_free(r);
+    char *viewer = t_user("t_viewer_import", "viewer", NULL, agency_code);
+    r = t_request("POST", "/api/v1/staff/import", viewer, "text/csv", big, n);
+    t_assert_problem(r, 403, NULL);
+    t_free(r);
+    r = t_request("POST", "/api/v1/staff/import", admin, "text/plain", big, n);
+    t_assert_problem(r, 415, NULL);
+    t_free(r);
+    r = t_request("POST", "/api/v1/nowhere/import", admin, "text/csv", big, n);
+    t_assert_problem(r, 404, NULL);
+    t_free(r);
+    /* The connection each of these closed serves nothing next: the worker
+     * answers the next request whole. */
+    r = t_get("/api/v1/health", NULL);
+    t_assert_status(r, 200);
+    t_free(r);
+    free(viewer);
+    free(big);
+}
+
 static void wrong_role_is_403(void **state)
 {
     (void)state;
@@ -256,6 +292,7 @@ int main(void)
         cmocka_unit_test(login_validation),
         cmocka_unit_test(malformed_bodies),
         cmocka_unit_test(body_limit_is_413),
+        cmocka_unit_test(large_import_refused_before_its_body),
         cmocka_unit_test(wrong_role_is_403),
         cmocka_unit_test(unit_head_scope_is_403),
         cmocka_unit_test(metrics_counts_requests),

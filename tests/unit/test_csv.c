@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 
@@ -390,6 +391,153 @@ static void test_generated_10000_rows(void **state)
     csv_free(doc);
 }
 
+/* ---- limits and wide headers --------------------------------------- */
+
+/* A header of ncols columns named c0, c1, … (or dup_of's name again as the
+ * last one when dup_of >= 0) and one data row; malloc'd, *len set. */
+static char *wide_file(size_t ncols, long dup_of, size_t *len)
+{
+    size_t cap = ncols * 24 + 64, n = 0;
+    char *data = malloc(cap);
+    assert_non_null(data);
+    for (size_t i = 0; i < ncols; i++) {
+        size_t name = dup_of >= 0 && i == ncols - 1 ? (size_t)dup_of : i;
+        n += (size_t)snprintf(data + n, cap - n, "%s c%zu", i ? "," : "", name);
+    }
+    n += (size_t)snprintf(data + n, cap - n, "\n");
+    for (size_t i = 0; i < ncols; i++)
+        n += (size_t)snprintf(data + n, cap - n, "%s%zu", i ? "," : "", i % 10);
+    n += (size_t)snprintf(data + n, cap - n, "\n");
+    *len = n;
+    return data;
+}
+
+/* 200 000 columns: the duplicate check sorts and csv_column searches the
+ * sorted names, so this is O(n log n); the scan of every name against
+ * every other that this replaced would take minutes. There is no timing
+ * assertion: main's watchdog ends a run that hangs. */
+static void test_wide_header_200000_columns(void **state)
+{
+    (void)state;
+    enum { WIDE = 200000 };
+    size_t len;
+    char *data = wide_file(WIDE, -1, &len);
+    csv_doc *doc = parse_ok_n(data, len);
+    free(data);
+    assert_int_equal(csv_ncols(doc), WIDE);
+    assert_int_equal(csv_column(doc, "c0"), 0);
+    assert_int_equal(csv_column(doc, " c199999 "), WIDE - 1);
+    assert_int_equal(csv_column(doc, "c100000"), 100000);
+    assert_int_equal(csv_column(doc, "c200000"), -1);
+    assert_int_equal(csv_column(doc, "c"), -1);
+    assert_string_equal(csv_field(doc, 0, 123457), "7");
+    for (size_t i = 0; i < WIDE; i += 4999) {
+        char name[32];
+        snprintf(name, sizeof name, "c%zu", i);
+        assert_int_equal(csv_column(doc, name), (long)i);
+    }
+    csv_free(doc);
+
+    /* The last column repeats the fourth: named, with both columns. */
+    data = wide_file(WIDE, 3, &len);
+    csv_error err = parse_fail_n(data, len);
+    free(data);
+    assert_int_equal(err.kind, CSV_ERR_SYNTAX);
+    assert_non_null(strstr(err.message, "\"c3\" (cột 4 và cột 200000)"));
+}
+
+/* Limits that are not round, to be sure which number is the limit. */
+static const csv_limits LIMITS_7_13 = {7, 13};
+
+static csv_error parse_bounded_fail(const char *data, size_t len, const csv_limits *limits)
+{
+    csv_doc *doc = (csv_doc *)&doc;
+    csv_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(csv_parse_bounded(data, len, limits, &doc, &err), -1);
+    assert_null(doc);
+    return err;
+}
+
+static void test_limit_on_columns(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = wide_file(7, -1, &len);
+    csv_doc *doc = NULL;
+    csv_error err;
+    assert_int_equal(csv_parse_bounded(data, len, &LIMITS_7_13, &doc, &err), 0);
+    assert_int_equal(csv_ncols(doc), 7);
+    csv_free(doc);
+    free(data);
+
+    data = wide_file(8, -1, &len);
+    err = parse_bounded_fail(data, len, &LIMITS_7_13);
+    free(data);
+    assert_int_equal(err.kind, CSV_ERR_LIMIT);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.row, 0);
+    assert_string_equal(err.message, "dòng 1: tiêu đề có hơn 7 cột");
+
+    /* The header is refused at its eighth column: what follows, however
+     * long and however broken, is never read. */
+    static const char broken[] = "\n\na,b,c,d,e,f,g,h,i,j,\"never closed";
+    err = parse_bounded_fail(broken, sizeof broken - 1, &LIMITS_7_13);
+    assert_int_equal(err.kind, CSV_ERR_LIMIT);
+    assert_int_equal(err.line, 3);
+
+    /* A data row of more fields is the field-count error, as without limits. */
+    static const char wide_row[] = "a,b\n1,2,3,4,5,6,7,8,9\n";
+    err = parse_bounded_fail(wide_row, sizeof wide_row - 1, &LIMITS_7_13);
+    assert_int_equal(err.kind, CSV_ERR_SYNTAX);
+    assert_int_equal(err.row, 1);
+}
+
+/* n data rows "i" under a header "n", blank lines between them (not rows). */
+static char *rows_file(size_t n, size_t *len)
+{
+    size_t cap = n * 16 + 16, used = 0;
+    char *data = malloc(cap);
+    assert_non_null(data);
+    used += (size_t)snprintf(data, cap, "n\n");
+    for (size_t i = 1; i <= n; i++)
+        used += (size_t)snprintf(data + used, cap - used, "%zu\n\n", i);
+    *len = used;
+    return data;
+}
+
+static void test_limit_on_rows(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = rows_file(13, &len);
+    csv_doc *doc = NULL;
+    csv_error err;
+    assert_int_equal(csv_parse_bounded(data, len, &LIMITS_7_13, &doc, &err), 0);
+    assert_int_equal(csv_nrows(doc), 13);
+    assert_string_equal(csv_field(doc, 12, 0), "13");
+    csv_free(doc);
+    free(data);
+
+    data = rows_file(14, &len);
+    err = parse_bounded_fail(data, len, &LIMITS_7_13);
+    free(data);
+    assert_int_equal(err.kind, CSV_ERR_LIMIT);
+    assert_int_equal(err.row, 14);
+    assert_int_equal(err.line, 28); /* header, then each row and a blank line */
+    assert_string_equal(err.message, "dòng 28: tệp có hơn 13 dòng dữ liệu");
+
+    /* 0 is no limit; NULL limits are none. */
+    static const csv_limits none = {0, 0};
+    data = rows_file(100, &len);
+    assert_int_equal(csv_parse_bounded(data, len, &none, &doc, &err), 0);
+    assert_int_equal(csv_nrows(doc), 100);
+    csv_free(doc);
+    assert_int_equal(csv_parse_bounded(data, len, NULL, &doc, &err), 0);
+    csv_free(doc);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,9 +566,15 @@ int main(void)
         cmocka_unit_test(test_empty_input),
         cmocka_unit_test(test_bad_arguments_are_not_the_input),
         cmocka_unit_test(test_nul_byte_rejected),
+        cmocka_unit_test(test_wide_header_200000_columns),
+        cmocka_unit_test(test_limit_on_columns),
+        cmocka_unit_test(test_limit_on_rows),
         cmocka_unit_test(test_vietnamese_utf8_byte_exact),
         cmocka_unit_test(test_out_of_range_access),
         cmocka_unit_test(test_generated_10000_rows),
     };
+    /* A watchdog, not a timing assertion: the whole file runs in well under
+     * a second; a header handled in quadratic time would run for minutes. */
+    alarm(300);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

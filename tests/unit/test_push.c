@@ -1,11 +1,14 @@
 /* push: what an answer means, backoff, Retry-After, the signature, text
- * kept from the portal, which URLs may be pushed to. */
+ * kept from the portal, which URLs may be pushed to, and that an attempt
+ * whose trust libcurl will not set is not made. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <curl/curl.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -164,6 +167,56 @@ static void urls_https_or_loopback_only(void **state)
     assert_false(push_url_allowed(""));
 }
 
+/* A string longer than libcurl takes for any option (CURL_MAX_INPUT_LENGTH,
+ * 8 000 000 bytes): the option is refused. malloc'd. */
+static char *too_long(const char *prefix)
+{
+    size_t n = 8000001;
+    char *s = malloc(n + 1);
+    assert_non_null(s);
+    memset(s, 'a', n);
+    memcpy(s, prefix, strlen(prefix));
+    s[n] = '\0';
+    return s;
+}
+
+static void trust_is_set_or_the_attempt_is_not_made(void **state)
+{
+    (void)state;
+    CURL *h = curl_easy_init();
+    assert_non_null(h);
+    char error[512] = "";
+    assert_int_equal(push_set_trust(h, "https://portal.example/api", "", error, sizeof error), 0);
+    assert_int_equal(push_set_trust(h, "https://portal.example/api", "/etc/thidua/portal-ca.pem", error, sizeof error), 0);
+    assert_int_equal(push_set_trust(h, "http://127.0.0.1:18161/p", "", error, sizeof error), 0);
+    assert_string_equal(error, "");
+
+    /* The CA bundle refused: the system's CAs would be trusted besides. */
+    char *ca = too_long("/");
+    assert_int_equal(push_set_trust(h, "https://portal.example/api", ca, error, sizeof error), -1);
+    free(ca);
+    assert_non_null(strstr(error, "CURLOPT_CAINFO"));
+    assert_non_null(strstr(error, "không gửi gì"));
+
+    /* The URL refused: an attempt would go wherever the handle last went. */
+    char *url = too_long("https://");
+    error[0] = '\0';
+    assert_int_equal(push_set_trust(h, url, "", error, sizeof error), -1);
+    free(url);
+    assert_non_null(strstr(error, "CURLOPT_URL"));
+
+    /* No handle: its first option is refused, nothing else is tried. */
+    error[0] = '\0';
+    assert_int_equal(push_set_trust(NULL, "https://portal.example/api", "", error, sizeof error), -1);
+    assert_non_null(strstr(error, "CURLOPT_URL"));
+
+    /* A URL the pusher may not use is refused before libcurl sees it. */
+    error[0] = '\0';
+    assert_int_equal(push_set_trust(h, "http://portal.example/api", "", error, sizeof error), -1);
+    assert_non_null(strstr(error, "https://"));
+    curl_easy_cleanup(h);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -179,6 +232,7 @@ int main(void)
         cmocka_unit_test(signature_matches_the_documented_vector),
         cmocka_unit_test(clean_text_keeps_vietnamese_drops_garbage),
         cmocka_unit_test(urls_https_or_loopback_only),
+        cmocka_unit_test(trust_is_set_or_the_attempt_is_not_made),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
