@@ -23,7 +23,7 @@ static long long staff_rated(const char *code, const char *joined, const char *l
         snprintf(id, sizeof id, "%lld", s);
         const char *p[] = {c, id, level};
         t_sql_int("INSERT INTO ratings (campaign_id, subject_type, staff_id, level, decided_on, decision_no)"
-                  " VALUES ($1, 'staff', $2, $3, '2025-12-15', 'QD-' || $2) RETURNING id",
+                  " VALUES ($1, 'staff', $2::bigint, $3, '2025-12-15', 'QD-' || $2::bigint::text) RETURNING id",
                   3, p);
     }
     return s;
