@@ -23,5 +23,6 @@ const route *const route_groups[] = {
     holds_routes,
     initiatives_routes,
     rule_sets_routes, award_rules_routes,
+    nominations_routes,
     NULL,
 };

@@ -75,6 +75,7 @@ static struct {
     long long hold[POSITIONS];
     long long initiative[POSITIONS];
     long long holiday[POSITIONS];
+    long long nomination[POSITIONS];
 } fx = {
     .unit_code = {"MU1", "MU2", "MV1"},
     .staff_code = {"MS1", "MS2", "MSV1"},
@@ -148,6 +149,14 @@ static long long new_exemplar(long long campaign, long long unit, const char *st
                 num(campaign), num(unit), state);
 }
 
+/* A proposed nomination (GIAY_KHEN) of a staff member. */
+static long long new_nomination(long long campaign, long long staff)
+{
+    return sql2("INSERT INTO nominations (campaign_id, subject_type, staff_id, award) VALUES ($1, 'staff', $2, 'GIAY_KHEN')"
+                " RETURNING id",
+                num(campaign), num(staff));
+}
+
 static long long new_publication(long long campaign, const char *state)
 {
     return sql2("INSERT INTO publications (kind, campaign_id, payload, state, last_error)"
@@ -200,6 +209,7 @@ static void make_unit_objects(int pos)
     fx.hold[pos] = sql2("INSERT INTO holds (agency_id, subject_type, staff_id, reason, opened_on)"
                         " VALUES ($1, 'staff', $2, 'Đang xem xét kỷ luật', '2025-03-01') RETURNING id",
                         num(fx.agency[pos]), num(fx.staff[pos]));
+    fx.nomination[pos] = new_nomination(c, fx.staff[pos]);
     fx.initiative[pos] = sql1("INSERT INTO initiatives (agency_id, title, level, recognized_on)"
                               " VALUES ($1, 'Sáng kiến', 'co_so', '2025-04-01') RETURNING id",
                               num(fx.agency[pos]));
@@ -593,6 +603,32 @@ static void b_initiative_post(call *c, int role, int pos)
               fx.agency[pos], fx.staff[pos]);
 }
 
+/* A nomination for a fresh member of the position's unit (one open
+ * nomination per subject and award). */
+static void b_nomination_post(call *c, int role, int pos)
+{
+    (void)role;
+    char code[32];
+    snprintf(code, sizeof code, "MXN%d", ++seq);
+    json_body(c, "{\"subject_type\":\"staff\",\"subject_id\":%lld,\"award\":\"GIAY_KHEN\"}",
+              new_staff(fx.unit[pos], code));
+}
+
+/* A fresh proposed nomination of a fresh member of the position's unit. */
+static void b_nomination_fresh(call *c, int role, int pos)
+{
+    (void)role;
+    char code[32];
+    snprintf(code, sizeof code, "MXW%d", ++seq);
+    c->id = new_nomination(fx.campaign[pos], new_staff(fx.unit[pos], code));
+}
+
+static void b_nomination_patch(call *c, int role, int pos)
+{
+    (void)pos;
+    json_body(c, "{\"reason\":\"Sửa bởi %s\"}", role_name[role]);
+}
+
 /* ------------------------------------------------------------- the table */
 
 /* One route: its fixture objects by position (the path's {id}; NULL for
@@ -805,6 +841,21 @@ static const row table[] = {
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
     {"PATCH", "/api/v1/campaigns/{id}/award-rules", fx.campaign, b_award_rules_patch,
      {{200, 200, 200}, NO, NO, NO, NO, NO}},
+
+    /* Nominations: of their subject's unit (here a member of the
+     * position's unit). */
+    {"GET", "/api/v1/campaigns/{id}/nominations", fx.campaign, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/campaigns/{id}/nominations", fx.campaign, b_nomination_post,
+     {{201, 201, 201}, {201, 201, 404}, {201, 403, 404}, NO, NO, NO}},
+    {"GET", "/api/v1/nominations/{id}", fx.nomination, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"PATCH", "/api/v1/nominations/{id}", fx.nomination, b_nomination_patch,
+     {{200, 200, 200}, {200, 200, 404}, {200, 403, 404}, NO, NO, NO}},
+    {"DELETE", "/api/v1/nominations/{id}", NULL, b_nomination_fresh,
+     {{204, 204, 204}, {204, 204, 404}, {204, 403, 404}, NO, NO, NO}},
+    {"GET", "/api/v1/nominations/{id}/eligibility", fx.nomination, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
 };
 enum { TABLE_ROWS = sizeof table / sizeof table[0] };
 
