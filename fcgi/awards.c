@@ -7,59 +7,29 @@
 #include "jsontext.h"
 #include "scorecard.h"
 
-/* ---- dates ---- */
-
-static long days_from_civil(long y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, long *y, int *m, int *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static int month_length(long y, int m)
-{
-    static const int len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : len[m - 1];
-}
+/* ---- dates (the calendar arithmetic is scorecard.h's) ---- */
 
 long awards_add_months(long days, int n)
 {
-    long y;
-    int m, d;
-    civil_from_days(days, &y, &m, &d);
+    long y, m, d;
+    sc_civil_from_days(days, &y, &m, &d);
     long months = y * 12 + (m - 1) + n;
     y = months / 12;
-    m = (int)(months % 12) + 1;
-    int last = month_length(y, m);
-    return days_from_civil(y, m, d > last ? last : d);
+    m = months % 12 + 1;
+    /* As PostgreSQL adds an interval: past the month's end, its last day. */
+    long first = sc_days_from_civil(y, m, 1);
+    long last = (m == 12 ? sc_days_from_civil(y + 1, 1, 1) : sc_days_from_civil(y, m + 1, 1)) - first;
+    return first + (d > last ? last : d) - 1;
 }
 
 static json_t *date_json(long days)
 {
     if (days == 0)
         return json_null();
-    long y;
-    int m, d;
-    civil_from_days(days, &y, &m, &d);
+    long y, m, d;
+    sc_civil_from_days(days, &y, &m, &d);
     char buf[16];
-    snprintf(buf, sizeof buf, "%04ld-%02d-%02d", y, m, d);
+    snprintf(buf, sizeof buf, "%04ld-%02ld-%02ld", y, m, d);
     return json_string(buf);
 }
 
@@ -132,7 +102,7 @@ bool crit_initiative_level(const crit_initiative_facts *f, int level, int count,
 
 bool crit_initiatives_in_span(const crit_initiative_facts *f, int year, int years, int count, json_t *evidence)
 {
-    return count_initiatives(f, days_from_civil(year - years + 1, 1, 1), 1, evidence) >= count;
+    return count_initiatives(f, sc_days_from_civil(year - years + 1, 1, 1), 1, evidence) >= count;
 }
 
 static bool consecutive(const crit_years_facts *f, int year, int rank, int years, json_t *ev)

@@ -51,6 +51,7 @@ typedef struct request {
     const char *path_words[4];   /* {code} segments of the matched route, in order */
     const struct route *route;
     const struct field_val *query_vals; /* the route's declared query parameters, validated (route.query order) */
+    const struct field_val *body_vals;  /* the JSON body against route.fields, validated by the pipeline, or NULL */
     session_user *user;          /* NULL until authenticated */
     struct db *db;
     const struct config *cfg;

@@ -165,6 +165,7 @@ static int check_fields(request *req, response *res)
     json_t *errors = json_array();
     if (fields_from_json(req->mem, r->fields, req->json, texts, vals, errors, strcmp(req->method, "PATCH") == 0) == 0) {
         json_decref(errors);
+        req->body_vals = vals;
         return 0;
     }
     http_problem_errors(res, 422, "Dữ liệu gửi lên có trường không hợp lệ.", errors);

@@ -85,7 +85,7 @@ int sc_collective_title_rank(const char *title)
 /* ------------------------------------------------------------------ dates */
 
 /* Days from civil (proleptic Gregorian), after H. Hinnant. */
-static long days_from_civil(long y, long m, long d)
+long sc_days_from_civil(long y, long m, long d)
 {
     y -= m <= 2;
     long era = (y >= 0 ? y : y - 399) / 400;
@@ -95,7 +95,7 @@ static long days_from_civil(long y, long m, long d)
     return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(long z, long *y, long *m, long *d)
+void sc_civil_from_days(long z, long *y, long *m, long *d)
 {
     z += 719468;
     long era = (z >= 0 ? z : z - 146096) / 146097;
@@ -113,14 +113,14 @@ int sc_date_parse(const char *iso, long *days)
     int y, m, d;
     if (!text_date_parse(iso, &y, &m, &d))
         return -1;
-    *days = days_from_civil(y, m, d);
+    *days = sc_days_from_civil(y, m, d);
     return 0;
 }
 
 char *sc_date_format(arena *a, long days)
 {
     long y, m, d;
-    civil_from_days(days, &y, &m, &d);
+    sc_civil_from_days(days, &y, &m, &d);
     return arena_printf(a, "%04ld-%02ld-%02ld", y, m, d);
 }
 
@@ -133,8 +133,8 @@ static long period_end(long day, bool week)
         return day + (6 - wd);
     }
     long y, m, d;
-    civil_from_days(day, &y, &m, &d);
-    return (m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1)) - 1;
+    sc_civil_from_days(day, &y, &m, &d);
+    return (m == 12 ? sc_days_from_civil(y + 1, 1, 1) : sc_days_from_civil(y, m + 1, 1)) - 1;
 }
 
 int sc_series_dates(arena *a, const char *from, const char *to, const char *step, int max, const char ***out)

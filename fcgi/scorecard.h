@@ -75,6 +75,10 @@ int sc_individual_title_rank(const char *title);
 /* Rank of a collective title (TTLDTT 1, TTLDXS 2) or 0. */
 int sc_collective_title_rank(const char *title);
 
+/* Days since 1970-01-01 of a calendar date (proleptic Gregorian; m 1..12,
+ * d within the month), and back. */
+long sc_days_from_civil(long y, long m, long d);
+void sc_civil_from_days(long days, long *y, long *m, long *d);
 /* Days since 1970-01-01 of a date text_date_parse accepts (text.h); -1
  * when it refuses it. */
 int sc_date_parse(const char *iso, long *days);

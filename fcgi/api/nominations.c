@@ -181,39 +181,36 @@ static void list(request *req, response *res)
     answer_json(res, 200, page);
 }
 
-static void get(request *req, response *res)
+/* The nomination of the path as JSON text (arena), or NULL with res
+ * answered (404, a database error). */
+static const char *load(request *req, response *res)
 {
     const char *p[] = {api_itoa(req, req->path_ids[0])};
     db_result *r = db_run(req->db, &STMT_GET, 1, p);
     if (!r) {
         api_db_error(req, res);
-        return;
+        return NULL;
     }
-    if (db_rows(r) == 0) {
-        db_free(r);
-        http_problem(res, 404, not_found);
-        return;
-    }
-    const char *json = arena_strdup(req->mem, db_value(r, 0, 0));
+    const char *json = db_rows(r) ? arena_strdup(req->mem, db_value(r, 0, 0)) : NULL;
     db_free(r);
-    answer_one(req, res, 200, json);
+    if (!json)
+        http_problem(res, 404, not_found);
+    return json;
+}
+
+static void get(request *req, response *res)
+{
+    const char *json = load(req, res);
+    if (json)
+        answer_one(req, res, 200, json);
 }
 
 static void eligibility(request *req, response *res)
 {
-    const char *p[] = {api_itoa(req, req->path_ids[0])};
-    db_result *r = db_run(req->db, &STMT_GET, 1, p);
-    if (!r) {
-        api_db_error(req, res);
+    const char *json = load(req, res);
+    if (!json)
         return;
-    }
-    if (db_rows(r) == 0) {
-        db_free(r);
-        http_problem(res, 404, not_found);
-        return;
-    }
-    json_t *n = json_loads(db_value(r, 0, 0), 0, NULL);
-    db_free(r);
+    json_t *n = json_loads(json, 0, NULL);
     json_t *e = eligibility_of(req, res, n, api_query(req, 0));
     json_decref(n);
     if (!e)
