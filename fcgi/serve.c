@@ -166,26 +166,19 @@ static int remove_stale_socket(int dfd, const char *name, const char *path)
 }
 
 /* bind() takes a path, not a directory descriptor: bind the bare name from
- * inside the directory, then go back. */
+ * inside the directory. serve_bind_socket goes back to the working
+ * directory afterwards, with its own rights: the service user may have
+ * none on it (root started from a home directory of mode 0700). */
 static int bind_in(int fd, int dfd, const char *name)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     snprintf(sa.sun_path, sizeof sa.sun_path, "%s", name);
-    int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (cwd < 0 || fchdir(dfd) != 0) {
-        if (cwd >= 0)
-            close(cwd);
+    if (fchdir(dfd) != 0)
         return -1;
-    }
     mode_t old = umask(0117);
     int rc = bind(fd, (const struct sockaddr *)&sa, sizeof sa);
     int saved = errno;
     umask(old);
-    if (fchdir(cwd) != 0) {
-        log_error("cannot return to the working directory: %s", strerror(errno));
-        rc = -1;
-    }
-    close(cwd);
     errno = saved;
     return rc;
 }
@@ -233,7 +226,8 @@ err:
     return -1;
 }
 
-int serve_bind_socket(const char *path, uid_t uid, gid_t gid)
+/* The socket, made with the service user's ids when root (see above). */
+static int bind_socket(const char *path, uid_t uid, gid_t gid)
 {
     if (geteuid() != 0)
         return bind_socket_as(path, gid);
@@ -249,6 +243,26 @@ int serve_bind_socket(const char *path, uid_t uid, gid_t gid)
         return -1;
     }
     make_undumpable();
+    return fd;
+}
+
+int serve_bind_socket(const char *path, uid_t uid, gid_t gid)
+{
+    /* The working directory, kept and taken back with the caller's own
+     * rights (bind_in leaves it for the socket's directory). */
+    int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (cwd < 0) {
+        log_error("cannot open the working directory: %s", strerror(errno));
+        return -1;
+    }
+    int fd = bind_socket(path, uid, gid);
+    if (fchdir(cwd) != 0) {
+        log_error("cannot return to the working directory: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    }
+    close(cwd);
     return fd;
 }
 

@@ -212,6 +212,27 @@ static void socket_bound(void **state)
     close(fd);
 }
 
+/* Started from a directory the service user cannot enter (root's home, a
+ * 0700 clone): the socket is still made, and the working directory is
+ * the same afterwards. */
+static void socket_bound_from_a_private_directory(void **state)
+{
+    (void)state;
+    char here[4096], private_dir[] = "/tmp/thidua-cwd-XXXXXX", path[128];
+    assert_non_null(getcwd(here, sizeof here));
+    assert_non_null(mkdtemp(private_dir)); /* 0700, the caller's */
+    assert_int_equal(chdir(private_dir), 0);
+    path_in(path, sizeof path, dir, "thidua.sock");
+    int fd = serve_bind_socket(path, owner, group);
+    char after[4096];
+    assert_non_null(getcwd(after, sizeof after));
+    assert_int_equal(chdir(here), 0);
+    rmdir(private_dir);
+    assert_true(fd >= 0);
+    assert_string_equal(after, private_dir);
+    close(fd);
+}
+
 static void socket_symlink_refused(void **state)
 {
     (void)state;
@@ -276,6 +297,7 @@ int main(void)
         cmocka_unit_test_teardown(pidfile_hardlink_refused, clean),
         cmocka_unit_test_teardown(pidfile_fifo_refused, clean),
         cmocka_unit_test_teardown(socket_bound, clean),
+        cmocka_unit_test_teardown(socket_bound_from_a_private_directory, clean),
         cmocka_unit_test_teardown(socket_symlink_refused, clean),
         cmocka_unit_test_teardown(socket_over_file_refused, clean),
         cmocka_unit_test_teardown(socket_directory_symlink_refused, clean),
