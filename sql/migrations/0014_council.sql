@@ -336,3 +336,8 @@ CREATE FUNCTION nomination_notice(nom bigint)
                                  CASE WHEN p.state = 'sent' THEN (p.sent_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date END AS ack) x
      WHERE n.id = nom
 $$;
+
+-- ---------------------------------------------------------------- users
+-- The name a person signs with: the council's minutes list members by it
+-- (by username when it is not given).
+ALTER TABLE users ADD COLUMN full_name text CHECK (full_name IS NULL OR length(btrim(full_name)) BETWEEN 1 AND 200);
