@@ -8,9 +8,9 @@
  * replaces the awards it names ({"awards":{"LDTT":{...}}}; an award given
  * as null is removed) and the quorum when given; the result is checked
  * whole as POST /rule-sets checks a rule set. awards.md closes the copy
- * once the campaign's first council session opens (409): council sessions
- * do not exist yet, so that check is the seam first_session_opened()
- * below, which the council sessions change fills in. */
+ * once the campaign's first council session opens (409). The copy's row
+ * is locked FOR UPDATE first; opening a session locks it FOR SHARE (it
+ * reads the quorum there), so a PATCH and an opening never both pass. */
 #include <stdlib.h>
 
 #include "api/campaign_scope.h"
@@ -43,16 +43,12 @@ static const db_stmt STMT_UPDATE = {
     "UPDATE campaign_award_rules SET rules = jsonb_build_object('awards', $2::jsonb, 'quorum', $3::jsonb)"
     " WHERE campaign_id = $1 RETURNING " RULES_JSON("campaign_award_rules")};
 
-/* The seam of awards.md's "until its first council session opens, after
- * which 409": true once a council session of the campaign has opened.
- * There are no council sessions yet; when they come, this asks the
- * database (in the open transaction) and PATCH answers 409. */
-static bool first_session_opened(request *req, long long campaign_id)
-{
-    (void)req;
-    (void)campaign_id;
-    return false;
-}
+/* Has a council session of the campaign opened ("until its first council
+ * session opens, after which 409")? Asked in the open transaction, after
+ * the copy's row is locked. */
+static const db_stmt STMT_OPENED = {
+    "award_rules_session_opened",
+    "SELECT EXISTS (SELECT 1 FROM council_sessions WHERE campaign_id = $1 AND state <> 'planned')"};
 
 static void get(request *req, response *res)
 {
@@ -134,14 +130,22 @@ static void change(request *req, response *res)
         json_decref(quorum);
         return;
     }
-    if (first_session_opened(req, req->path_ids[0])) {
+    const char *cp[] = {campaign};
+    db_result *opened = db_run(req->db, &STMT_OPENED, 1, cp);
+    if (!opened || strcmp(db_value(opened, 0, 0), "t") == 0) {
         db_free(cur);
         json_decref(errors);
         json_decref(quorum);
+        if (!opened) {
+            api_db_error(req, res);
+            return;
+        }
+        db_free(opened);
         db_rollback(req->db);
         http_problem(res, 409, "Phiên họp hội đồng đầu tiên của phong trào đã mở: không sửa quy tắc khen thưởng được nữa.");
         return;
     }
+    db_free(opened);
     size_t plen = 0;
     const char *ptext = v[P_AWARDS].present ? jsontext_member(req->body, req->body_len, "awards", &plen) : NULL;
     json_t *empty = json_object();

@@ -173,6 +173,40 @@ static void admins_adjust_the_copy_office_may_not(void **state)
     t_free(r);
 }
 
+/* The copy closes when the campaign's first council session opens: a
+ * planned session does not close it, an open one does (409), and so does
+ * a closed one. */
+static void the_copy_closes_when_a_session_opens(void **state)
+{
+    (void)state;
+    long long c = campaign_ending(agency, "2025-12-31");
+    char path[96], id[24];
+    snprintf(path, sizeof path, "/api/v1/campaigns/%lld/award-rules", c);
+    snprintf(id, sizeof id, "%lld", c);
+    const char *p[] = {id};
+    long long s = t_sql_int("INSERT INTO council_sessions (campaign_id, held_on) VALUES ($1, '2025-12-20') RETURNING id",
+                            1, p);
+    const char *quorum = "{\"quorum\":{\"num\":3,\"den\":5}}";
+    t_resp *r = t_patch(path, admin, quorum);
+    t_assert_status(r, 200);
+    t_free(r);
+    char sid[24];
+    snprintf(sid, sizeof sid, "%lld", s);
+    const char *q[] = {sid};
+    free(t_sql("UPDATE council_sessions SET state = 'open', opened_at = now() WHERE id = $1", 1, q));
+    r = t_patch(path, admin, "{\"quorum\":{\"num\":4,\"den\":7}}");
+    t_assert_problem(r, 409, NULL);
+    t_free(r);
+    free(t_sql("UPDATE council_sessions SET state = 'closed', closed_at = now() WHERE id = $1", 1, q));
+    r = t_patch(path, admin, quorum);
+    t_assert_problem(r, 409, NULL);
+    t_free(r);
+    /* Nothing was written by the refused PATCHes. */
+    r = t_get(path, office);
+    assert_int_equal(t_json_int(json_object_get(r->json, "quorum"), "den"), 5);
+    t_free(r);
+}
+
 static void bad_documents_name_the_path(void **state)
 {
     (void)state;
@@ -275,6 +309,7 @@ int main(void)
         cmocka_unit_test(luat_2022_is_listed_with_its_awards),
         cmocka_unit_test(a_campaign_copies_the_rule_set_in_force_on_its_end),
         cmocka_unit_test(admins_adjust_the_copy_office_may_not),
+        cmocka_unit_test(the_copy_closes_when_a_session_opens),
         cmocka_unit_test(bad_documents_name_the_path),
         cmocka_unit_test(another_agency_s_campaign_does_not_exist),
     };
