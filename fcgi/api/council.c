@@ -160,12 +160,15 @@ static const db_stmt STMT_MINUTES = {
     "council_minutes",
     "SELECT s.state, CASE WHEN s.state = 'closed' THEN " MINUTES_JSON("s") " END FROM council_sessions s"
     " WHERE s.id = $1"};
-/* What the printed record adds: agency, campaign, day and hours. */
+/* What the printed record adds: agency, campaign, day and hours (an hour
+ * of another day than held_on says its day too). */
+#define RECORD_TIME(t)                                                                                       \
+    "to_char(" t " AT TIME ZONE 'Asia/Ho_Chi_Minh', CASE WHEN (" t " AT TIME ZONE 'Asia/Ho_Chi_Minh')::date" \
+    " = s.held_on THEN 'HH24 \"giờ\" MI' ELSE 'HH24 \"giờ\" MI \"ngày\" DD/MM/YYYY' END)"
 static const db_stmt STMT_RECORD = {
     "council_record",
     "SELECT ag.name, c.name, to_char(s.held_on, 'YYYY-MM-DD'),"
-    " to_char(s.opened_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'HH24 \"giờ\" MI'),"
-    " to_char(s.closed_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'HH24 \"giờ\" MI')"
+    " " RECORD_TIME("s.opened_at") ", " RECORD_TIME("s.closed_at")
     " FROM council_sessions s JOIN campaigns c ON c.id = s.campaign_id JOIN units ag ON ag.id = c.agency_id"
     " WHERE s.id = $1"};
 

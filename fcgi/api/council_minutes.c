@@ -375,7 +375,7 @@ static void conclusion(FILE *f, const json_t *minutes, const council_record *rec
         fputs(" lúc ", f);
         html(f, rec->closed_at);
     }
-    fputs(" cùng ngày. Biên bản đã được thông qua trước Hội đồng.</p>\n", f);
+    fputs(". Biên bản đã được thông qua trước Hội đồng.</p>\n", f);
     fputs("<table class=\"sign\"><tr><td><b>THƯ KÝ</b><br><i>(Ký, ghi rõ họ tên)</i></td>"
           "<td><b>CHỦ TỌA</b><br><i>(Ký, ghi rõ họ tên)</i></td></tr></table>\n",
           f);
