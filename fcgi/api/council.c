@@ -634,12 +634,29 @@ static void create(request *req, response *res)
     answer_row(req, res, &STMT_GET, sid, 201);
 }
 
-/* Locks the session of the path in a new transaction: its row of
- * STMT_LOCK (the caller frees it), or NULL with res filled. */
+/* The campaign's copy of the rules, locked FOR SHARE before the session:
+ * PATCH /campaigns/{id}/award-rules locks it FOR UPDATE and then asks
+ * whether a session has opened, so an opening and a change of the rules
+ * (the quorum read here) never both pass. */
+static const db_stmt STMT_RULES_SHARE = {
+    "council_rules_share",
+    "SELECT 1 FROM campaign_award_rules r JOIN council_sessions s ON s.campaign_id = r.campaign_id"
+    " WHERE s.id = $1 FOR SHARE OF r"};
+
+/* Locks the session of the path in a new transaction (after its rules,
+ * above): its row of STMT_LOCK (the caller frees it), or NULL with res
+ * filled. */
 static db_result *lock_session(request *req, response *res, const char *id)
 {
     if (api_begin(req, res) != 0)
         return NULL;
+    const char *p[] = {id};
+    db_result *rules = db_run(req->db, &STMT_RULES_SHARE, 1, p);
+    if (!rules) {
+        api_db_error(req, res);
+        return NULL;
+    }
+    db_free(rules);
     return api_lock_row(req, res, &STMT_LOCK, id, not_found);
 }
 
