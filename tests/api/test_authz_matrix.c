@@ -76,6 +76,7 @@ static struct {
     long long initiative[POSITIONS];
     long long holiday[POSITIONS];
     long long nomination[POSITIONS];
+    long long registration[POSITIONS];
 } fx = {
     .unit_code = {"MU1", "MU2", "MV1"},
     .staff_code = {"MS1", "MS2", "MSV1"},
@@ -210,6 +211,9 @@ static void make_unit_objects(int pos)
                         " VALUES ($1, 'staff', $2, 'Đang xem xét kỷ luật', '2025-03-01') RETURNING id",
                         num(fx.agency[pos]), num(fx.staff[pos]));
     fx.nomination[pos] = new_nomination(c, fx.staff[pos]);
+    fx.registration[pos] = sql2("INSERT INTO registrations (campaign_id, subject_type, staff_id, award, registered_on)"
+                                " VALUES ($1, 'staff', $2, 'GIAY_KHEN', '2025-01-15') RETURNING id",
+                                num(c), num(fx.staff[pos]));
     fx.initiative[pos] = sql1("INSERT INTO initiatives (agency_id, title, level, recognized_on)"
                               " VALUES ($1, 'Sáng kiến', 'co_so', '2025-04-01') RETURNING id",
                               num(fx.agency[pos]));
@@ -629,6 +633,27 @@ static void b_nomination_patch(call *c, int role, int pos)
     json_body(c, "{\"reason\":\"Sửa bởi %s\"}", role_name[role]);
 }
 
+/* A registration of a fresh member of the position's unit (one per
+ * subject and award). */
+static void b_registration_post(call *c, int role, int pos)
+{
+    (void)role;
+    char code[32];
+    snprintf(code, sizeof code, "MXR%d", ++seq);
+    json_body(c, "{\"subject_type\":\"staff\",\"subject_id\":%lld,\"award\":\"GIAY_KHEN\",\"registered_on\":\"2025-01-20\"}",
+              new_staff(fx.unit[pos], code));
+}
+
+/* The same as a CSV import, by the member's code. */
+static void b_registration_import(call *c, int role, int pos)
+{
+    (void)role;
+    char code[32];
+    snprintf(code, sizeof code, "MXQ%d", ++seq);
+    new_staff(fx.unit[pos], code);
+    csv_body(c, "subject_type,subject_code,award,registered_on\nstaff,%s,GIAY_KHEN,2025-01-20\n", code);
+}
+
 /* ------------------------------------------------------------- the table */
 
 /* One route: its fixture objects by position (the path's {id}; NULL for
@@ -855,6 +880,17 @@ static const row table[] = {
     {"DELETE", "/api/v1/nominations/{id}", NULL, b_nomination_fresh,
      {{204, 204, 204}, {204, 204, 404}, {204, 403, 404}, NO, NO, NO}},
     {"GET", "/api/v1/nominations/{id}/eligibility", fx.nomination, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+
+    /* Registrations: of their subject's unit (here a member of the
+     * position's unit). */
+    {"GET", "/api/v1/campaigns/{id}/registrations", fx.campaign, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/campaigns/{id}/registrations", fx.campaign, b_registration_post,
+     {{201, 201, 201}, {201, 201, 404}, {201, 403, 404}, NO, NO, NO}},
+    {"POST", "/api/v1/campaigns/{id}/registrations/import", fx.campaign, b_registration_import,
+     {{200, 200, 200}, {200, 200, 404}, {200, 403, 404}, NO, NO, NO}},
+    {"GET", "/api/v1/registrations/{id}", fx.registration, NULL,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
 };
 enum { TABLE_ROWS = sizeof table / sizeof table[0] };
