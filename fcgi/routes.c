@@ -25,5 +25,6 @@ const route *const route_groups[] = {
     rule_sets_routes, award_rules_routes,
     nominations_routes,
     council_routes,
+    registrations_routes,
     NULL,
 };

@@ -29,5 +29,6 @@ extern const route initiatives_routes[];
 extern const route rule_sets_routes[], award_rules_routes[];
 extern const route nominations_routes[];
 extern const route council_routes[];
+extern const route registrations_routes[];
 
 #endif

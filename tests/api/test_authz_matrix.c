@@ -79,6 +79,7 @@ static struct {
     long long council_member[POSITIONS][2]; /* a council member and a director of the position's agency */
     long long council_planned[POSITIONS];   /* a planned council session (empty agenda) */
     long long council_closed[POSITIONS];    /* a closed council session */
+    long long registration[POSITIONS];
 } fx = {
     .unit_code = {"MU1", "MU2", "MV1"},
     .staff_code = {"MS1", "MS2", "MSV1"},
@@ -243,6 +244,9 @@ static void make_unit_objects(int pos)
                         " VALUES ($1, 'staff', $2, 'Đang xem xét kỷ luật', '2025-03-01') RETURNING id",
                         num(fx.agency[pos]), num(fx.staff[pos]));
     fx.nomination[pos] = new_nomination(c, fx.staff[pos]);
+    fx.registration[pos] = sql2("INSERT INTO registrations (campaign_id, subject_type, staff_id, award, registered_on)"
+                                " VALUES ($1, 'staff', $2, 'GIAY_KHEN', '2025-01-15') RETURNING id",
+                                num(c), num(fx.staff[pos]));
     fx.initiative[pos] = sql1("INSERT INTO initiatives (agency_id, title, level, recognized_on)"
                               " VALUES ($1, 'Sáng kiến', 'co_so', '2025-04-01') RETURNING id",
                               num(fx.agency[pos]));
@@ -718,6 +722,27 @@ static void b_council_close(call *c, int role, int pos)
     c->id = new_council_session(pos, "open", fresh_nomination(pos));
 }
 
+/* A registration of a fresh member of the position's unit (one per
+ * subject and award). */
+static void b_registration_post(call *c, int role, int pos)
+{
+    (void)role;
+    char code[32];
+    snprintf(code, sizeof code, "MXR%d", ++seq);
+    json_body(c, "{\"subject_type\":\"staff\",\"subject_id\":%lld,\"award\":\"GIAY_KHEN\",\"registered_on\":\"2025-01-20\"}",
+              new_staff(fx.unit[pos], code));
+}
+
+/* The same as a CSV import, by the member's code. */
+static void b_registration_import(call *c, int role, int pos)
+{
+    (void)role;
+    char code[32];
+    snprintf(code, sizeof code, "MXQ%d", ++seq);
+    new_staff(fx.unit[pos], code);
+    csv_body(c, "subject_type,subject_code,award,registered_on\nstaff,%s,GIAY_KHEN,2025-01-20\n", code);
+}
+
 /* ------------------------------------------------------------- the table */
 
 /* One route: its fixture objects by position (the path's {id}; NULL for
@@ -964,6 +989,16 @@ static const row table[] = {
     {"POST", "/api/v1/council-sessions/{id}/close", NULL, b_council_close,
      {{200, 200, 200}, {200, 200, 404}, NO, NO, {200, 200, 404}, NO}},
     {"GET", "/api/v1/council-sessions/{id}/minutes", fx.council_closed, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    /* Registrations: of their subject's unit (here a member of the
+     * position's unit). */
+    {"GET", "/api/v1/campaigns/{id}/registrations", fx.campaign, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/campaigns/{id}/registrations", fx.campaign, b_registration_post,
+     {{201, 201, 201}, {201, 201, 404}, {201, 403, 404}, NO, NO, NO}},
+    {"POST", "/api/v1/campaigns/{id}/registrations/import", fx.campaign, b_registration_import,
+     {{200, 200, 200}, {200, 200, 404}, {200, 403, 404}, NO, NO, NO}},
+    {"GET", "/api/v1/registrations/{id}", fx.registration, NULL,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
 };
 enum { TABLE_ROWS = sizeof table / sizeof table[0] };
