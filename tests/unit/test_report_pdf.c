@@ -52,36 +52,6 @@ static void mkdirs(void)
         fail_msg("mkdir " ARTIFACTS ": %s", strerror(errno));
 }
 
-/* The whole output of a shell command (malloc'd), which must exit 0. */
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *run(const char *fmt, ...)
-{
-    char cmd[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t cap = 1 << 16, len = 0;
-    char *out = malloc(cap);
-    assert_non_null(out);
-    size_t n;
-    while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) {
-        len += n;
-        if (cap - len < 4096) {
-            cap *= 2;
-            out = realloc(out, cap);
-            assert_non_null(out);
-        }
-    }
-    out[len] = '\0';
-    int st = pclose(p);
-    if (st != 0)
-        fail_msg("%s: exit status %d", cmd, st);
-    return out;
-}
-
 static int setup(void **state)
 {
     (void)state;
