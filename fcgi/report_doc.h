@@ -46,10 +46,11 @@ struct report_table {
     size_t nrows;
 };
 
-/* One numbered section: "1. Heading", its paragraphs (each wrapped and
- * justified, first line indented), then its tables. */
+/* One numbered part of the report: "I. Heading" (I, II, III…), its
+ * paragraphs (each wrapped and justified, first line indented), then its
+ * tables. */
 struct report_section {
-    const char *heading;         /* "Kết quả thực hiện" (the number is added) */
+    const char *heading;         /* "KẾT QUẢ THỰC HIỆN" (the numeral is added) */
     const char *const *paragraphs;
     size_t nparagraphs;
     const struct report_table *tables;

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 #define MM (72.0 / 25.4)
 #define PAGE_W 595.28 /* A4 */
 #define PAGE_H 841.89
@@ -199,6 +201,10 @@ static cairo_status_t write_out(void *closure, const unsigned char *data, unsign
 static PangoLayout *layout_new(struct render *r, const char *text, enum style st, double size, double width,
                                PangoAlignment align, int justify, double indent)
 {
+    if (text && !text_valid_utf8(text, strlen(text))) {
+        fail(r, REPORT_BAD_CELL, "a text of the report is not UTF-8");
+        return NULL;
+    }
     PangoLayout *l = pango_layout_new(r->ctx);
     PangoFontDescription *fd = pango_font_description_new();
     pango_font_description_set_family_static(fd, FAMILY);
@@ -660,12 +666,31 @@ static void draw_closing(struct render *r, const struct report_doc *doc)
             g_object_unref(all[i]);
 }
 
+/* The parts of a report are numbered I, II, III… (their points 1, 2, 3
+ * are the narrative's own). n from 1 to 3999. */
+static void roman(size_t n, char *buf, size_t len)
+{
+    static const struct {
+        size_t value;
+        const char *text;
+    } digits[] = {{1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"}, {100, "C"}, {90, "XC"}, {50, "L"},
+                  {40, "XL"},  {10, "X"},   {9, "IX"},  {5, "V"},    {4, "IV"},  {1, "I"}};
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof digits / sizeof digits[0]; i++)
+        while (n >= digits[i].value && o + strlen(digits[i].text) < len) {
+            o += (size_t)snprintf(buf + o, len - o, "%s", digits[i].text);
+            n -= digits[i].value;
+        }
+}
+
 static void draw_body(struct render *r, const struct report_doc *doc)
 {
     for (size_t s = 0; s < doc->nsections && r->rc == REPORT_OK; s++) {
         const struct report_section *sec = &doc->sections[s];
-        char heading[512];
-        snprintf(heading, sizeof heading, "%zu. %s", s + 1, sec->heading ? sec->heading : "");
+        char heading[512], numeral[16];
+        roman(s + 1, numeral, sizeof numeral);
+        snprintf(heading, sizeof heading, "%s. %s", numeral, sec->heading ? sec->heading : "");
         flow_text(r, heading, BOLD, BODY_SIZE, PANGO_ALIGN_LEFT, 1, INDENT, PARA_GAP + 2);
         for (size_t p = 0; p < sec->nparagraphs && r->rc == REPORT_OK; p++)
             flow_text(r, sec->paragraphs[p], REGULAR, BODY_SIZE, PANGO_ALIGN_LEFT, 1, INDENT, PARA_GAP);

@@ -101,9 +101,9 @@ static struct report_doc sample_doc(void)
         .columns = sample_columns, .ncolumns = SAMPLE_COLS,
         .cells = sample_cells, .nrows = SAMPLE_ROWS,
     };
-    sample_sections[0] = (struct report_section){"Kết quả thực hiện phong trào thi đua", sample_paragraphs1, 2, NULL, 0};
-    sample_sections[1] = (struct report_section){"Công tác khen thưởng", sample_paragraphs2, 1, sample_tables, 1};
-    sample_sections[2] = (struct report_section){"Phương hướng, nhiệm vụ 6 tháng cuối năm", sample_paragraphs3, 1, NULL, 0};
+    sample_sections[0] = (struct report_section){"KẾT QUẢ THỰC HIỆN PHONG TRÀO THI ĐUA", sample_paragraphs1, 2, NULL, 0};
+    sample_sections[1] = (struct report_section){"CÔNG TÁC KHEN THƯỞNG", sample_paragraphs2, 1, sample_tables, 1};
+    sample_sections[2] = (struct report_section){"PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM", sample_paragraphs3, 1, NULL, 0};
     return (struct report_doc){
         .parent_body = "UBND TỈNH SÓC TRĂNG",
         .agency = "SỞ NỘI VỤ",

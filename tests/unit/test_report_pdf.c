@@ -178,7 +178,7 @@ static void text_extracted(void **state)
     assert_non_null(strstr(p1, "Số: 05/BC-SNV")); /* "5/BC-SNV" given: the leading zero */
     assert_non_null(strstr(p1, "Sóc Trăng, ngày 05 tháng 7 năm 2025"));
     assert_non_null(strstr(p1, "BÁO CÁO"));
-    assert_non_null(strstr(p1, "1. Kết quả thực hiện phong trào thi đua"));
+    assert_non_null(strstr(p1, "I. KẾT QUẢ THỰC HIỆN PHONG TRÀO THI ĐUA"));
     assert_non_null(strstr(p1, "Bảng 1. Danh sách cá nhân đề nghị khen thưởng"));
 
     /* No number on page 1; "2", "3"... centred at the top of the others. */
@@ -310,6 +310,19 @@ static void bad_cell_refused(void **state)
     assert_non_null(strstr(err, "98,6"));
 }
 
+static void bad_utf8_refused(void **state)
+{
+    (void)state;
+    struct report_doc doc = sample_doc();
+    doc.subject = "S\xc6 k\xe1t"; /* Windows-1258, not UTF-8 */
+    unsigned char *out;
+    size_t len;
+    char err[256];
+    assert_int_equal(report_pdf_render(&doc, &out, &len, err, sizeof err), REPORT_BAD_CELL);
+    assert_null(out);
+    assert_non_null(strstr(err, "not UTF-8"));
+}
+
 /* A character Liberation Serif lacks is refused, never drawn from another
  * font or as an empty box. */
 static void missing_glyph_refused(void **state)
@@ -381,6 +394,7 @@ int main(void)
         cmocka_unit_test(png_artifacts),
         cmocka_unit_test(deterministic),
         cmocka_unit_test(bad_cell_refused),
+        cmocka_unit_test(bad_utf8_refused),
         cmocka_unit_test(missing_glyph_refused),
         cmocka_unit_test(font_file_missing),
         cmocka_unit_test(dated_lines),
