@@ -310,6 +310,30 @@ static void bad_cell_refused(void **state)
     assert_non_null(strstr(err, "98,6"));
 }
 
+/* A report with nothing but its date: one page, no crash, no number. */
+static void minimal_report(void **state)
+{
+    (void)state;
+    struct report_doc doc = {.year = 2026, .month = 1, .day = 2};
+    unsigned char *out;
+    size_t len;
+    assert_int_equal(report_pdf_render(&doc, &out, &len, NULL, 0), REPORT_OK);
+    FILE *f = fopen(ARTIFACTS "/report-minimal.pdf", "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(out, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    free(out);
+    char *text = run("pdftotext -layout %s/report-minimal.pdf -", ARTIFACTS);
+    const char *so = strstr(text, "Số:");
+    assert_non_null(so); /* a blank to fill in by hand, then the slash */
+    so += strlen("Số:");
+    assert_true(so[strspn(so, " ")] == '/');
+    assert_non_null(strstr(text, "ngày 02 tháng 01 năm 2026"));
+    assert_non_null(strstr(text, "BÁO CÁO"));
+    assert_null(strchr(text, '\f') ? strchr(strchr(text, '\f') + 1, '\f') : NULL); /* one page */
+    free(text);
+}
+
 static void bad_utf8_refused(void **state)
 {
     (void)state;
@@ -394,6 +418,7 @@ int main(void)
         cmocka_unit_test(png_artifacts),
         cmocka_unit_test(deterministic),
         cmocka_unit_test(bad_cell_refused),
+        cmocka_unit_test(minimal_report),
         cmocka_unit_test(bad_utf8_refused),
         cmocka_unit_test(missing_glyph_refused),
         cmocka_unit_test(font_file_missing),

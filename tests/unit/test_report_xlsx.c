@@ -312,6 +312,25 @@ static void bad_cell_refused(void **state)
     assert_non_null(strstr(err, "/nonexistent/dir"));
 }
 
+/* A report without tables is still a workbook Excel opens: one sheet. */
+static void no_tables(void **state)
+{
+    (void)state;
+    struct report_doc doc = {.year = 2026, .month = 1, .day = 2};
+    unsigned char *out;
+    size_t len;
+    assert_int_equal(report_xlsx_render(&doc, TMP_PARENT, &out, &len, NULL, 0), REPORT_OK);
+    FILE *f = fopen(ARTIFACTS "/report-minimal.xlsx", "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(out, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    free(out);
+    char *wb = run("unzip -p %s/report-minimal.xlsx xl/workbook.xml", ARTIFACTS);
+    assert_non_null(strstr(wb, "<sheet name=\"Báo cáo\""));
+    free(wb);
+    assert_int_equal(dir_entries(TMP_PARENT), 0);
+}
+
 static void temp_removed(void **state)
 {
     (void)state;
@@ -326,6 +345,7 @@ int main(void)
         cmocka_unit_test(frozen_header),
         cmocka_unit_test(shared_strings),
         cmocka_unit_test(temp_removed),
+        cmocka_unit_test(no_tables),
         cmocka_unit_test(bad_cell_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
