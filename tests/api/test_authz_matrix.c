@@ -403,10 +403,17 @@ static void b_rule_set_code(call *c, int role, int pos)
     (void)pos;
     c->code = "luat-2022";
 }
+/* A fresh campaign of the position's agency: the shared one has council
+ * sessions that opened, after which its rules are closed (409). */
 static void b_award_rules_patch(call *c, int role, int pos)
 {
     (void)role;
-    (void)pos;
+    char code[32];
+    snprintf(code, sizeof code, "MXW%d", ++seq);
+    c->id = sql2("INSERT INTO campaigns (agency_id, year, code, name, starts_on, ends_on, closes_on)"
+                 " VALUES ($1, 2025, $2, 'Phong trào thi đua 2025', '2025-01-01', '2025-12-31', '2026-03-31')"
+                 " RETURNING id",
+                 num(fx.agency[pos]), code);
     json_body(c, "{\"quorum\":{\"num\":2,\"den\":3}}");
 }
 static void b_series(call *c, int role, int pos)
@@ -953,7 +960,7 @@ static const row table[] = {
      {{200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}}},
     {"GET", "/api/v1/campaigns/{id}/award-rules", fx.campaign, NULL,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
-    {"PATCH", "/api/v1/campaigns/{id}/award-rules", fx.campaign, b_award_rules_patch,
+    {"PATCH", "/api/v1/campaigns/{id}/award-rules", NULL, b_award_rules_patch,
      {{200, 200, 200}, NO, NO, NO, NO, NO}},
 
     /* Nominations: of their subject's unit (here a member of the
