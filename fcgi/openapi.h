@@ -6,4 +6,9 @@
 
 const char *openapi_document(void);
 
+/* A route flag (route.flags; router.h's own are 1, 2 and 4): a GET whose
+ * document exists only in some states of its object (a dossier, minutes)
+ * and answers 409 otherwise, so its operation lists the 409. */
+enum { ROUTE_READ_CONFLICT = 8 };
+
 #endif

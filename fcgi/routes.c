@@ -24,5 +24,6 @@ const route *const route_groups[] = {
     initiatives_routes,
     rule_sets_routes, award_rules_routes,
     nominations_routes,
+    award_decisions_routes, award_dossier_routes, nomination_comments_routes, award_history_routes,
     NULL,
 };
