@@ -69,6 +69,12 @@ static bool open_state(const char *state)
     return strcmp(state, "proposed") == 0 || strcmp(state, "in_session") == 0 || strcmp(state, "recommended") == 0;
 }
 
+/* Text of spaces and line breaks only: the tables refuse it (btrim). */
+static bool blank(const char *s)
+{
+    return s[strspn(s, " \t\r\n")] == '\0';
+}
+
 static int refuse_state(request *req, response *res, const char *state)
 {
     db_rollback(req->db);
@@ -89,7 +95,13 @@ static void list(request *req, response *res)
 static void create(request *req, response *res)
 {
     field_val v[K_COUNT];
-    if (api_body(req, res, comment_fields, v, false) != 0 || api_begin(req, res) != 0)
+    if (api_body(req, res, comment_fields, v, false) != 0)
+        return;
+    if (blank(v[K_BODY].s)) {
+        http_field_error(res, 422, "body", "không được để trống");
+        return;
+    }
+    if (api_begin(req, res) != 0)
         return;
     const char *id = api_itoa(req, req->path_ids[0]);
     db_result *r = api_lock_row(req, res, &STMT_LOCK, id, nominations_not_found);
@@ -115,7 +127,13 @@ static void create(request *req, response *res)
 static void answer(request *req, response *res)
 {
     field_val v[A_COUNT];
-    if (api_body(req, res, answer_fields, v, false) != 0 || api_begin(req, res) != 0)
+    if (api_body(req, res, answer_fields, v, false) != 0)
+        return;
+    if (blank(v[A_ANSWER].s)) {
+        http_field_error(res, 422, "answer", "không được để trống");
+        return;
+    }
+    if (api_begin(req, res) != 0)
         return;
     const char *id = api_itoa(req, req->path_ids[0]);
     db_result *r = api_lock_row(req, res, &STMT_LOCK_COMMENT, id, missing);
