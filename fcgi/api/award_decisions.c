@@ -84,8 +84,9 @@ static const db_stmt STMT_AFTER_LOCK = {
     "award_decisions_after_lock",
     "SELECT n.id, (SELECT count(*) FROM nomination_comments c WHERE c.nomination_id = n.id AND c.answer IS NULL),"
     " EXISTS (SELECT 1 FROM titles t WHERE t.campaign_id = n.campaign_id AND t.title = n.award"
-    "   AND (t.staff_id = n.staff_id OR t.unit_id = n.unit_id))"
-    " FROM nominations n WHERE n.id = ANY ($1::bigint[])"};
+    "   AND (t.staff_id = n.staff_id OR t.unit_id = n.unit_id)),"
+    " x.days, x.earliest_session_on"
+    " FROM nominations n CROSS JOIN LATERAL nomination_notice(n.id) x WHERE n.id = ANY ($1::bigint[])"};
 static const db_stmt STMT_INSERT = {
     "award_decisions_insert",
     "INSERT INTO award_decisions (campaign_id, decision_no, decided_on, decided_by)"
@@ -231,6 +232,8 @@ typedef struct nom {
     const char *state, *award, *type;
     long long unanswered;
     bool has_title;
+    long long notice_days;          /* the award's public notice (0: none) */
+    const char *earliest_session_on; /* NULL until the portal acknowledged it */
 } nom;
 
 /* Rolls back and answers status with errors (stolen) when it has any:
@@ -294,6 +297,9 @@ static int lock_nominations(request *req, response *res, const char *arr, const 
             if (ids[i] == db_int(r, row, 0)) {
                 noms[i].unanswered = db_int(r, row, 1);
                 noms[i].has_title = strcmp(db_value(r, row, 2), "t") == 0;
+                noms[i].notice_days = db_int(r, row, 3);
+                noms[i].earliest_session_on =
+                    db_value(r, row, 4) ? arena_strdup(req->mem, db_value(r, row, 4)) : NULL;
             }
     db_free(r);
     return 0;
@@ -432,6 +438,24 @@ static void create(request *req, response *res)
                      0);
     }
     if (refuse(req, res, 409, errors, "Có đề nghị không ở trạng thái chờ quyết định.") != 0)
+        return;
+    /* Without a council session, the public notice holds the decision as
+     * it would hold the agenda (awards.md "Public notice"). */
+    errors = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const nom *m = &noms[i];
+        if (!m->vote_none || m->notice_days <= 0)
+            continue;
+        if (!m->earliest_session_on)
+            fields_error(errors, arena_printf(req->mem, "nomination_ids[%zu]", i),
+                         arena_printf(req->mem, "Đề nghị %lld chưa được Cổng thông tin xác nhận đã công khai", m->id), 0);
+        else if (strcmp(v[D_ON].s, m->earliest_session_on) < 0)
+            fields_error(errors, arena_printf(req->mem, "nomination_ids[%zu]", i),
+                         arena_printf(req->mem, "Đề nghị %lld công khai chưa đủ %lld ngày làm việc: quyết định từ ngày %s",
+                                      m->id, m->notice_days, text_date_vi(req->mem, m->earliest_session_on)),
+                         0);
+    }
+    if (refuse(req, res, 409, errors, "Có đề nghị chưa hết thời hạn công khai.") != 0)
         return;
     if (check_eligible(req, res, noms, n, v[D_ON].s) != 0)
         return;

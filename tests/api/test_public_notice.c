@@ -408,6 +408,34 @@ static void comments_entered_and_answered(void **state)
     t_free(r);
 }
 
+/* GIAY_KHEN has no council vote here: the notice holds the decision as it
+ * would hold the agenda. */
+static void decision_waits_for_the_notice(void **state)
+{
+    (void)state;
+    long long n = nominate(person(unit2, "Kha Văn Đợi"), "GIAY_KHEN");
+    char path[96], body[256];
+    snprintf(path, sizeof path, "/api/v1/campaigns/%lld/decisions", camp);
+    snprintf(body, sizeof body, "{\"decision_no\":\"CK-1\",\"decided_on\":\"2026-03-02\",\"nomination_ids\":[%lld]}", n);
+    t_resp *r = t_post(path, director, body); /* not published yet */
+    t_assert_problem(r, 409, "nomination_ids[0]");
+    t_free(r);
+    long long pub = noticed(n);
+    r = t_post(path, director, body); /* published, not acknowledged */
+    t_assert_problem(r, 409, "nomination_ids[0]");
+    t_free(r);
+    acknowledged(pub, "2026-02-13T10:00:00+07:00"); /* 7 working days: 02/03/2026 */
+    snprintf(body, sizeof body, "{\"decision_no\":\"CK-1\",\"decided_on\":\"2026-02-28\",\"nomination_ids\":[%lld]}", n);
+    r = t_post(path, director, body);
+    t_assert_problem(r, 409, "nomination_ids[0]");
+    fx_assert_error(r, "nomination_ids[0]", 0, "02/03/2026");
+    t_free(r);
+    snprintf(body, sizeof body, "{\"decision_no\":\"CK-1\",\"decided_on\":\"2026-03-02\",\"nomination_ids\":[%lld]}", n);
+    r = t_post(path, director, body);
+    t_assert_status(r, 201);
+    t_free(r);
+}
+
 static int cleanup(void **state)
 {
     (void)state;
@@ -430,9 +458,10 @@ int main(void)
     camp = fx_campaign(agency, "PN-2025", "2025-01-01", "2025-12-31", "2026-03-31");
     const char *p[] = {num(camp)};
     /* CSTD_TINH here needs only no_hold (10 working days of notice, as
-     * luat-2022 says); GIAY_KHEN asks for 7. */
-    free(t_sql("UPDATE campaign_award_rules SET rules = jsonb_set(jsonb_set(rules, '{awards,CSTD_TINH,criteria}',"
-               " '[{\"code\":\"no_hold\",\"params\":{}}]'), '{awards,GIAY_KHEN,council,public_notice_days}', '7')"
+     * luat-2022 says); GIAY_KHEN asks for 7 and has no council vote. */
+    free(t_sql("UPDATE campaign_award_rules SET rules = jsonb_set(jsonb_set(jsonb_set(rules, '{awards,CSTD_TINH,criteria}',"
+               " '[{\"code\":\"no_hold\",\"params\":{}}]'), '{awards,GIAY_KHEN,council,public_notice_days}', '7'),"
+               " '{awards,GIAY_KHEN,council,vote}', '\"none\"')"
                " WHERE campaign_id = $1::bigint",
                1, p));
     office = t_user("pn_office", "office", NULL, agency_code);
@@ -454,6 +483,7 @@ int main(void)
         cmocka_unit_test_teardown(pushed_signed_once_and_acknowledged, ps_teardown),
         cmocka_unit_test(notice_refusals),
         cmocka_unit_test(comments_entered_and_answered),
+        cmocka_unit_test(decision_waits_for_the_notice),
     };
     int rc = cmocka_run_group_tests(tests, NULL, cleanup);
     free(admin);
