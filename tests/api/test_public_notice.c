@@ -169,9 +169,14 @@ static void notice_queued_and_acknowledged(void **state)
     t_free(r);
     /* Exactly one publication, in the outbox. */
     assert_int_equal(fx_count("SELECT count(*) FROM publications WHERE nomination_id = $1::bigint", n), 1);
-    r = t_get(loc, viewer); /* the outbox lists it with the others */
+    r = t_get(loc, viewer); /* the outbox shows it with the others */
     t_assert_status(r, 200);
     assert_string_equal(t_json_str(r->json, "kind"), "public_notice");
+    t_free(r);
+    r = t_getf(viewer, "/api/v1/publications?kind=public_notice&campaign_id=%lld", camp);
+    t_assert_status(r, 200);
+    assert_int_equal(t_json_int(r->json, "total"), 1);
+    assert_int_equal(fx_item_int(r, 0, "id"), pub);
     t_free(r);
 
     x = notice_of(n);
