@@ -422,7 +422,7 @@ static void create(request *req, response *res)
         if (!noms[i].found)
             fields_error(errors, arena_printf(req->mem, "nomination_ids[%zu]", i),
                          arena_printf(req->mem, "Không có đề nghị %lld trong phong trào này", ids[i]), 0);
-    if (refuse(req, res, 422, errors, NULL) != 0)
+    if (refuse(req, res, 422, errors, "Có đề nghị không thuộc phong trào này.") != 0)
         return;
     errors = json_array();
     for (size_t i = 0; i < n; i++) {

@@ -8,7 +8,9 @@
  * decided by the agency (state decided; a title the decision wrote is
  * that nomination, listed once) or granted by the higher level (level
  * "higher", the outcome's decision). A proposal still waiting upward, or
- * refused, is no award.
+ * refused, is no award. A title entered directly is of level "agency",
+ * but CSTD_TINH and CSTD_TOAN_QUOC, which only a higher level grants, are
+ * "higher".
  *
  * A campaign's list is ordered by subject (people first), then award
  * (LDTT, CSTDCS, CSTD_TINH, CSTD_TOAN_QUOC, BK_TINH, GIAY_KHEN, TTLDTT,
@@ -22,7 +24,8 @@
  * nomination_id, level), with campaign_id. */
 #define AWARDS_OF(where_t, where_n)                                                                                    \
     "SELECT t.campaign_id, t.title AS award, t.subject_type, t.staff_id, t.unit_id AS unit_subject, t.decision_no,"   \
-    "  t.decided_on, 'direct' AS way, NULL::bigint AS nomination_id, 'agency' AS level"                                \
+    "  t.decided_on, 'direct' AS way, NULL::bigint AS nomination_id,"                                                 \
+    "  CASE WHEN t.title IN ('CSTD_TINH', 'CSTD_TOAN_QUOC') THEN 'higher' ELSE 'agency' END AS level"                 \
     " FROM titles t WHERE t.nomination_id IS NULL AND " where_t " UNION ALL"                                            \
     " SELECT n.campaign_id, n.award, n.subject_type, n.staff_id, n.unit_id, d.decision_no, d.decided_on, 'nomination',"\
     "  n.id, 'agency' FROM nominations n JOIN award_decisions d ON d.id = n.decision_id"                               \

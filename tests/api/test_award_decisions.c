@@ -406,6 +406,9 @@ static void validation_roles_and_agencies(void **state)
     r = decide(director, 999999999999LL, "06/QĐ", "2025-12-20", ids);
     t_assert_problem(r, 404, NULL);
     t_free(r);
+    r = t_get("/api/v1/campaigns/999999999999/decisions", viewer);
+    t_assert_problem(r, 404, NULL);
+    t_free(r);
     r = t_get("/api/v1/award-decisions/999999999999", viewer);
     t_assert_problem(r, 404, NULL);
     t_free(r);

@@ -86,6 +86,7 @@ static void setup_world(void)
     d = person(d2, "H4", "Phạm Văn Chờ", "none");
     f = person(d2, "H5", "Hoàng Thị Bình", "none");
     direct_title(c24, a, "LDTT", "TT-24", "2024-12-20");
+    direct_title(c24, a, "CSTD_TINH", "12/QĐ-UBND", "2025-02-10"); /* granted by the province, entered directly */
     direct_title(c25, a, "LDTT", "TT-25", "2025-12-18");
     direct_title(c25, f, "LDTT", "TT-25", "2025-12-18");
     rated(c25, b);
@@ -166,8 +167,11 @@ static void campaign_awards(void **state)
 
     r = t_getf(viewer, "/api/v1/campaigns/%lld/awards", c24);
     t_assert_status(r, 200);
-    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 1);
-    assert_int_equal(t_json_int(json_object_get(r->json, "counts"), "total"), 1);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+    assert_int_equal(t_json_int(json_object_get(r->json, "counts"), "total"), 2);
+    assert_string_equal(t_json_str(item(r, 1), "award"), "CSTD_TINH");
+    assert_string_equal(t_json_str(item(r, 1), "way"), "direct");
+    assert_string_equal(t_json_str(item(r, 1), "level"), "higher");
     t_free(r);
 }
 
@@ -176,7 +180,7 @@ static void histories(void **state)
     (void)state;
     t_resp *r = t_getf(viewer, "/api/v1/staff/%lld/awards", a);
     t_assert_status(r, 200);
-    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 2);
+    assert_int_equal(json_array_size(json_object_get(r->json, "items")), 3);
     json_t *x = item(r, 0);
     assert_int_equal(t_json_int(x, "year"), 2025);
     assert_int_equal(t_json_int(x, "campaign_id"), c25);
@@ -184,8 +188,12 @@ static void histories(void **state)
     assert_string_equal(t_json_str(x, "award"), "LDTT");
     assert_string_equal(t_json_str(x, "way"), "direct");
     assert_string_equal(t_json_str(x, "level"), "agency");
-    assert_int_equal(t_json_int(item(r, 1), "year"), 2024);
-    assert_string_equal(t_json_str(item(r, 1), "decision_no"), "TT-24");
+    assert_int_equal(t_json_int(item(r, 1), "year"), 2024); /* the later decision of the year first */
+    assert_string_equal(t_json_str(item(r, 1), "award"), "CSTD_TINH");
+    assert_string_equal(t_json_str(item(r, 1), "level"), "higher");
+    assert_string_equal(t_json_str(item(r, 1), "decided_on"), "2025-02-10");
+    assert_int_equal(t_json_int(item(r, 2), "year"), 2024);
+    assert_string_equal(t_json_str(item(r, 2), "decision_no"), "TT-24");
     t_free(r);
 
     r = t_getf(viewer, "/api/v1/staff/%lld/awards", c);

@@ -369,6 +369,9 @@ static void comments_entered_and_answered(void **state)
     r = t_getf(other_office, "/api/v1/nominations/%lld/comments", n);
     t_assert_problem(r, 404, NULL);
     t_free(r);
+    r = t_get("/api/v1/nominations/999999999999/comments", viewer);
+    t_assert_problem(r, 404, NULL);
+    t_free(r);
     r = t_getf(viewer, "/api/v1/nominations/%lld", n);
     assert_int_equal(t_json_int(r->json, "comments_unanswered"), 2);
     t_free(r);
