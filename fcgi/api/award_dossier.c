@@ -279,7 +279,7 @@ static int council_part(request *req, response *res, FILE *f, const char *id)
             strcmp(db_value(r, 0, 0), "secret") == 0 ? "Bỏ phiếu kín" : "Biểu quyết công khai");
     fprintf(f, "<tr><th>Thành viên</th><td>%lld thành viên, %lld có mặt</td></tr>\n", db_int(r, 0, 8), db_int(r, 0, 9));
     fprintf(f,
-            "<tr><th>Kết quả</th><td>%lld đồng ý, %lld không đồng ý, %lld không biểu quyết, %lld không bỏ phiếu</td></tr>\n",
+            "<tr><th>Kết quả</th><td>%lld đồng ý, %lld không đồng ý, %lld không có ý kiến, %lld có mặt nhưng không bỏ phiếu</td></tr>\n",
             db_int(r, 0, 1), db_int(r, 0, 2), db_int(r, 0, 3), db_int(r, 0, 4));
     fputs("<tr><th>Ngưỡng</th><td>", f);
     threshold(f, db_value(r, 0, 5));
