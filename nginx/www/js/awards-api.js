@@ -33,9 +33,9 @@ export const decisions = (campaignId) => get(`/campaigns/${enc(campaignId)}/deci
 export const decide = (campaignId, body) => request('POST', `/campaigns/${enc(campaignId)}/decisions`, { body });
 
 /**
- * The printable "Biên bản" of a closed session as a Blob (text/html), from
- * the same route with Accept: text/html and the cookie session (a GET
- * needs no CSRF token). Rejects with ApiError like request().
+ * The printable "Biên bản" of a closed session as HTML text, from the same
+ * route with Accept: text/html and the cookie session (a GET needs no CSRF
+ * token). Rejects with ApiError like request().
  */
 export async function minutesDocument(id) {
   let res;
@@ -57,6 +57,5 @@ export async function minutesDocument(id) {
     }
     throw new ApiError(res.status, (problem && (problem.detail || problem.title)) || `Lỗi máy chủ (mã ${res.status}).`, problem);
   }
-  const text = await res.text();
-  return new Blob([text], { type: 'text/html;charset=utf-8' });
+  return res.text();
 }

@@ -32,7 +32,7 @@ export function say(el, text, kind = 'error', errors = null) {
   const list = errors && errors.length
     ? h('ul', { class: 'error-list' }, errors.map((e) => h('li', { text: e.message || String(e.field || '') })))
     : null;
-  el.replaceChildren(h('span', { text }), list);
+  el.replaceChildren(...[h('span', { text }), list].filter(Boolean));
   el.hidden = false;
 }
 

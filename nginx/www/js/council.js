@@ -209,6 +209,37 @@ function resultsTable(m) {
   ];
 }
 
+/**
+ * Puts the HTML document `text` into window w. The page's
+ * Content-Security-Policy (style-src 'self') goes with the new window and
+ * refuses the document's own <style> elements: their rules are applied
+ * through the CSSOM instead, which the policy lets the page's own scripts
+ * do. Nothing of the document runs: it has no script, and any is dropped.
+ */
+export function showDocument(w, text) {
+  // The <style> elements are taken out before parsing: even a parsed
+  // document that is never shown has them checked against the policy.
+  const rules = [];
+  const html = String(text).replace(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi, (_, css) => {
+    rules.push(css);
+    return '';
+  });
+  const css = rules.join('\n');
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  for (const el of doc.querySelectorAll('style, script, link[rel~="stylesheet"], [style]')) {
+    if (el.hasAttribute('style') && !['STYLE', 'SCRIPT', 'LINK'].includes(el.tagName)) el.removeAttribute('style');
+    else el.remove();
+  }
+  const target = w.document;
+  target.replaceChild(target.importNode(doc.documentElement, true), target.documentElement);
+  target.title = doc.title;
+  if (css) {
+    const sheet = new w.CSSStyleSheet();
+    sheet.replaceSync(css);
+    target.adoptedStyleSheets = [sheet];
+  }
+}
+
 async function openMinutes(s, button, msg) {
   // The window is opened while the click still counts as the user's, then
   // given the document when it has come.
@@ -216,17 +247,16 @@ async function openMinutes(s, button, msg) {
   button.disabled = true;
   msg.hidden = true;
   try {
-    const blob = await aw.minutesDocument(s.id);
-    const url = URL.createObjectURL(blob);
+    const text = await aw.minutesDocument(s.id);
     if (w) {
-      w.location.replace(url);
+      showDocument(w, text);
+      w.focus();
     } else {
+      const url = URL.createObjectURL(new Blob([text], { type: 'text/html;charset=utf-8' }));
       msg.className = 'form-message form-message-info';
       msg.replaceChildren('Trình duyệt đã chặn cửa sổ mới: ', h('a', { href: url, target: '_blank', rel: 'noopener', text: 'mở Biên bản' }), '.');
       msg.hidden = false;
     }
-    // The document stays readable in its window; the URL may go later.
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
   } catch (e) {
     if (w) w.close();
     if (e.status === 401) return;
