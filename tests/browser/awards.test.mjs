@@ -316,10 +316,9 @@ test('a unit\'s nomination shows its members\' share the Vietnamese way (n/m ng�
   const share = n.eligibility.criteria.find((c) => c.code === 'members_title_share');
   const line = shown.criteria.find((c) => c.code === 'members_title_share');
   const ev = share.evidence;
-  const pct = formatPercent((100 * ev.holding) / ev.members, 1);
   assertEqual(line.text, criterionText(share, 'unit'), 'the sentence');
-  assert(line.text.includes(`(${formatFraction(ev.holding, ev.members)} người, ${pct})`), `members and share: ${line.text}`);
-  assert(/\d,\d %\)$|\d %\)$/.test(line.text), `a decimal comma and a space before %: ${line.text}`);
+  assert(line.text.includes(`(${formatFraction(ev.holding, ev.members)} người, `), `members: ${line.text}`);
+  assert(/ người, (trên |từ |dưới )?\d{1,3}(,\d{1,2})? %\)$/.test(line.text), `a decimal comma and a space before %: ${line.text}`);
   assert(line.text.startsWith('Trên 50 % cán bộ của đơn vị đạt danh hiệu Lao động tiên tiến'), line.text);
   assertEqual(line.tick, share.met ? '✓' : '✗', 'its tick');
 });

@@ -77,32 +77,44 @@ function atLeast(level) {
   return level === 'HTXSNV' ? ratingLabel(level) : `${ratingLabel(level)} trở lên`;
 }
 
-/** "trên 50 %" / "từ 70 % trở lên" for an op and a percent as written. */
-function shareWords(op, percent) {
+/** "Trên 50 % cán bộ của đơn vị" / "Từ 70 % cán bộ của đơn vị trở lên", then what they hold. */
+function shareOfMembers(op, percent, what) {
   const p = formatPercent(percent);
-  return op === 'gt' ? `trên ${p}` : `từ ${p} trở lên`;
+  return op === 'gt' ? `Trên ${p} cán bộ của đơn vị ${what}` : `Từ ${p} cán bộ của đơn vị trở lên ${what}`;
 }
 
 function countWords(op, n) {
   return op === 'gt' ? `trên ${formatInteger(n)}` : `ít nhất ${formatInteger(n)}`;
 }
 
+/** "năm 2024: đạt; năm 2025: chưa đạt", in year order. */
 function titleYears(ev) {
-  const years = (ev && ev.years) || [];
-  if (!years.length) return '';
-  const ok = years.filter((y) => y.met).map((y) => y.year);
-  const no = years.filter((y) => !y.met).map((y) => y.year);
-  const parts = [];
-  if (ok.length) parts.push(`đạt năm ${ok.join(', ')}`);
-  if (no.length) parts.push(`chưa đạt năm ${no.join(', ')}`);
-  return parts.join('; ');
+  const years = [...((ev && ev.years) || [])].sort((a, b) => a.year - b.year);
+  return years.map((y) => `năm ${y.year}: ${y.met ? 'đạt' : 'chưa đạt'}`).join('; ');
 }
 
-function membersShare(ev) {
+function initiativesFound(ev) {
+  const span = has(ev.from) ? `, từ ngày ${formatDate(ev.from)} đến ngày ${formatDate(ev.to)}` : '';
+  return Number(ev.count) ? `${formatInteger(ev.count)} sáng kiến${span}` : `chưa có sáng kiến nào${span}`;
+}
+
+/**
+ * "70/71 người, 98,6 %". When the share rounded to one decimal would seem
+ * to contradict the verdict (2/3 against "từ 66,67 %"), it says on which
+ * side of the threshold it is instead: "dưới 66,67 %".
+ */
+function membersShare(ev, p, met) {
   if (!ev || !has(ev.members)) return '';
   if (!ev.members) return 'đơn vị không có cán bộ đang làm việc';
   const share = (100 * Number(ev.holding)) / Number(ev.members);
-  return `${formatInteger(ev.holding)}/${formatInteger(ev.members)} người, ${formatPercent(share, 1)}`;
+  let text = formatPercent(share, 1);
+  if (p && has(p.percent)) {
+    const shown = Number(text.replace(/[ .%]/g, '').replace(',', '.'));
+    const th = Number(p.percent);
+    const seemsMet = p.op === 'gt' ? shown > th : shown >= th;
+    if (seemsMet !== met) text = `${met ? (p.op === 'gt' ? 'trên' : 'từ') : 'dưới'} ${formatPercent(th)}`;
+  }
+  return `${formatInteger(ev.holding)}/${formatInteger(ev.members)} người, ${text}`;
 }
 
 // ------------------------------------------------------------- sentences
@@ -134,7 +146,7 @@ export function describeCriterion(c, subjectType = 'staff') {
       if (!has(ev.joined_on)) detail = 'chưa có ngày bắt đầu công tác';
       else if (has(ev.left_on) && has(ev.ends_on) && ev.left_on <= ev.ends_on) detail = `đã thôi công tác ngày ${formatDate(ev.left_on)}`;
       else if (met) detail = `từ ngày ${formatDate(ev.joined_on)}`;
-      else detail = `từ ngày ${formatDate(ev.joined_on)}, đến ngày ${formatDate(ev.tenure_reached_on)} mới đủ (năm thi đua kết thúc ngày ${formatDate(ev.ends_on)})`;
+      else detail = `từ ngày ${formatDate(ev.joined_on)}, đến ngày ${formatDate(ev.tenure_reached_on)} mới đủ, sau ngày kết thúc năm thi đua ${formatDate(ev.ends_on)}`;
       return { statement, detail };
     }
     case 'initiative':
@@ -142,15 +154,11 @@ export function describeCriterion(c, subjectType = 'staff') {
       const level = c.code === 'initiative_level' ? ` ${INITIATIVE_LEVELS[p.level] || p.level} trở lên` : '';
       const n = Number(p.count);
       const statement = n === 1 ? `Có sáng kiến được công nhận${level}` : `Có ít nhất ${formatInteger(n)} sáng kiến được công nhận${level}`;
-      const span = has(ev.from) ? ` (từ ${formatDate(ev.from)} đến ${formatDate(ev.to)})` : '';
-      const detail = Number(ev.count) ? `${formatInteger(ev.count)} sáng kiến${span}` : `chưa có sáng kiến nào${span}`;
-      return { statement, detail };
+      return { statement, detail: initiativesFound(ev) };
     }
     case 'initiatives_in_span': {
       const statement = `Có ít nhất ${formatInteger(p.count)} sáng kiến được công nhận trong ${formatInteger(p.years)} năm`;
-      const span = has(ev.from) ? ` (từ ${formatDate(ev.from)} đến ${formatDate(ev.to)})` : '';
-      const detail = Number(ev.count) ? `${formatInteger(ev.count)} sáng kiến${span}` : `chưa có sáng kiến nào${span}`;
-      return { statement, detail };
+      return { statement, detail: initiativesFound(ev) };
     }
     case 'consecutive_titles':
       return {
@@ -164,16 +172,16 @@ export function describeCriterion(c, subjectType = 'staff') {
       };
     case 'members_title_share':
       return {
-        statement: `${cap(shareWords(p.op, p.percent))} cán bộ của đơn vị đạt danh hiệu ${awardLabel(p.title)}`,
-        detail: membersShare(ev),
+        statement: shareOfMembers(p.op, p.percent, `đạt danh hiệu ${awardLabel(p.title)}`),
+        detail: membersShare(ev, p, met),
       };
     case 'members_rating_share': {
       const all = Number(p.percent) === 100 && p.op !== 'gt';
       return {
         statement: all
           ? `Toàn bộ cán bộ của đơn vị xếp loại ${atLeast(p.level)}`
-          : `${cap(shareWords(p.op, p.percent))} cán bộ của đơn vị xếp loại ${atLeast(p.level)}`,
-        detail: membersShare(ev),
+          : shareOfMembers(p.op, p.percent, `xếp loại ${atLeast(p.level)}`),
+        detail: membersShare(ev, p, met),
       };
     }
     case 'members_title_count':
@@ -203,10 +211,6 @@ export function describeCriterion(c, subjectType = 'staff') {
     default:
       return { statement: `Tiêu chí ${(c && c.code) || '?'}`, detail: '' };
   }
-}
-
-function cap(s) {
-  return s ? s[0].toUpperCase() + s.slice(1) : s;
 }
 
 /** The whole line: "Công tác đủ 6 tháng — đạt (từ ngày 15/07/1995)". */
