@@ -368,26 +368,28 @@ test('the office creates a session with the nomination on the agenda and opens i
 /** One member's ballot on the ballot screen; returns the page's text after. */
 async function vote(who, choice, { tryEmpty = false } = {}) {
   await loginAs(who);
-  await browser.waitFor('the ballot', () => browser.exec('return !document.getElementById("ballot").hidden && !!document.getElementById("ballot-form")'));
-  const legend = await browser.exec('return [...document.querySelectorAll("#ballot-form fieldset legend")].map((l) => l.textContent)');
+  const form = `#ballot form[data-session="${sessionId}"]`;
+  await browser.waitFor('the ballot', () => browser.exec(`return !document.getElementById("ballot").hidden && !!document.querySelector('${form}')`));
+  const legend = await browser.exec(`return [...document.querySelectorAll('${form} fieldset legend')].map((l) => l.textContent)`);
   assertEqual(legend.length, 1, 'one agenda item');
   assert(legend[0].includes(subject.full_name) && legend[0].includes('Lao động tiên tiến'), `legend: ${legend[0]}`);
-  const labels = await browser.exec(`return [...document.querySelectorAll('#ballot-form fieldset label')].map((l) => l.textContent.trim())`);
+  const labels = await browser.exec(`return [...document.querySelectorAll('${form} fieldset label')].map((l) => l.textContent.trim())`);
   assertEqual(JSON.stringify(labels), JSON.stringify(['Đồng ý', 'Không đồng ý', 'Không biểu quyết']), 'three labelled choices');
   if (tryEmpty) {
-    await browser.click(await browser.find('#ballot-submit'));
-    const err = await browser.waitFor('the missing choice message', () => browser.exec('const m = document.querySelector("#ballot-form [role=alert]"); return m && !m.hidden && m.textContent'));
+    await browser.click(await browser.find(`${form} button[data-action="ballot-submit"]`));
+    const err = await browser.waitFor('the missing choice message', () => browser.exec(`const m = document.querySelector('${form} [role=alert]'); return m && !m.hidden && m.textContent`));
     assert(err.startsWith('Còn 1 nội dung chưa chọn ý kiến'), `message: ${err}`);
   }
-  await browser.click(await browser.find(`#ballot-form input[value="${choice}"]`));
+  await browser.click(await browser.find(`${form} input[value="${choice}"]`));
   const before = await loadedCount();
-  await browser.click(await browser.find('#ballot-submit'));
-  await browser.waitFor('the confirmation', () => browser.exec('return !!document.querySelector("#ballot [data-role=ballot-done]")'));
+  await browser.click(await browser.find(`${form} button[data-action="ballot-submit"]`));
+  const box = `#ballot .ballot-box[data-session="${sessionId}"]`;
+  await browser.waitFor('the confirmation', () => browser.exec(`return !!document.querySelector('${box} [data-role=ballot-done]')`));
   await waitLoadedAfter(before, 'the page after the ballot');
   const after = await browser.exec(`
-    const b = document.getElementById('ballot');
-    return { text: b.textContent, inputs: document.querySelectorAll('input[name^="vote-"]').length,
-             form: !!document.getElementById('ballot-form'), turnout: document.querySelector('#sessions-list li[data-session="${sessionId}"] [data-role=turnout]').textContent,
+    const b = document.querySelector('${box}');
+    return { text: b.textContent, inputs: document.querySelectorAll('input[name^="vote-${sessionId}-"]').length,
+             form: !!document.querySelector('${form}'), turnout: document.querySelector('#sessions-list li[data-session="${sessionId}"] [data-role=turnout]').textContent,
              voters: document.querySelector('#sessions-list li[data-session="${sessionId}"] [data-role=voters]').textContent };`);
   assert(after.text.includes('Phiếu biểu quyết đã được ghi nhận'), `confirmation: ${after.text}`);
   for (const word of ['Đồng ý', 'Không đồng ý', 'Không biểu quyết', 'đồng ý']) {
@@ -407,10 +409,10 @@ test('three members vote on the ballot screen; the confirmation shows no choice;
   after = await vote(U.c3, 'against');
   assertEqual(after.turnout, 'Có mặt 3/3 thành viên · Đã bỏ phiếu 3/3.', 'turnout after three');
   for (const k of ['c1', 'c2', 'c3']) assert(after.voters.includes(U[k]), `${U[k]} is named among the voters`);
-  // Coming back to the page: no ballot to cast any more.
+  // Coming back to the page: no ballot to cast for this session any more.
   await browser.go(awardsUrl());
   await browser.waitFor('the page again', async () => (await state()) === 'ready' && (await loadedCount()) > 0);
-  assertEqual(await browser.exec('return document.getElementById("ballot").hidden'), true, 'no ballot once voted');
+  assertEqual(await browser.exec(`return !!document.querySelector('#ballot .ballot-box[data-session="${sessionId}"]')`), false, 'no ballot once voted');
 });
 
 test('the office closes the session and reads the result and the printable Biên bản', async () => {

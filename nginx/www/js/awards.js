@@ -13,7 +13,7 @@ import {
   awardLabel, criterionItems, criterionText, nominationStateLabel, voteKindLabel,
 } from './criteria.js';
 import { renderSessions, fillSessionForm, readSessionForm } from './council.js';
-import { renderBallot } from './ballot.js';
+import { renderBallots } from './ballot.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -459,19 +459,10 @@ export class AwardsPage {
 
   renderBallot() {
     const me = this.user.id;
-    const s = (this.sessions || []).find((x) => x.state === 'open'
-      && (x.present || []).includes(me) && !(x.voted || []).includes(me));
-    const section = $('ballot');
-    if (!s) {
-      // A confirmation just shown stays until the next page change.
-      if (!section.querySelector('[data-role="ballot-done"]')) section.hidden = true;
-      return;
-    }
-    section.hidden = false;
-    renderBallot($('ballot-host'), s, {
-      nominations: this.items,
-      onDone: () => this.load(),
-    });
+    const pending = (this.sessions || []).filter((x) => x.state === 'open'
+      && (x.present || []).includes(me) && !(x.voted || []).includes(me))
+      .sort((a, b) => (a.held_on < b.held_on ? -1 : a.held_on > b.held_on ? 1 : a.id - b.id));
+    $('ballot').hidden = !renderBallots($('ballot-host'), pending, { onDone: () => this.load() });
   }
 
   // --------------------------------------------------------- decision

@@ -1,4 +1,4 @@
-// ballot.js — a council member's one ballot for an open session: every
+// ballot.js — a council member's one ballot for each open session: every
 // agenda item on one screen, each a fieldset of three choices (Đồng ý /
 // Không đồng ý / Không biểu quyết), one submit. After the server has
 // recorded it, the form is reset and removed and only a confirmation is
@@ -27,14 +27,17 @@ function item(a, i, sessionId) {
   ]);
 }
 
-/** Draws the ballot of session s into host; onDone() after it is recorded. */
-export function renderBallot(host, s, { onDone }) {
+/** One session's ballot in its own box; the box keeps only a confirmation once recorded. */
+function ballotBox(s, { onDone }) {
   const items = [...(s.agenda_items || [])].sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+  const box = h('div', { class: 'ballot-box', 'data-session': s.id });
   const msg = h('p', { class: 'form-message', role: 'alert', hidden: true });
-  const button = h('button', { type: 'submit', class: 'btn btn-primary', id: 'ballot-submit', text: 'Gửi phiếu biểu quyết' });
-  const form = h('form', { id: 'ballot-form', class: 'ballot', 'data-session': s.id, novalidate: true }, [
+  const button = h('button', { type: 'submit', class: 'btn btn-primary', 'data-action': 'ballot-submit', text: 'Gửi phiếu biểu quyết' });
+  const titleId = `ballot-${s.id}-title`;
+  const form = h('form', { class: 'ballot', 'data-session': s.id, 'aria-labelledby': titleId, novalidate: true }, [
+    h('h3', { id: titleId, class: 'ballot-title', text: `Phiên họp ngày ${formatDate(s.held_on)}` }),
     h('p', { class: 'ballot-intro' }, [
-      `Phiên họp ngày ${formatDate(s.held_on)}: ${formatInteger(items.length)} nội dung. `,
+      `${formatInteger(items.length)} nội dung. `,
       'Chọn một ý kiến cho mỗi nội dung rồi gửi một lần; phiếu đã gửi không sửa được.',
     ]),
     ...items.map((a, i) => item(a, i, s.id)),
@@ -58,39 +61,57 @@ export function renderBallot(host, s, { onDone }) {
       return;
     }
     button.disabled = true;
-    let recorded = false;
     let text = '';
     try {
       await aw.castBallot(s.id, votes);
-      recorded = true;
     } catch (e) {
       if (e.status === 401) return;
       // A second ballot (409) means one is already recorded: nothing to keep either.
-      if (e.status === 409) {
-        recorded = true;
-        text = e.message;
-      } else {
+      if (e.status !== 409) {
         msg.className = 'form-message form-message-error';
         msg.textContent = `Chưa gửi được phiếu: ${e.message}`;
         msg.hidden = false;
         button.disabled = false;
         return;
       }
+      text = e.message;
     } finally {
       votes.length = 0;
     }
-    if (recorded) {
-      form.reset();
-      form.remove();
-      host.replaceChildren(h('div', { class: 'ballot-done', 'data-role': 'ballot-done', tabindex: '-1' }, [
-        h('p', { class: 'form-message form-message-info' }, [
-          h('strong', { text: text ? 'Phiếu không được ghi thêm. ' : 'Phiếu biểu quyết đã được ghi nhận. ' }),
-          text || `Cảm ơn ông/bà đã biểu quyết tại phiên họp ngày ${formatDate(s.held_on)}. Hệ thống không hiển thị lại các lựa chọn.`,
-        ]),
-      ]));
-      host.firstChild.focus();
-      onDone();
-    }
+    form.reset();
+    form.remove();
+    const done = h('div', { class: 'ballot-done', 'data-role': 'ballot-done', tabindex: '-1' }, [
+      h('p', { class: 'form-message form-message-info' }, [
+        h('strong', { text: text ? 'Phiếu không được ghi thêm. ' : 'Phiếu biểu quyết đã được ghi nhận. ' }),
+        text || `Cảm ơn ông/bà đã biểu quyết tại phiên họp ngày ${formatDate(s.held_on)}. Hệ thống không hiển thị lại các lựa chọn.`,
+      ]),
+    ]);
+    box.replaceChildren(done);
+    done.focus();
+    onDone();
   });
-  host.replaceChildren(form);
+  box.append(form);
+  return box;
+}
+
+/**
+ * The ballots of `sessions` (open, the user present and not yet voted) in
+ * host: a form already there is kept as it is (choices being made are not
+ * lost when the page reloads after another ballot), and so is a
+ * confirmation; a form whose session is no longer pending goes.
+ */
+export function renderBallots(host, sessions, { onDone }) {
+  const pending = new Set(sessions.map((s) => String(s.id)));
+  const kept = new Map();
+  for (const box of host.querySelectorAll(':scope > .ballot-box')) {
+    const done = !!box.querySelector('[data-role="ballot-done"]');
+    if (done || pending.has(box.dataset.session)) kept.set(box.dataset.session, box);
+  }
+  const boxes = [...kept.entries()].filter(([, box]) => box.querySelector('[data-role="ballot-done"]')).map(([, box]) => box);
+  for (const s of sessions) {
+    const old = kept.get(String(s.id));
+    boxes.push(old && old.querySelector('form') ? old : ballotBox(s, { onDone }));
+  }
+  host.replaceChildren(...boxes);
+  return boxes.length > 0;
 }
