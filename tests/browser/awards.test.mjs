@@ -483,6 +483,11 @@ test('the director decides with a dd/mm/yyyy date and the LDTT card of the score
   const listed = await browser.text(await browser.find(`#decisions-list li[data-decision="${dec.id}"]`));
   assert(listed.startsWith(`Quyết định số ${DECISION_NO}, ngày ${d}/${m}/${y}`), `listed: ${listed}`);
   assertEqual((await readNomination(nominationId)).state, 'decided', 'decided');
+  // Narrowed to the decided ones.
+  await choose('#nominations-filter', 'decided');
+  const states = await browser.exec('return [...document.querySelectorAll("#nominations-list > li")].map((li) => li.dataset.state)');
+  assert(states.length > 0 && states.every((x) => x === 'decided'), `only decided ones: ${states}`);
+  await choose('#nominations-filter', '');
 
   // The scorecard: one more person holds LDTT.
   await browser.click(await browser.find('#nav-scorecard'));

@@ -101,6 +101,7 @@ export class AwardsPage {
       r.addEventListener('change', () => this.fillProposeChoices());
     }
     $('propose-unit').addEventListener('change', () => this.fillStaff());
+    $('nominations-filter').addEventListener('change', () => this.renderNominations());
     $('session-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
       this.onCreateSession();
@@ -119,6 +120,7 @@ export class AwardsPage {
     this.sessions = null;
     this.decisions = null;
     this.seq++;
+    $('nominations-filter').replaceChildren();
     for (const id of ['nominations-host', 'sessions-host', 'ballot-host', 'decision-list', 'decisions-host',
       'nominations-summary', 'session-members-list', 'session-agenda-list']) $(id).replaceChildren();
     for (const id of ['propose-form', 'session-form', 'decision-form']) $(id).reset();
@@ -256,7 +258,18 @@ export class AwardsPage {
         ' · ',
         h('span', { class: 'sum sum-missed' }, [h('span', { 'aria-hidden': 'true', text: '✗ ' }), 'Chưa đủ điều kiện: ', h('strong', { text: formatInteger(open.length - eligible) })])]
       : [this.rules ? 'Chưa có đề nghị khen thưởng nào.' : 'Phong trào này chưa có bộ quy tắc khen thưởng: chưa nhận đề nghị.']));
-    const list = h('ol', { class: 'nominations', id: 'nominations-list' }, items.map((n) => h('li', {
+    // Narrowing by state is only a view of what the API gave.
+    const filter = $('nominations-filter');
+    const wanted = filter.value;
+    const states = [...new Set(items.map((n) => n.state))];
+    filter.replaceChildren(h('option', { value: '', text: `Tất cả (${formatInteger(items.length)})` }),
+      ...states.map((st) => h('option', {
+        value: st, text: `${nominationStateLabel(st)} (${formatInteger(items.filter((n) => n.state === st).length)})`,
+      })));
+    filter.value = states.includes(wanted) ? wanted : '';
+    $('nominations-filter-field').hidden = states.length < 2;
+    const shown = filter.value ? items.filter((n) => n.state === filter.value) : items;
+    const list = h('ol', { class: 'nominations', id: 'nominations-list' }, shown.map((n) => h('li', {
       class: `nomination state-${n.state}`, 'data-nomination': n.id, 'data-state': n.state, 'data-award': n.award,
     }, [
       h('article', { 'aria-labelledby': `nom-${n.id}` }, [

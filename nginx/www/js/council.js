@@ -226,9 +226,9 @@ export function showDocument(w, text) {
   });
   const css = rules.join('\n');
   const doc = new DOMParser().parseFromString(html, 'text/html');
-  for (const el of doc.querySelectorAll('style, script, link[rel~="stylesheet"], [style]')) {
-    if (el.hasAttribute('style') && !['STYLE', 'SCRIPT', 'LINK'].includes(el.tagName)) el.removeAttribute('style');
-    else el.remove();
+  for (const el of doc.querySelectorAll('style, script, link, iframe, object, embed')) el.remove();
+  for (const el of doc.querySelectorAll('*')) {
+    for (const name of el.getAttributeNames()) if (name === 'style' || name.startsWith('on')) el.removeAttribute(name);
   }
   const target = w.document;
   target.replaceChild(target.importNode(doc.documentElement, true), target.documentElement);
