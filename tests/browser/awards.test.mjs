@@ -163,12 +163,14 @@ async function before() {
   assert(campaign, 'the demo campaign TD2025 of SNV is listed by the API');
 
   // The subject: someone of the unit head's unit, on the staff since before
-  // mid-2025, with no LDTT yet, no open hold and no open LDTT nomination;
+  // mid-2025, with no LDTT yet (nor a title above it, which the LDTT card
+  // already counts), no open hold and no open LDTT nomination;
   // rated at least HTTNV on or before the session (given a rating if not).
   const pick = (extra) => psql(`
     SELECT s.id FROM staff s JOIN units u ON u.id = s.unit_id
      WHERE u.code = :'p1' AND u.agency_id = :'p2' AND s.left_on IS NULL AND s.joined_on <= date '2025-06-30'
-       AND NOT EXISTS (SELECT 1 FROM titles t WHERE t.staff_id = s.id AND t.campaign_id = :'p3' AND t.title = 'LDTT')
+       AND NOT EXISTS (SELECT 1 FROM titles t WHERE t.staff_id = s.id AND t.campaign_id = :'p3'
+                         AND t.title IN ('LDTT', 'CSTDCS', 'CSTD_TINH', 'CSTD_TOAN_QUOC'))
        AND NOT EXISTS (SELECT 1 FROM holds x WHERE x.staff_id = s.id AND (x.closed_on IS NULL OR x.closed_on > date '2025-12-01'))
        AND NOT EXISTS (SELECT 1 FROM nominations n WHERE n.staff_id = s.id AND n.campaign_id = :'p3' AND n.award = 'LDTT'
                          AND n.state NOT IN ('withdrawn', 'not_recommended', 'refused'))
