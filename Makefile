@@ -24,7 +24,13 @@ HARDEN  := -fstack-protector-strong -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(HARDEN) $(WARN) -Ifcgi -I$(PG_INC) -MMD -MP
 LDFLAGS += -Wl,-z,relro,-z,now
-LDLIBS  := -lfcgi -lpq -ljansson -lcurl -lsodium -lutf8proc -lm
+# The report renderers (fcgi/report_pdf.c, fcgi/report_xlsx.c): cairo and
+# pango through fontconfig for the PDF, libxlsxwriter for the workbook.
+# Their headers are system headers (-isystem), so our warnings stay ours.
+RENDER_PKGS := pangocairo pangofc fontconfig cairo-pdf xlsxwriter
+CFLAGS  += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(RENDER_PKGS) 2>/dev/null))
+LDLIBS  := -lfcgi -lpq -ljansson -lcurl -lsodium -lutf8proc -lm \
+           $(or $(shell pkg-config --libs $(RENDER_PKGS) 2>/dev/null),-lpangocairo-1.0 -lpango-1.0 -lgobject-2.0 -lglib-2.0 -lfontconfig -lcairo -lxlsxwriter)
 # V=1 shows full commands.
 Q       := $(if $(V),,@)
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

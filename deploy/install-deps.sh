@@ -8,6 +8,10 @@ packages=(
   build-essential pkg-config
   libfcgi-dev libpq-dev libjansson-dev libcurl4-openssl-dev libsodium-dev libutf8proc-dev libcmocka-dev
   postgresql postgresql-contrib nginx-light
+  # Reports: the PDF through cairo and pango (fontconfig finds the font),
+  # in Liberation Serif (Times New Roman metrics); the workbook through
+  # libxlsxwriter. The tests read both back with poppler's tools and unzip.
+  libcairo2-dev libpango1.0-dev libfontconfig-dev fonts-liberation2 libxlsxwriter-dev poppler-utils unzip
   curl ca-certificates wrk
 )
 # The dashboard's browser tests drive Debian's Chromium in headless mode over

@@ -155,28 +155,11 @@ CONF
   chmod 0644 "$var/thidua.conf"
 }
 
+# The demo: deploy/demo.sh says how (the base files, the logins, then the
+# awards round; each step idempotent).
 load_demo() {
   [ "$stack" = dev ] && [ "${THIDUA_DEMO:-1}" != 0 ] || return 0
-  if [ "$(psql "$db_url" -Atqc "SELECT count(*) FROM units WHERE code = 'SNV' AND kind = 'agency'")" = 0 ]; then
-    say "loading the 2025 demo campaign (sql/demo/)"
-    # All files in one transaction: a failure leaves nothing half-loaded.
-    local files=()
-    for f in "$root"/sql/demo/*.sql; do files+=(-f "$f"); done
-    psql "$db_url" -v ON_ERROR_STOP=1 -q -1 "${files[@]}" >/dev/null
-  fi
-  for u in admin:admin: office:office: vanphong:unit_head:VP council:council: director:director: viewer:viewer:; do
-    IFS=: read -r name role unit <<<"$u"
-    if [ "$(psql "$db_url" -Atqc "SELECT count(*) FROM users WHERE username = '$name'")" = 0 ]; then
-      if [ -n "$unit" ]; then
-        echo "thidua-demo" | "$bin" --config "$var/thidua.conf" user add "$name" --role "$role" --unit "$unit" --agency SNV >/dev/null || true
-      else
-        # admin is the installation's admin; the others are of the demo agency.
-        local agency=(--agency SNV)
-        [ "$role" = admin ] && agency=()
-        echo "thidua-demo" | "$bin" --config "$var/thidua.conf" user add "$name" --role "$role" "${agency[@]}" >/dev/null
-      fi
-    fi
-  done
+  "$root/deploy/demo.sh" "$var/thidua.conf" "$bin" "$stack"
 }
 
 start_thidua() {
@@ -288,7 +271,7 @@ start() {
   start_push
   say "ready: http://127.0.0.1:$http_port/  (API: http://127.0.0.1:$http_port/api/v1/health)"
   if [ "$stack" = dev ]; then
-    say "demo logins (invented people and data): admin, office, vanphong (unit head), council, director, viewer — password: thidua-demo"
+    say "demo logins (invented people and data): admin, office, vanphong (unit head), council, council2..4, director, viewer — password: thidua-demo"
     say "stop with: make stop"
   fi
 }

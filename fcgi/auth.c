@@ -240,6 +240,8 @@ bool auth_allows(const session_user *user, access_level level)
         return user->role == ROLE_ADMIN || user->role == ROLE_COUNCIL;
     case ACCESS_DECIDE:
         return user->role == ROLE_ADMIN || user->role == ROLE_OFFICE || user->role == ROLE_DIRECTOR;
+    case ACCESS_BALLOT:
+        return user->role == ROLE_COUNCIL || user->role == ROLE_DIRECTOR;
     default:
         return false;
     }
@@ -399,6 +401,30 @@ static int check_query_agency(request *req, response *res, const route_scope *sc
     return 0;
 }
 
+/* Membership of the path's object (route_scope.member): a row for (the
+ * path's first id, the user's id), else 403 with not_member. */
+static int check_member(request *req, response *res, const route_scope *scope)
+{
+    char id[24], user[24];
+    snprintf(id, sizeof id, "%lld", req->path_ids[0]);
+    snprintf(user, sizeof user, "%lld", req->user ? req->user->id : 0);
+    const char *p[] = {id, user};
+    db_result *r = db_run(req->db, scope->member, 2, p);
+    if (!r) {
+        if (db_last_error(req->db)->status == DB_DOWN)
+            http_unavailable(res);
+        else
+            http_problem(res, 500, "Lỗi máy chủ khi truy cập dữ liệu.");
+        return -1;
+    }
+    int rows = db_rows(r);
+    db_free(r);
+    if (rows > 0)
+        return 0;
+    http_problem(res, 403, scope->not_member ? scope->not_member : "Bạn không phải thành viên của đối tượng này.");
+    return -1;
+}
+
 int auth_route_scope(request *req, response *res)
 {
     const route_scope *scope = req->route ? req->route->scope : NULL;
@@ -416,6 +442,8 @@ int auth_route_scope(request *req, response *res)
             return -1;
         }
         if (auth_scope(req, res, &object, scope->missing) != 0)
+            return -1;
+        if (scope->member && check_member(req, res, scope) != 0)
             return -1;
     }
     if (scope->body_agency && check_body_agency(req, res, scope) != 0)

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arena.h"
 #include "auth.h"
 #include "db.h"
+#include "fields.h"
 
 /* A unit by code ($1) within the agency of code $2 (any agency when
  * NULL): its id and its agency's id. */
@@ -18,11 +20,16 @@ static const db_stmt STMT_UNIT = {
 static const db_stmt STMT_AGENCY = {
     "cli_agency",
     "SELECT id FROM units WHERE kind = 'agency' AND ($1::text IS NULL OR code = $1)"};
+/* $6 the full name: NULL keeps the one an existing user has. */
 static const db_stmt STMT_UPSERT = {
     "cli_user_upsert",
-    "INSERT INTO users (username, password_hash, role, unit_id, agency_id) VALUES ($1, $2, $3, $4, $5)"
+    "INSERT INTO users (username, password_hash, role, unit_id, agency_id, full_name) VALUES ($1, $2, $3, $4, $5, $6)"
     " ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role,"
-    " unit_id = EXCLUDED.unit_id, agency_id = EXCLUDED.agency_id, active = true RETURNING id, (xmax = 0)"};
+    " unit_id = EXCLUDED.unit_id, agency_id = EXCLUDED.agency_id, active = true,"
+    " full_name = coalesce(EXCLUDED.full_name, users.full_name) RETURNING id, (xmax = 0)"};
+/* What --name takes: one line of text, NFC, trimmed, 1 to 200 characters
+ * (the check of migration 0014), no control character. */
+static const field_def name_field = {"name", FT_STRING, F_REQUIRED, 1, 200, NULL, NULL};
 /* Forgets the failed logins of username $1 (sql/migrations/0010): lifts
  * its lockout, audited as 'unlock'. One row when it was locked. */
 static const db_stmt STMT_UNLOCK = {
@@ -35,18 +42,21 @@ static const db_stmt STMT_UNLOCK = {
 static const db_stmt STMT_LIST = {
     "cli_user_list",
     "SELECT u.username, u.role, coalesce(a.code, '-'), coalesce(un.code, '-'), u.active,"
-    " to_char(t.locked_until, 'YYYY-MM-DD HH24:MI:SS') FROM users u"
+    " to_char(t.locked_until, 'YYYY-MM-DD HH24:MI:SS'), u.full_name FROM users u"
     " LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN units a ON a.id = u.agency_id"
     " LEFT JOIN login_throttle t ON t.username = u.username AND t.locked_until > now() ORDER BY u.username"};
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: thidua user add USERNAME --role ROLE [--unit CODE] [--agency CODE] < password\n"
+    fprintf(stderr, "usage: thidua user add USERNAME --role ROLE [--unit CODE] [--agency CODE] [--name \"FULL NAME\"]"
+                    " < password\n"
                     "       thidua user list\n"
                     "       thidua user unlock USERNAME\n"
                     "roles: admin, office, unit_head, council, director, viewer\n"
                     "Every user but an installation admin (admin without --agency) belongs to one agency:\n"
                     "--agency CODE, or the agency of --unit, or the only agency of the installation.\n"
+                    "--name: the name the person signs with (the council's minutes show it), NFC, at most 200\n"
+                    "characters; without it an existing user keeps its name.\n"
                     "add of an existing user sets its password: its sessions end and its lockout is lifted.\n"
                     "unlock lifts the lockout that failed logins put on USERNAME.\n");
     return 2;
@@ -60,12 +70,34 @@ static int read_password(char *buf, size_t cap)
     return strlen(buf) >= 8 ? 0 : -1;
 }
 
+static int add_user(db *d, const char *username, const char *role, const char *unit, const char *agency,
+                    const char *name);
+
+/* --name as stored (NFC, trimmed) into *out, in a; 0, or -1 with the
+ * reason printed. */
+static int full_name(arena *a, const char *given, const char **out)
+{
+    *out = NULL;
+    if (!given)
+        return 0;
+    field_val v = {0};
+    const char *msg = fields_from_text(a, &name_field, given, &v);
+    if (msg) {
+        fprintf(stderr, "thidua user: --name: %s\n", msg);
+        return -1;
+    }
+    *out = v.s;
+    return 0;
+}
+
 static int add(db *d, int argc, char **argv)
 {
-    const char *username = NULL, *role = NULL, *unit = NULL, *agency = NULL;
+    const char *username = NULL, *role = NULL, *unit = NULL, *agency = NULL, *name = NULL;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
             role = argv[++i];
+        else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+            name = argv[++i];
         else if (strcmp(argv[i], "--unit") == 0 && i + 1 < argc)
             unit = argv[++i];
         else if (strcmp(argv[i], "--agency") == 0 && i + 1 < argc)
@@ -81,6 +113,22 @@ static int add(db *d, int argc, char **argv)
         fprintf(stderr, "thidua user: a unit_head needs --unit CODE\n");
         return 2;
     }
+    arena mem = {0};
+    const char *stored_name = NULL;
+    if (full_name(&mem, name, &stored_name) != 0) {
+        arena_free(&mem);
+        return 2;
+    }
+    int rc = add_user(d, username, role, unit, agency, stored_name);
+    arena_free(&mem);
+    return rc;
+}
+
+/* add, once the arguments are read: the unit or agency, the password, the
+ * row. 0, or 1/2 with the reason printed. */
+static int add_user(db *d, const char *username, const char *role, const char *unit, const char *agency,
+                    const char *name)
+{
     char unit_id[24] = "", agency_id[24] = "";
     if (unit) {
         const char *p[] = {unit, agency};
@@ -127,8 +175,8 @@ static int add(db *d, int argc, char **argv)
     /* An update sets a new password (a new salt, whatever the password):
      * the trigger users_end_sessions (0010) ends the user's sessions in
      * this transaction. */
-    const char *p[] = {username, hash, role, unit ? unit_id : NULL, agency_id[0] ? agency_id : NULL};
-    db_result *r = db_run(d, &STMT_UPSERT, 5, p);
+    const char *p[] = {username, hash, role, unit ? unit_id : NULL, agency_id[0] ? agency_id : NULL, name};
+    db_result *r = db_run(d, &STMT_UPSERT, 6, p);
     if (!r)
         goto failed;
     bool created = strcmp(db_value(r, 0, 1), "t") == 0;
@@ -171,9 +219,10 @@ static int list(db *d)
         return 1;
     }
     for (int i = 0; i < db_rows(r); i++)
-        printf("%-24s %-10s %-12s %-12s %s%s%s\n", db_value(r, i, 0), db_value(r, i, 1), db_value(r, i, 2),
+        printf("%-24s %-10s %-12s %-12s %s%s%s%s%s\n", db_value(r, i, 0), db_value(r, i, 1), db_value(r, i, 2),
                db_value(r, i, 3), strcmp(db_value(r, i, 4), "t") == 0 ? "active" : "disabled",
-               db_value(r, i, 5) ? ", locked until " : "", db_value(r, i, 5) ? db_value(r, i, 5) : "");
+               db_value(r, i, 5) ? ", locked until " : "", db_value(r, i, 5) ? db_value(r, i, 5) : "",
+               db_value(r, i, 6) ? "  " : "", db_value(r, i, 6) ? db_value(r, i, 6) : "");
     db_free(r);
     return 0;
 }

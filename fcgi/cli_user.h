@@ -1,4 +1,4 @@
-/* cli_user.h — `thidua user add USERNAME --role ROLE [--unit CODE]
+/* cli_user.h — `thidua user add USERNAME --role ROLE [--unit CODE] [--name NAME]
  * [--agency CODE]`: creates or updates a user, the password read from
  * standard input (first line); updating a user ends its sessions and lifts
  * its lockout. `thidua user list` prints users (and lockouts). `thidua user

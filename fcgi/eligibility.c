@@ -15,15 +15,20 @@
  * up to Y (the consecutive_* criteria take their span of them); the
  * initiatives of the person recognised up to T; every hold of the subject
  * (crit_no_hold says which are open at T); a unit's own active staff at E
- * with their best title and latest rating of the campaign. */
+ * with their best title and latest rating of the campaign; the subject's
+ * registration for the award (đăng ký thi đua) dated on or before T, and
+ * the campaign's registration_closes_on. */
 #define SUBJECT_IS(x) "x.subject_type = $2::text AND coalesce(x.staff_id, x.unit_id) = $3::bigint"
 static const db_stmt STMT_FACTS = {
     "eligibility_facts",
-    "WITH c AS (SELECT id, agency_id, year, starts_on, ends_on,"
+    "WITH c AS (SELECT id, agency_id, year, starts_on, ends_on, registration_closes_on,"
     "                  coalesce($5::date, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS t"
     "             FROM campaigns WHERE id = $1::bigint)"
     " SELECT r.rules IS NOT NULL, (r.rules->'awards'->$4::text)::text, json_build_object("
     "  'as_of', c.t, 'year', c.year, 'starts_on', c.starts_on, 'ends_on', c.ends_on,"
+    "  'registration_closes_on', c.registration_closes_on,"
+    "  'registration', (SELECT json_build_object('id', x.id, 'registered_on', x.registered_on) FROM registrations x"
+    "                   WHERE x.campaign_id = c.id AND " SUBJECT_IS(x) " AND x.award = $4::text AND x.registered_on <= c.t),"
     "  'staff', (SELECT json_build_object('joined_on', s.joined_on, 'left_on', s.left_on) FROM staff s"
     "            WHERE $2::text = 'staff' AND s.id = $3::bigint),"
     "  'rating', (SELECT json_build_object('id', x.id, 'level', x.level, 'decision_no', x.decision_no,"
@@ -67,6 +72,8 @@ typedef struct facts {
     bool unit;
     int year;
     long t, starts, ends;
+    long registered_on, registration_closes_on; /* 0: no registration */
+    long long registration_id;
     crit_rating_facts rating;
     crit_tenure_facts tenure;
     crit_initiative_item *inits;
@@ -107,6 +114,12 @@ static void load_facts(facts *f, const json_t *doc)
     f->t = date_of(json_object_get(doc, "as_of"));
     f->starts = date_of(json_object_get(doc, "starts_on"));
     f->ends = date_of(json_object_get(doc, "ends_on"));
+    f->registration_closes_on = date_of(json_object_get(doc, "registration_closes_on"));
+    const json_t *reg = json_object_get(doc, "registration");
+    if (json_is_object(reg)) {
+        f->registration_id = json_integer_value(json_object_get(reg, "id"));
+        f->registered_on = date_of(json_object_get(reg, "registered_on"));
+    }
 
     const json_t *r = json_object_get(doc, "rating");
     if (json_is_object(r)) {
@@ -315,9 +328,8 @@ static int evaluate_item(const facts *f, const json_t *item, const char *text, s
         if (rank > 0 && op)
             met = crit_members_title_count(&m, rank, op, json_integer_value(json_object_get(params, "count")), ev);
     } else if (strcmp(code, "registered") == 0) {
-        /* Registrations (đăng ký thi đua) are not recorded yet: none is
-         * found, against the default closing day S + 60. */
-        met = crit_registered(0, f->starts + 60, ev);
+        met = crit_registered(f->registered_on, f->registration_closes_on, ev);
+        json_object_set_new(ev, "registration_id", f->registration_id ? json_integer(f->registration_id) : json_null());
     } else if (strcmp(code, "no_hold") == 0) {
         met = crit_no_hold(f->holds, f->nholds, f->t, ev);
     }

@@ -178,8 +178,11 @@ static json_t *operation(const route *r)
         json_object_set_new(op, "security", json_array());
     static const char *const who[] = {"public", "any role", "admin, office, unit_head (own unit)", "admin, office",
                                       "admin", "admin, director", "admin, council",
-                                      "admin, office, director"};
+                                      "admin, office, director", "council, director"};
     json_object_set_new(op, "x-roles", json_string(who[r->access]));
+    if (r->scope && r->scope->member)
+        json_object_set_new(op, "x-members-only",
+                            json_string(r->scope->not_member ? r->scope->not_member : "Chỉ thành viên của đối tượng"));
     return op;
 }
 

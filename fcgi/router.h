@@ -23,7 +23,9 @@ typedef enum {
     ACCESS_ADMIN,    /* admin */
     ACCESS_DIRECTOR, /* admin, director */
     ACCESS_COUNCIL,  /* admin, council */
-    ACCESS_DECIDE    /* admin, office, director: recording decisions (ratings, titles, ranks) */
+    ACCESS_DECIDE,   /* admin, office, director: recording decisions (ratings, titles, ranks) */
+    ACCESS_BALLOT    /* council, director: casting a council ballot (an admin is never a council member; the
+                      * route's scope says which members, route_scope.member) */
 } access_level;
 
 typedef enum { BODY_NONE, BODY_JSON, BODY_CSV, BODY_JSON_OR_CSV } body_kind;
@@ -60,7 +62,15 @@ typedef enum {
  * like a unit that does not exist (422 naming the field).
  * body_agency: a body field (FT_ID) naming the agency a new object is of;
  * another agency is answered like one that does not exist (422).
- * query_agency: a query parameter naming an agency; another one is a 404. */
+ * query_agency: a query parameter naming an agency; another one is a 404.
+ * member: membership of the object, checked after it is found (so an
+ * object of another agency is still a 404): a statement of two
+ * parameters, the path's first {id} and the session user's id, giving a
+ * row when the user may act as one of the object's members. No row: 403
+ * with not_member. The council's ballots use it: "a member of the
+ * session, and once it has opened, one marked present" (api/council.c);
+ * a member of a session that has not opened yet passes and hears the
+ * handler's 409, a non-member or an absent member never reaches it. */
 typedef struct route_scope {
     const struct db_stmt *object;
     const char *missing;
@@ -69,6 +79,8 @@ typedef struct route_scope {
     scope_null body_unit_null;
     const char *body_agency;
     const char *query_agency;
+    const struct db_stmt *member;
+    const char *not_member;
 } route_scope;
 
 typedef struct route {

@@ -24,5 +24,7 @@ const route *const route_groups[] = {
     initiatives_routes,
     rule_sets_routes, award_rules_routes,
     nominations_routes,
+    council_routes,
+    registrations_routes,
     NULL,
 };

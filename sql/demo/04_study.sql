@@ -51,7 +51,7 @@ ORDER BY v.held_on, v.topic;
 
 -- The agency's staff with their number, and the campaign's sessions by topic.
 CREATE OR REPLACE TEMP VIEW demo_staff AS
-SELECT s.id, substr(s.code, 4)::int AS n, s.joined_on, s.left_on, u.code AS unit_code
+SELECT s.id, CASE WHEN s.code ~ '^SNV[0-9]{4}$' THEN substr(s.code, 4)::int END AS n, s.joined_on, s.left_on, u.code AS unit_code
 FROM demo_campaign c
 JOIN staff s ON s.agency_id = c.agency_id
 JOIN units u ON u.id = s.unit_id;

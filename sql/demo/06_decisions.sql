@@ -44,7 +44,7 @@ WHERE a.code = 'SNV' AND a.kind = 'agency';
 -- and the year-end rating level (null: not rated, e.g. joined after June).
 CREATE TEMP TABLE demo_award AS
 WITH p AS (
-    SELECT s.id, substr(s.code, 4)::int AS n, s.unit_id, s.category, s.joined_on, s.left_on
+    SELECT s.id, CASE WHEN s.code ~ '^SNV[0-9]{4}$' THEN substr(s.code, 4)::int END AS n, s.unit_id, s.category, s.joined_on, s.left_on
     FROM demo_campaign c
     JOIN staff s ON s.agency_id = c.agency_id),
 -- Eligible for LĐTT: on the staff at the year's end, in post since before March.

@@ -7,10 +7,15 @@
 --
 -- The calendar of 2025 and 2026: the public holidays of the Labour Code
 -- (Bộ luật Lao động 2019, art. 112) that fall on a weekday, with Tết
--- Nguyên đán as the government arranged it for civil servants, and the
--- make-up working Saturday of 26/4/2025 (the Friday 2/5/2025 was given
--- off for it). Check a year's arrangement against the Prime Minister's
--- notice before relying on it: the make-up days change every year.
+-- Nguyên đán as the government arranged it for civil servants (2025: from
+-- 28 tháng Chạp to mùng 3; 2026: from 29 tháng Chạp to mùng 4, the nine
+-- days from Saturday 14/2 to Sunday 22/2 without a make-up day), a
+-- holiday that falls on a Sunday moved to the Monday after (Giỗ Tổ Hùng
+-- Vương 2026), and the two swaps of a working day: Friday 2/5/2025 off for
+-- Saturday 26/4/2025, and Friday 2/1/2026 off for Saturday 10/1/2026 (Tết
+-- Dương lịch 2026: four days from Thursday 1/1). Check a year's
+-- arrangement against the notice of the Ministry of Home Affairs before
+-- relying on it: the make-up days change every year.
 --
 -- A few initiatives (sáng kiến) recognised in 2024 and 2025, and one hold
 -- on a staff member, opened and closed in 2025.
@@ -41,6 +46,8 @@ INSERT INTO holidays (date, name, kind) VALUES
     ('2025-09-01', 'Quốc khánh (ngày liền kề)', 'holiday'),
     ('2025-09-02', 'Quốc khánh', 'holiday'),
     ('2026-01-01', 'Tết Dương lịch', 'holiday'),
+    ('2026-01-02', 'Nghỉ hoán đổi (làm bù thứ Bảy 10/01/2026)', 'holiday'),
+    ('2026-01-10', 'Làm bù cho ngày nghỉ 02/01/2026', 'working_day'),
     ('2026-02-16', 'Tết Nguyên đán Bính Ngọ (29 tháng Chạp)', 'holiday'),
     ('2026-02-17', 'Tết Nguyên đán Bính Ngọ (mùng 1)', 'holiday'),
     ('2026-02-18', 'Tết Nguyên đán Bính Ngọ (mùng 2)', 'holiday'),

@@ -34,6 +34,28 @@ BEGIN
     IF n > 0 THEN
         RAISE EXCEPTION 'demo: % texts of initiatives, holds or holidays are not in NFC', n;
     END IF;
+    -- The calendar of 2025 and 2026 (08_awards_facts.sql): Tết of each
+    -- year on five weekdays, every holiday of the demo on a weekday and
+    -- every make-up working day on a Saturday.
+    SELECT count(*) INTO n FROM holidays
+    WHERE kind = 'holiday' AND name LIKE 'Tết Nguyên đán%' AND extract(isodow FROM date) < 6
+      AND date BETWEEN DATE '2025-01-01' AND DATE '2026-12-31';
+    IF n <> 10 THEN
+        RAISE EXCEPTION 'demo: % weekdays of Tết Nguyên đán in 2025 and 2026, expected 10', n;
+    END IF;
+    SELECT count(*) INTO n FROM holidays
+    WHERE date BETWEEN DATE '2025-01-01' AND DATE '2026-12-31'
+      AND ((kind = 'holiday' AND extract(isodow FROM date) >= 6) OR (kind = 'working_day' AND extract(isodow FROM date) <> 6));
+    IF n > 0 THEN
+        RAISE EXCEPTION 'demo: % holidays of 2025–2026 on a weekend or make-up days not on a Saturday', n;
+    END IF;
+    SELECT count(*) INTO n FROM holidays
+    WHERE (date, kind) IN (('2025-04-26', 'working_day'), ('2025-05-02', 'holiday'),
+                           ('2026-01-02', 'holiday'), ('2026-01-10', 'working_day'), ('2026-04-27', 'holiday'));
+    IF n <> 5 THEN
+        RAISE EXCEPTION 'demo: % of the five swapped or moved days of 2025–2026, expected 5', n;
+    END IF;
+
     SELECT count(*) INTO n FROM initiative_authors ia JOIN initiatives i ON i.id = ia.initiative_id
     WHERE i.agency_id = agency;
     IF n <> 4 THEN

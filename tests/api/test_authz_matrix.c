@@ -76,6 +76,10 @@ static struct {
     long long initiative[POSITIONS];
     long long holiday[POSITIONS];
     long long nomination[POSITIONS];
+    long long council_member[POSITIONS][2]; /* a council member and a director of the position's agency */
+    long long council_planned[POSITIONS];   /* a planned council session (empty agenda) */
+    long long council_closed[POSITIONS];    /* a closed council session */
+    long long registration[POSITIONS];
 } fx = {
     .unit_code = {"MU1", "MU2", "MV1"},
     .staff_code = {"MS1", "MS2", "MSV1"},
@@ -165,6 +169,36 @@ static long long new_publication(long long campaign, const char *state)
                 num(campaign), state);
 }
 
+/* A council session of the position's campaign in state, with the
+ * position's council member and director (present once opened) and, when
+ * nomination is not 0, that nomination on its agenda (in_session). */
+static long long new_council_session(int pos, const char *state, long long nomination)
+{
+    long long s = sql2("INSERT INTO council_sessions (campaign_id, held_on, state, opened_at, closed_at)"
+                       " VALUES ($1, '2026-01-15', $2, CASE WHEN $2 <> 'planned' THEN now() END,"
+                       " CASE WHEN $2 = 'closed' THEN now() END) RETURNING id",
+                       num(fx.campaign[pos]), state);
+    for (int i = 0; i < 2; i++)
+        sql3("INSERT INTO council_members (session_id, user_id, present)"
+             " VALUES ($1, $2, CASE WHEN $3 <> 'planned' THEN true END) RETURNING id",
+             num(s), num(fx.council_member[pos][i]), state);
+    if (nomination) {
+        sql2("INSERT INTO council_agenda (session_id, nomination_id, position) VALUES ($1, $2, 1) RETURNING id", num(s),
+             num(nomination));
+        sql1("UPDATE nominations SET state = 'in_session' WHERE id = $1 RETURNING id", num(nomination));
+    }
+    return s;
+}
+
+/* A fresh proposed GIAY_KHEN nomination of a fresh member (no hold) of
+ * the position's unit. */
+static long long fresh_nomination(int pos)
+{
+    char code[32];
+    snprintf(code, sizeof code, "MXK%d", ++seq);
+    return new_nomination(fx.campaign[pos], new_staff(fx.unit[pos], code));
+}
+
 /* --------------------------------------------------------------- fixture */
 
 static void make_agency_objects(int pos)
@@ -210,6 +244,9 @@ static void make_unit_objects(int pos)
                         " VALUES ($1, 'staff', $2, 'Đang xem xét kỷ luật', '2025-03-01') RETURNING id",
                         num(fx.agency[pos]), num(fx.staff[pos]));
     fx.nomination[pos] = new_nomination(c, fx.staff[pos]);
+    fx.registration[pos] = sql2("INSERT INTO registrations (campaign_id, subject_type, staff_id, award, registered_on)"
+                                " VALUES ($1, 'staff', $2, 'GIAY_KHEN', '2025-01-15') RETURNING id",
+                                num(c), num(fx.staff[pos]));
     fx.initiative[pos] = sql1("INSERT INTO initiatives (agency_id, title, level, recognized_on)"
                               " VALUES ($1, 'Sáng kiến', 'co_so', '2025-04-01') RETURNING id",
                               num(fx.agency[pos]));
@@ -247,6 +284,22 @@ static int setup(void **state)
     fx.publication[OTHER_UNIT] = fx.publication[OWN];
     for (int pos = 0; pos < POSITIONS; pos++)
         make_unit_objects(pos);
+    /* The council: A's council member and director; B's own pair. */
+    free(t_user("mx_council_b", "council", NULL, fx.agency_code[OTHER_AGENCY]));
+    free(t_user("mx_director_b", "director", NULL, fx.agency_code[OTHER_AGENCY]));
+    static const char *const council_names[POSITIONS][2] = {
+        {"mx_council", "mx_director"}, {"mx_council", "mx_director"}, {"mx_council_b", "mx_director_b"}};
+    for (int pos = 0; pos < POSITIONS; pos++) {
+        for (int i = 0; i < 2; i++)
+            fx.council_member[pos][i] = sql1("SELECT id FROM users WHERE username = $1", council_names[pos][i]);
+        if (pos == OTHER_UNIT) {
+            fx.council_planned[pos] = fx.council_planned[OWN];
+            fx.council_closed[pos] = fx.council_closed[OWN];
+            continue;
+        }
+        fx.council_planned[pos] = new_council_session(pos, "planned", 0);
+        fx.council_closed[pos] = new_council_session(pos, "closed", fresh_nomination(pos));
+    }
     /* The calendar is the installation's: one day, whatever the position. */
     free(t_sql("DELETE FROM holidays WHERE date >= '2096-01-01' AND date < '2097-01-01'", 0, NULL));
     fx.holiday[OWN] = sql1("INSERT INTO holidays (date, name, kind) VALUES ('2096-01-01', $1, 'holiday') RETURNING id",
@@ -629,6 +682,67 @@ static void b_nomination_patch(call *c, int role, int pos)
     json_body(c, "{\"reason\":\"Sửa bởi %s\"}", role_name[role]);
 }
 
+/* Council sessions (of the agency as a whole, through their campaign). */
+static void b_council_post(call *c, int role, int pos)
+{
+    (void)role;
+    json_body(c, "{\"held_on\":\"2026-01-15\",\"members\":[%lld,%lld],\"agenda\":[%lld]}", fx.council_member[pos][0],
+              fx.council_member[pos][1], fresh_nomination(pos));
+}
+
+static void b_council_patch(call *c, int role, int pos)
+{
+    (void)role;
+    (void)pos;
+    json_body(c, "{\"held_on\":\"2026-01-16\"}");
+}
+
+/* A fresh planned session, opened with both members present. */
+static void b_council_open(call *c, int role, int pos)
+{
+    (void)role;
+    c->id = new_council_session(pos, "planned", fresh_nomination(pos));
+    json_body(c, "{\"present\":[%lld,%lld]}", fx.council_member[pos][0], fx.council_member[pos][1]);
+}
+
+/* A fresh open session; the ballot of the caller (a member present when
+ * the role is council or director). */
+static void b_council_ballot(call *c, int role, int pos)
+{
+    (void)role;
+    long long n = fresh_nomination(pos);
+    c->id = new_council_session(pos, "open", n);
+    json_body(c, "{\"votes\":[{\"nomination_id\":%lld,\"vote\":\"for\"}]}", n);
+}
+
+/* A fresh open session to close. */
+static void b_council_close(call *c, int role, int pos)
+{
+    (void)role;
+    c->id = new_council_session(pos, "open", fresh_nomination(pos));
+}
+
+/* A registration of a fresh member of the position's unit (one per
+ * subject and award). */
+static void b_registration_post(call *c, int role, int pos)
+{
+    (void)role;
+    char code[32];
+    snprintf(code, sizeof code, "MXR%d", ++seq);
+    json_body(c, "{\"subject_type\":\"staff\",\"subject_id\":%lld,\"award\":\"GIAY_KHEN\",\"registered_on\":\"2025-01-20\"}",
+              new_staff(fx.unit[pos], code));
+}
+
+/* The same as a CSV import, by the member's code. */
+static void b_registration_import(call *c, int role, int pos)
+{
+    (void)role;
+    char code[32];
+    snprintf(code, sizeof code, "MXQ%d", ++seq);
+    new_staff(fx.unit[pos], code);
+    csv_body(c, "subject_type,subject_code,award,registered_on\nstaff,%s,GIAY_KHEN,2025-01-20\n", code);
+}
+
 /* ------------------------------------------------------------- the table */
 
 /* One route: its fixture objects by position (the path's {id}; NULL for
@@ -855,6 +969,36 @@ static const row table[] = {
     {"DELETE", "/api/v1/nominations/{id}", NULL, b_nomination_fresh,
      {{204, 204, 204}, {204, 204, 404}, {204, 403, 404}, NO, NO, NO}},
     {"GET", "/api/v1/nominations/{id}/eligibility", fx.nomination, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+
+    /* Council sessions: of the agency as a whole; a ballot is a present
+     * member's (here the council member and the director of A, members of
+     * every session of A; no admin or office is ever a member). */
+    {"GET", "/api/v1/campaigns/{id}/council-sessions", fx.campaign, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/campaigns/{id}/council-sessions", fx.campaign, b_council_post,
+     {{201, 201, 201}, {201, 201, 404}, NO, NO, NO, NO}},
+    {"GET", "/api/v1/council-sessions/{id}", fx.council_planned, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"PATCH", "/api/v1/council-sessions/{id}", fx.council_planned, b_council_patch,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, NO, NO}},
+    {"POST", "/api/v1/council-sessions/{id}/open", NULL, b_council_open,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, {200, 200, 404}, NO}},
+    {"POST", "/api/v1/council-sessions/{id}/ballots", NULL, b_council_ballot,
+     {NO, NO, NO, {201, 201, 404}, {201, 201, 404}, NO}},
+    {"POST", "/api/v1/council-sessions/{id}/close", NULL, b_council_close,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, {200, 200, 404}, NO}},
+    {"GET", "/api/v1/council-sessions/{id}/minutes", fx.council_closed, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    /* Registrations: of their subject's unit (here a member of the
+     * position's unit). */
+    {"GET", "/api/v1/campaigns/{id}/registrations", fx.campaign, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/campaigns/{id}/registrations", fx.campaign, b_registration_post,
+     {{201, 201, 201}, {201, 201, 404}, {201, 403, 404}, NO, NO, NO}},
+    {"POST", "/api/v1/campaigns/{id}/registrations/import", fx.campaign, b_registration_import,
+     {{200, 200, 200}, {200, 200, 404}, {200, 403, 404}, NO, NO, NO}},
+    {"GET", "/api/v1/registrations/{id}", fx.registration, NULL,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
 };
 enum { TABLE_ROWS = sizeof table / sizeof table[0] };
