@@ -120,7 +120,8 @@ static json_t *responses(const route *r)
     if (r->flags & ROUTE_SESSION_IN_QUERY)
         json_object_set_new(out, "304", json_pack("{s:s}", "description", "Không đổi so với ETag đã gửi (If-None-Match)"));
     /* Every route refuses a query parameter it does not declare: 400. */
-    bool gives[ERROR_COUNT] = {true, !public, !public, in_path || r->scope, write, body, body,
+    bool gives[ERROR_COUNT] = {true, !public, !public, in_path || r->scope, write || (r->flags & ROUTE_READ_CONFLICT),
+                               body, body,
                     body || required_query || write, (r->flags & ROUTE_THROTTLED) != 0,
                     !(r->flags & ROUTE_NO_DB) || strcmp(r->pattern, "/api/v1/health") == 0};
     for (size_t i = 0; i < ERROR_COUNT; i++) {

@@ -40,7 +40,11 @@ enum {
     ROUTE_SESSION_IN_QUERY = 2,
     /* May answer 429 with Retry-After: logins (a locked account; nginx
      * limits them per address too). */
-    ROUTE_THROTTLED = 4
+    ROUTE_THROTTLED = 4,
+    /* A GET whose document exists only in some states of its object (a
+     * dossier, minutes, an eligibility whose award left the rules) and
+     * answers 409 otherwise: its OpenAPI operation lists the 409. */
+    ROUTE_READ_CONFLICT = 8
 };
 
 /* What a null body unit (route_scope.body_unit given as null) stands for. */

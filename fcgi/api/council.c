@@ -1141,6 +1141,7 @@ const route council_routes[] = {
      "Kết thúc phiên họp: kiểm phiếu, mỗi đề nghị được đề nghị khen thưởng hoặc không; trả biên bản", NULL, 0, NULL,
      &session_scope},
     {"GET", "/api/v1/council-sessions/{id}/minutes", minutes, ACCESS_READ, BODY_NONE,
-     "Biên bản họp (JSON; với Accept: text/html là bản in); chỉ sau khi kết thúc", NULL, 0, NULL, &session_scope},
+     "Biên bản họp (JSON; với Accept: text/html là bản in); chỉ sau khi kết thúc", NULL, ROUTE_READ_CONFLICT, NULL,
+     &session_scope},
     {0},
 };

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "api/campaign_scope.h"
+#include "api/nominations.h"
 #include "api/resources.h"
 #include "eligibility.h"
 #include "jsontext.h"
@@ -51,12 +52,31 @@ static const field_def eligibility_query[] = {
     {0},
 };
 
+/* A nomination as JSON: its row, its subject's name and unit, its public
+ * notice (null when its award asks for none and none was published: SQL
+ * nomination_notice), the comments still unanswered, the decision that
+ * decided or proposed it upward and the higher level's outcome. */
 #define NOM_JSON(n)                                                                                                 \
     "json_build_object('id', " n ".id, 'campaign_id', " n ".campaign_id, 'subject_type', " n ".subject_type,"      \
     " 'subject_id', coalesce(" n ".staff_id, " n ".unit_id), 'award', " n ".award, 'reason', " n ".reason,"        \
-    " 'state', " n ".state, 'proposed_at', " n ".proposed_at)"
+    " 'state', " n ".state, 'proposed_at', " n ".proposed_at,"                                                      \
+    " 'subject_name', coalesce((SELECT s.full_name FROM staff s WHERE s.id = " n ".staff_id),"                     \
+    "   (SELECT u.name FROM units u WHERE u.id = " n ".unit_id)),"                                                  \
+    " 'unit_id', coalesce((SELECT s.unit_id FROM staff s WHERE s.id = " n ".staff_id), " n ".unit_id),"           \
+    " 'unit_name', (SELECT u.name FROM units u WHERE u.id = coalesce((SELECT s.unit_id FROM staff s"               \
+    "   WHERE s.id = " n ".staff_id), " n ".unit_id)),"                                                            \
+    " 'notice', (SELECT CASE WHEN x.days > 0 OR x.publication_id IS NOT NULL THEN json_build_object('days', x.days," \
+    "   'publication_id', x.publication_id, 'acknowledged_on', x.acknowledged_on,"                                 \
+    "   'earliest_session_on', x.earliest_session_on) END FROM nomination_notice(" n ".id) x),"                    \
+    " 'comments_unanswered', (SELECT count(*) FROM nomination_comments c WHERE c.nomination_id = " n ".id"          \
+    "   AND c.answer IS NULL),"                                                                                      \
+    " 'decision', (SELECT json_build_object('id', d.id, 'decision_no', d.decision_no, 'decided_on', d.decided_on)" \
+    "   FROM award_decisions d WHERE d.id = " n ".decision_id),"                                                    \
+    " 'outcome', (SELECT json_build_object('granted', o.granted, 'decision_no', o.decision_no,"                     \
+    "   'decided_on', o.decided_on) FROM award_outcomes o WHERE o.nomination_id = " n ".id))"
 
-static const char not_found[] = "Không có đề nghị khen thưởng này.";
+const char nominations_not_found[] = "Không có đề nghị khen thưởng này.";
+#define not_found nominations_not_found
 
 static const db_stmt STMT_LIST = {
     "nominations_list",
@@ -75,9 +95,9 @@ static const db_stmt STMT_INSERT = {
     "nominations_insert",
     "INSERT INTO nominations (campaign_id, subject_type, staff_id, unit_id, award, reason, proposed_by)"
     " VALUES ($1, $2, CASE WHEN $2 = 'staff' THEN $3::bigint END, CASE WHEN $2 = 'unit' THEN $3::bigint END, $4, $5,"
-    " nullif($6::bigint, 0)) RETURNING id, " NOM_JSON("nominations")};
+    " nullif($6::bigint, 0)) RETURNING id"};
 static const db_stmt STMT_REASON = {
-    "nominations_reason", "UPDATE nominations SET reason = $2 WHERE id = $1 RETURNING " NOM_JSON("nominations")};
+    "nominations_reason", "UPDATE nominations SET reason = $2 WHERE id = $1 RETURNING id"};
 static const db_stmt STMT_WITHDRAW = {
     "nominations_withdraw", "UPDATE nominations SET state = 'withdrawn' WHERE id = $1 RETURNING id"};
 /* Has campaign $1 a copy of the rules; the subject the award $2 is for
@@ -181,11 +201,11 @@ static void list(request *req, response *res)
     answer_json(res, 200, page);
 }
 
-/* The nomination of the path as JSON text (arena), or NULL with res
- * answered (404, a database error). */
-static const char *load(request *req, response *res)
+/* Nomination id as JSON text (arena), or NULL with res answered (404, a
+ * database error). */
+static const char *load_id(request *req, response *res, long long id)
 {
-    const char *p[] = {api_itoa(req, req->path_ids[0])};
+    const char *p[] = {api_itoa(req, id)};
     db_result *r = db_run(req->db, &STMT_GET, 1, p);
     if (!r) {
         api_db_error(req, res);
@@ -196,6 +216,19 @@ static const char *load(request *req, response *res)
     if (!json)
         http_problem(res, 404, not_found);
     return json;
+}
+
+/* The nomination of the path. */
+static const char *load(request *req, response *res)
+{
+    return load_id(req, res, req->path_ids[0]);
+}
+
+void nominations_answer(request *req, response *res, int status, long long id)
+{
+    const char *json = load_id(req, res, id);
+    if (json)
+        answer_one(req, res, status, json);
 }
 
 static void get(request *req, response *res)
@@ -304,12 +337,11 @@ static void create(request *req, response *res)
         return;
     }
     long long id = db_int(r, 0, 0);
-    const char *json = arena_strdup(req->mem, db_value(r, 0, 1));
     db_free(r);
     if (api_commit(req, res) != 0)
         return;
     api_location(req, res, "/api/v1/nominations/%lld", id);
-    answer_one(req, res, 201, json);
+    nominations_answer(req, res, 201, id);
 }
 
 /* Locks nomination id and checks that it is still proposed: 0, or -1
@@ -352,11 +384,10 @@ static void change(request *req, response *res)
         api_db_error(req, res);
         return;
     }
-    const char *json = arena_strdup(req->mem, db_value(r, 0, 0));
     db_free(r);
     if (api_commit(req, res) != 0)
         return;
-    answer_one(req, res, 200, json);
+    nominations_answer(req, res, 200, req->path_ids[0]);
 }
 
 static void withdraw(request *req, response *res)
@@ -377,7 +408,7 @@ static void withdraw(request *req, response *res)
 
 /* A nomination is of its subject's unit (a staff member's unit, or the
  * unit itself): its unit_head's to edit or withdraw. */
-static const route_scope nomination_scope = {&STMT_SCOPE, not_found, false, NULL, SCOPE_NULL_AGENCY, NULL, NULL};
+const route_scope nominations_scope = {&STMT_SCOPE, not_found, false, NULL, SCOPE_NULL_AGENCY, NULL, NULL};
 
 const route nominations_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/nominations", list, ACCESS_READ, BODY_NONE,
@@ -387,13 +418,14 @@ const route nominations_routes[] = {
      "Đề nghị khen thưởng (trưởng đơn vị: cho đơn vị mình và cán bộ của nó)", nomination_fields, 0, NULL,
      &scope_in_campaign},
     {"GET", "/api/v1/nominations/{id}", get, ACCESS_READ, BODY_NONE, "Một đề nghị khen thưởng", NULL, 0, NULL,
-     &nomination_scope},
+     &nominations_scope},
     {"PATCH", "/api/v1/nominations/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa lý do đề nghị (khi còn proposed)",
-     patch_fields, 0, NULL, &nomination_scope},
+     patch_fields, 0, NULL, &nominations_scope},
     {"DELETE", "/api/v1/nominations/{id}", withdraw, ACCESS_DATA, BODY_NONE, "Rút đề nghị (khi còn proposed)", NULL, 0,
-     NULL, &nomination_scope},
+     NULL, &nominations_scope},
     {"GET", "/api/v1/nominations/{id}/eligibility", eligibility, ACCESS_READ, BODY_NONE,
-     "Điều kiện khen thưởng của đề nghị tại một ngày, mỗi tiêu chí kèm dữ kiện đã dùng", NULL, 0, eligibility_query,
-     &nomination_scope},
+     "Điều kiện khen thưởng của đề nghị tại một ngày, mỗi tiêu chí kèm dữ kiện đã dùng", NULL, ROUTE_READ_CONFLICT,
+     eligibility_query,
+     &nominations_scope},
     {0},
 };

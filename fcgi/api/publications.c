@@ -10,7 +10,7 @@
 
 #include "scorecard.h"
 
-static const char *const publication_kinds[] = {"exemplar", "scorecard", "withdrawal", NULL};
+static const char *const publication_kinds[] = {"exemplar", "scorecard", "withdrawal", "public_notice", NULL};
 static const char *const publication_states[] = {"queued", "sending", "sent", "failed", NULL};
 static const char *const publish_kinds[] = {"scorecard", "withdrawal", NULL};
 

@@ -80,6 +80,13 @@ static struct {
     long long council_planned[POSITIONS];   /* a planned council session (empty agenda) */
     long long council_closed[POSITIONS];    /* a closed council session */
     long long registration[POSITIONS];
+    /* Decisions (issue 11): a decision, a nomination proposed upward by
+     * it, a comment on the nomination above, and a campaign whose
+     * GIAY_KHEN asks for public notice. */
+    long long decision[POSITIONS];
+    long long upward[POSITIONS];
+    long long comment[POSITIONS];
+    long long notice_campaign[POSITIONS];
 } fx = {
     .unit_code = {"MU1", "MU2", "MV1"},
     .staff_code = {"MS1", "MS2", "MSV1"},
@@ -252,6 +259,32 @@ static void make_unit_objects(int pos)
                               num(fx.agency[pos]));
 }
 
+/* What the decision routes need in the position (after make_unit_objects). */
+static void make_decision_objects(int pos)
+{
+    long long c = fx.campaign[pos];
+    fx.decision[pos] = sql2("INSERT INTO award_decisions (campaign_id, decision_no, decided_on)"
+                            " VALUES ($1, $2, '2025-12-20') RETURNING id",
+                            num(c), pos == OTHER_UNIT ? "MXQD-2" : "MXQD-1");
+    fx.upward[pos] = sql3("INSERT INTO nominations (campaign_id, subject_type, staff_id, award, state, decision_id)"
+                          " VALUES ($1, 'staff', $2, 'BK_TINH', 'proposed_upward', $3) RETURNING id",
+                          num(c), num(fx.staff[pos]), num(fx.decision[pos]));
+    fx.comment[pos] = sql1("INSERT INTO nomination_comments (nomination_id, body, received_on)"
+                           " VALUES ($1, 'Ý kiến của người dân', '2025-12-01') RETURNING id",
+                           num(fx.nomination[pos]));
+    if (pos == OTHER_UNIT) {
+        fx.notice_campaign[pos] = fx.notice_campaign[OWN];
+        return;
+    }
+    fx.notice_campaign[pos] = sql2("INSERT INTO campaigns (agency_id, year, code, name, starts_on, ends_on, closes_on)"
+                                   " VALUES ($1, 2025, $2, 'Phong trào có công khai', '2025-01-01', '2025-12-31',"
+                                   " '2026-03-31') RETURNING id",
+                                   num(fx.agency[pos]), "MXN");
+    free(t_sql("UPDATE campaign_award_rules SET rules = jsonb_set(rules, '{awards,GIAY_KHEN,council,public_notice_days}',"
+               " '5') WHERE campaign_id = $1::bigint",
+               1, (const char *[]){num(fx.notice_campaign[pos])}));
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -300,6 +333,8 @@ static int setup(void **state)
         fx.council_planned[pos] = new_council_session(pos, "planned", 0);
         fx.council_closed[pos] = new_council_session(pos, "closed", fresh_nomination(pos));
     }
+    for (int pos = 0; pos < POSITIONS; pos++)
+        make_decision_objects(pos);
     /* The calendar is the installation's: one day, whatever the position. */
     free(t_sql("DELETE FROM holidays WHERE date >= '2096-01-01' AND date < '2097-01-01'", 0, NULL));
     fx.holiday[OWN] = sql1("INSERT INTO holidays (date, name, kind) VALUES ('2096-01-01', $1, 'holiday') RETURNING id",
@@ -403,10 +438,17 @@ static void b_rule_set_code(call *c, int role, int pos)
     (void)pos;
     c->code = "luat-2022";
 }
+/* A fresh campaign of the position's agency: the shared one has council
+ * sessions that opened, after which its rules are closed (409). */
 static void b_award_rules_patch(call *c, int role, int pos)
 {
     (void)role;
-    (void)pos;
+    char code[32];
+    snprintf(code, sizeof code, "MXW%d", ++seq);
+    c->id = sql2("INSERT INTO campaigns (agency_id, year, code, name, starts_on, ends_on, closes_on)"
+                 " VALUES ($1, 2025, $2, 'Phong trào thi đua 2025', '2025-01-01', '2025-12-31', '2026-03-31')"
+                 " RETURNING id",
+                 num(fx.agency[pos]), code);
     json_body(c, "{\"quorum\":{\"num\":2,\"den\":3}}");
 }
 static void b_series(call *c, int role, int pos)
@@ -743,6 +785,54 @@ static void b_registration_import(call *c, int role, int pos)
     csv_body(c, "subject_type,subject_code,award,registered_on\nstaff,%s,GIAY_KHEN,2025-01-20\n", code);
 }
 
+/* A fresh member of the position's unit, nominated for award in camp
+ * (state: proposed, recommended...; decision: 0 for none). */
+static long long nomination_in(long long camp, int pos, const char *award, const char *state, long long decision)
+{
+    char code[32];
+    snprintf(code, sizeof code, "MXK%d", ++seq);
+    long long staff = new_staff(fx.unit[pos], code);
+    const char *p[] = {num(camp), num(staff), award, state, decision ? num(decision) : NULL};
+    return t_sql_int("INSERT INTO nominations (campaign_id, subject_type, staff_id, award, state, decision_id)"
+                     " VALUES ($1, 'staff', $2, $3, $4, $5) RETURNING id",
+                     5, p);
+}
+
+/* A decision over a fresh recommended GIAY_KHEN nomination of the position's unit. */
+static void b_decision_post(call *c, int role, int pos)
+{
+    (void)role;
+    long long n = nomination_in(fx.campaign[pos], pos, "GIAY_KHEN", "recommended", 0);
+    json_body(c, "{\"decision_no\":\"MXD-%d\",\"decided_on\":\"2025-12-20\",\"nomination_ids\":[%lld]}", ++seq, n);
+}
+
+/* The higher level's refusal of a fresh proposal upward. */
+static void b_outcome(call *c, int role, int pos)
+{
+    (void)role;
+    c->id = nomination_in(fx.campaign[pos], pos, "BK_TINH", "proposed_upward", fx.decision[pos]);
+    json_body(c, "{\"granted\":false,\"decision_no\":\"UB-%d\",\"decided_on\":\"2026-01-10\"}", ++seq);
+}
+
+/* A fresh GIAY_KHEN nomination of a campaign that asks for public notice. */
+static void b_notice(call *c, int role, int pos)
+{
+    (void)role;
+    c->id = nomination_in(fx.notice_campaign[pos], pos, "GIAY_KHEN", "proposed", 0);
+}
+
+static void b_comment_post(call *c, int role, int pos)
+{
+    (void)pos;
+    json_body(c, "{\"author\":\"%s\",\"body\":\"Góp ý\",\"received_on\":\"2025-12-01\"}", role_name[role]);
+}
+
+static void b_comment_answer(call *c, int role, int pos)
+{
+    (void)pos;
+    json_body(c, "{\"answer\":\"Trả lời của %s\",\"answered_on\":\"2025-12-02\"}", role_name[role]);
+}
+
 /* ------------------------------------------------------------- the table */
 
 /* One route: its fixture objects by position (the path's {id}; NULL for
@@ -953,7 +1043,7 @@ static const row table[] = {
      {{200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}, {200, NA, NA}}},
     {"GET", "/api/v1/campaigns/{id}/award-rules", fx.campaign, NULL,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
-    {"PATCH", "/api/v1/campaigns/{id}/award-rules", fx.campaign, b_award_rules_patch,
+    {"PATCH", "/api/v1/campaigns/{id}/award-rules", NULL, b_award_rules_patch,
      {{200, 200, 200}, NO, NO, NO, NO, NO}},
 
     /* Nominations: of their subject's unit (here a member of the
@@ -999,6 +1089,33 @@ static const row table[] = {
     {"POST", "/api/v1/campaigns/{id}/registrations/import", fx.campaign, b_registration_import,
      {{200, 200, 200}, {200, 200, 404}, {200, 403, 404}, NO, NO, NO}},
     {"GET", "/api/v1/registrations/{id}", fx.registration, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    /* Decisions, outcomes upward, public notice, comments, award history
+     * (issue 11): decisions of the agency; a nomination is of its
+     * subject's unit (here a member of the position's unit). */
+    {"GET", "/api/v1/campaigns/{id}/decisions", fx.campaign, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/campaigns/{id}/decisions", fx.campaign, b_decision_post,
+     {{201, 201, 201}, NO, NO, NO, {201, 201, 404}, NO}},
+    {"GET", "/api/v1/award-decisions/{id}", fx.decision, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/nominations/{id}/outcome", NULL, b_outcome,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, NO, NO}},
+    {"POST", "/api/v1/nominations/{id}/notice", NULL, b_notice,
+     {{201, 201, 201}, {201, 201, 404}, NO, NO, NO, NO}},
+    {"GET", "/api/v1/nominations/{id}/dossier", fx.upward, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"GET", "/api/v1/nominations/{id}/comments", fx.nomination, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/nominations/{id}/comments", fx.nomination, b_comment_post,
+     {{201, 201, 201}, {201, 201, 404}, NO, NO, NO, NO}},
+    {"PATCH", "/api/v1/nomination-comments/{id}", fx.comment, b_comment_answer,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, NO, NO}},
+    {"GET", "/api/v1/campaigns/{id}/awards", fx.campaign, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"GET", "/api/v1/staff/{id}/awards", fx.staff, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"GET", "/api/v1/units/{id}/awards", fx.unit, NULL,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
 };
 enum { TABLE_ROWS = sizeof table / sizeof table[0] };
