@@ -32,6 +32,8 @@ const U = {
   office: 'aw_office', head: 'aw_head', director: 'aw_director',
   c1: 'aw_council1', c2: 'aw_council2', c3: 'aw_council3',
 };
+// The council members' full names: the page names people by them.
+const NAMES = { c1: 'Đặng Thị Thu Trang', c2: 'Lâm Quốc Bảo', c3: 'Trịnh Ngọc Ánh' };
 const HEAD_UNIT = 'VP';
 // The council meets, and the director decides, on days after the demo's
 // ratings (24/12/2025) and inside the campaign (closes 30/06/2026).
@@ -147,7 +149,7 @@ async function before() {
   cli(['user', 'add', U.office, '--role', 'office', '--agency', 'SNV'], `${PASSWORD}\n`);
   cli(['user', 'add', U.head, '--role', 'unit_head', '--unit', HEAD_UNIT, '--agency', 'SNV'], `${PASSWORD}\n`);
   cli(['user', 'add', U.director, '--role', 'director', '--agency', 'SNV'], `${PASSWORD}\n`);
-  for (const k of ['c1', 'c2', 'c3']) cli(['user', 'add', U[k], '--role', 'council', '--agency', 'SNV'], `${PASSWORD}\n`);
+  for (const k of ['c1', 'c2', 'c3']) cli(['user', 'add', U[k], '--role', 'council', '--agency', 'SNV', '--name', NAMES[k]], `${PASSWORD}\n`);
   for (const [k, name] of Object.entries(U)) {
     const r = await fetch(`${BASE}/api/v1/sessions`, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: name, password: PASSWORD }),
@@ -405,12 +407,13 @@ async function vote(who, choice, { tryEmpty = false } = {}) {
 test('three members vote on the ballot screen; the confirmation shows no choice; the turnout shows who voted', async () => {
   let after = await vote(U.c1, 'for', { tryEmpty: true });
   assertEqual(after.turnout, 'Có mặt 3/3 thành viên · Đã bỏ phiếu 1/3.', 'turnout after one');
-  assert(after.voters.includes(U.c1), `voters: ${after.voters}`);
+  assert(after.voters.includes(NAMES.c1), `voters: ${after.voters}`);
+  assert(!after.voters.includes(NAMES.c2), `only who voted: ${after.voters}`);
   after = await vote(U.c2, 'for');
   assertEqual(after.turnout, 'Có mặt 3/3 thành viên · Đã bỏ phiếu 2/3.', 'turnout after two');
   after = await vote(U.c3, 'against');
   assertEqual(after.turnout, 'Có mặt 3/3 thành viên · Đã bỏ phiếu 3/3.', 'turnout after three');
-  for (const k of ['c1', 'c2', 'c3']) assert(after.voters.includes(U[k]), `${U[k]} is named among the voters`);
+  for (const k of ['c1', 'c2', 'c3']) assert(after.voters.includes(NAMES[k]), `${NAMES[k]} is named among the voters`);
   // Coming back to the page: no ballot to cast for this session any more.
   await browser.go(awardsUrl());
   await browser.waitFor('the page again', async () => (await state()) === 'ready' && (await loadedCount()) > 0);
@@ -440,6 +443,11 @@ test('the office closes the session and reads the result and the printable Biên
   assertEqual(row.threshold, `Trên 1/2 số thành viên có mặt (3 người): cần ít nhất ${formatInteger(r.threshold.needed)} phiếu đồng ý`, 'threshold');
   assertEqual(row.passed, '✓ Đề nghị khen thưởng', 'result');
   assertEqual((await readNomination(nominationId)).stateText, 'Hội đồng đề nghị khen thưởng', 'recommended');
+  // LDTT is an open vote: each member's vote by name.
+  const open = await browser.exec(`return document.querySelector('${item} details.open-votes').textContent`);
+  for (const [k, v] of [['c1', 'Đồng ý'], ['c2', 'Đồng ý'], ['c3', 'Không đồng ý']]) {
+    assert(open.includes(`${NAMES[k]}: ${v}`), `${NAMES[k]}'s open vote: ${open}`);
+  }
 
   // The Biên bản opens in a new window from a fetch (cookie session), with its styles.
   const handles = await browser.cmd('GET', '/window/handles');

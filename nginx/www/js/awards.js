@@ -489,7 +489,7 @@ export class AwardsPage {
       ? h('ul', { class: 'check-list' }, candidates.map((n) => h('li', {}, [
         h('label', { class: 'check' }, [
           h('input', { type: 'checkbox', name: 'nomination', value: n.id, checked: checked.has(n.id) }),
-          ' ', ...this.agendaLabel(n),
+          h('span', { class: 'check-text' }, this.agendaLabel(n)),
         ]),
       ])))
       : h('p', { class: 'muted', text: 'Chưa có đề nghị nào chờ quyết định.' }));

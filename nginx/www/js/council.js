@@ -26,14 +26,15 @@ export function fillSessionForm(sessions, candidates, label) {
   mHost.replaceChildren(members.size
     ? h('ul', { class: 'check-list' }, [...members.values()].map((m) => h('li', {}, h('label', { class: 'check' }, [
       h('input', { type: 'checkbox', name: 'member', value: m.id, checked: checkedM.has(m.id) }),
-      ` ${memberName(m)}`, h('span', { class: 'muted', text: m.role === 'director' ? ' (Ban Giám đốc)' : '' }),
+      h('span', { class: 'check-text' }, [memberName(m), m.role === 'director' ? h('span', { class: 'muted', text: ' (Ban Giám đốc)' }) : null]),
     ]))))
     : h('p', { class: 'muted', text: 'Chưa có phiên họp trước để chọn thành viên: nhập mã tài khoản của các thành viên.' }));
   const aHost = $('session-agenda-list');
   const checkedA = new Set([...aHost.querySelectorAll('input:checked')].map((i) => Number(i.value)));
   aHost.replaceChildren(candidates.length
     ? h('ul', { class: 'check-list' }, candidates.map((n) => h('li', {}, h('label', { class: 'check' }, [
-      h('input', { type: 'checkbox', name: 'agenda', value: n.id, checked: checkedA.has(n.id) }), ' ', ...label(n),
+      h('input', { type: 'checkbox', name: 'agenda', value: n.id, checked: checkedA.has(n.id) }),
+      h('span', { class: 'check-text' }, label(n)),
     ]))))
     : h('p', { class: 'muted', text: 'Không có đề nghị nào đang chờ Hội đồng xét.' }));
 }
@@ -97,7 +98,7 @@ function agendaList(s) {
 function openForm(s, ctx) {
   const id = `open-${s.id}`;
   const boxes = (s.member_list || []).map((m) => h('li', {}, h('label', { class: 'check' }, [
-    h('input', { type: 'checkbox', name: 'present', value: m.id, checked: true }), ` ${memberName(m)}`,
+    h('input', { type: 'checkbox', name: 'present', value: m.id, checked: true }), h('span', { class: 'check-text', text: memberName(m) }),
   ])));
   const msg = h('p', { class: 'form-message', role: 'alert', hidden: true });
   const button = h('button', { type: 'submit', class: 'btn btn-primary', 'data-action': 'open', text: 'Khai mạc phiên họp' });
@@ -190,6 +191,7 @@ function resultsTable(m) {
     ]),
   ]));
   const open = (m.results || []).filter((r) => r.vote === 'open' && (r.open_votes || []).length);
+  const names = new Map(((m.session && m.session.member_list) || []).map((x) => [x.id, x]));
   return [
     h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Kết quả biểu quyết (cuộn ngang được)' }, h('table', { class: 'results' }, [
       h('caption', { class: 'sr-only', text: 'Kết quả biểu quyết từng nội dung' }),
@@ -203,7 +205,7 @@ function resultsTable(m) {
       h('summary', { text: 'Biểu quyết công khai: ý kiến từng thành viên' }),
       ...open.map((r) => h('p', {}, [
         h('strong', { text: `${r.subject_name || ''} — ${awardLabel(r.award)}: ` }),
-        r.open_votes.map((v) => `${v.username}: ${voteLabel(v.vote)}`).join('; '),
+        r.open_votes.map((v) => `${memberName(names.get(v.user_id)) || v.username}: ${voteLabel(v.vote)}`).join('; '),
       ])),
     ]) : null,
   ];
