@@ -185,3 +185,28 @@ char *text_date_vi(arena *a, const char *iso)
         return NULL;
     return arena_printf(a, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
 }
+
+void text_html(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}

@@ -5,6 +5,7 @@
 #define THIDUA_TEXT_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "arena.h"
 
@@ -28,6 +29,10 @@ bool text_has_control(const char *s, bool allow_newlines);
 char *text_percent_vi(arena *a, double value, int decimals);
 /* "31/12/2025" from "2025-12-31"; NULL when iso is not a date. */
 char *text_date_vi(arena *a, const char *iso);
+/* Writes s to f escaped for HTML text and attribute values (& < > " ');
+ * NULL writes nothing. The printed documents (minutes, dossier) write
+ * every datum through it. */
+void text_html(FILE *f, const char *s);
 /* Dates. This is the one validator of a date in thidua: request fields,
  * query parameters and the scorecard's own arithmetic all go through it.
  * A date is exactly ten bytes YYYY-MM-DD (ASCII digits, zero-padded) naming

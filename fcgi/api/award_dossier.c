@@ -124,37 +124,11 @@ static const char *key_name(const char *key)
     WORDS(key_words, key, key, key);
 }
 
-/* Writes s HTML-escaped. */
-static void esc(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
-}
-
 /* A date as dd/mm/yyyy (escaped text as it is when not a date). */
 static void date(FILE *f, arena *a, const char *iso)
 {
     const char *vi = iso ? text_date_vi(a, iso) : NULL;
-    esc(f, vi ? vi : iso ? iso : "—");
+    text_html(f, vi ? vi : iso ? iso : "—");
 }
 
 /* A value of the evidence or the parameters, in words. */
@@ -169,7 +143,7 @@ static void value(FILE *f, arena *a, const json_t *v)
         else if (strcmp(s, "ge") == 0)
             fputs("từ", f);
         else
-            esc(f, s);
+            text_html(f, s);
     } else if (json_is_integer(v)) {
         fprintf(f, "%lld", (long long)json_integer_value(v));
     } else if (json_is_real(v)) {
@@ -206,7 +180,7 @@ static void criterion(FILE *f, arena *a, const json_t *c)
     const char *code = json_string_value(json_object_get(c, "code"));
     bool met = json_is_true(json_object_get(c, "met"));
     fprintf(f, "<li class=\"%s\"><b>%s %s</b>: ", met ? "dat" : "chua-dat", met ? "✔" : "✘", met ? "Đạt" : "Chưa đạt");
-    esc(f, criterion_name(code ? code : "?"));
+    text_html(f, criterion_name(code ? code : "?"));
     const json_t *params = json_object_get(c, "params");
     if (json_object_size(params)) {
         fputs(" (", f);
@@ -251,7 +225,7 @@ static void threshold(FILE *f, const char *text)
 static void row(FILE *f, const char *label, const char *text)
 {
     fprintf(f, "<tr><th>%s</th><td>", label);
-    esc(f, text ? text : "—");
+    text_html(f, text ? text : "—");
     fputs("</td></tr>\n", f);
 }
 
@@ -333,11 +307,11 @@ static void dossier(request *req, response *res)
           ".dat{color:#05591f}.chua-dat{color:#8a1010}</style></head><body>\n",
           f);
     fputs("<p>", f);
-    esc(f, col[C_AGENCY]);
+    text_html(f, col[C_AGENCY]);
     fputs("</p>\n<h1>HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG CẤP TRÊN</h1>\n<p style=\"text-align:center\">", f);
-    esc(f, award_name(col[C_AWARD]));
+    text_html(f, award_name(col[C_AWARD]));
     fputs(" — ", f);
-    esc(f, col[C_CNAME]);
+    text_html(f, col[C_CNAME]);
     fputs("</p>\n<h2>I. Đề nghị</h2>\n<table>\n", f);
     row(f, strcmp(col[C_TYPE], "staff") == 0 ? "Cá nhân" : "Tập thể", col[C_NAME]);
     if (col[C_CODE])

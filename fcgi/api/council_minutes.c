@@ -23,32 +23,6 @@ char *council_percent_vi(arena *a, long long n, long long d)
     return arena_printf(a, "%lld,%02lld %%", h / 100, h % 100);
 }
 
-/* s, HTML-escaped, to f (NULL writes nothing). */
-static void html(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            fputc(*s, f);
-        }
-    }
-}
-
 static const char *str(const json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
@@ -111,12 +85,12 @@ static void award(FILE *f, const char *code)
 {
     const char *name = award_name(code);
     if (name) {
-        html(f, name);
+        text_html(f, name);
         fputs(" (", f);
-        html(f, code);
+        text_html(f, code);
         fputs(")", f);
     } else {
-        html(f, code);
+        text_html(f, code);
     }
 }
 
@@ -142,10 +116,10 @@ static void people(FILE *f, const json_t *list)
     const json_t *p;
     json_array_foreach(list, i, p) {
         fputs("<li>", f);
-        html(f, person(p));
+        text_html(f, person(p));
         if (str(p, "full_name")) {
             fputs(" <span class=\"muted\">(", f);
-            html(f, str(p, "username"));
+            text_html(f, str(p, "username"));
             fputs(")</span>", f);
         }
         fputs("</li>\n", f);
@@ -189,7 +163,7 @@ static void open_names(FILE *f, const json_t *session, const json_t *votes, cons
             continue;
         const json_t *m = member(session, num(v, "user_id"));
         fputs(any ? ", " : "", f);
-        html(f, m ? person(m) : str(v, "username"));
+        text_html(f, m ? person(m) : str(v, "username"));
         any = true;
     }
     if (!any)
@@ -228,7 +202,7 @@ static void style(FILE *f)
 static void heading(FILE *f, const council_record *rec)
 {
     fputs("<table class=\"head\"><tr>\n<td><div class=\"upper\">", f);
-    html(f, rec->agency_name);
+    text_html(f, rec->agency_name);
     fputs("</div><div><b>HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG</b></div><div><span class=\"rule\"></span></div></td>\n"
           "<td><div class=\"motto\">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>"
           "<div class=\"motto2\">Độc lập - Tự do - Hạnh phúc</div></td>\n</tr><tr>\n"
@@ -239,7 +213,7 @@ static void heading(FILE *f, const council_record *rec)
     fputs("<h1>BIÊN BẢN</h1>\n<p class=\"title\">Họp Hội đồng Thi đua - Khen thưởng", f);
     if (rec->campaign_name) {
         fputs("<br>xét đề nghị khen thưởng: ", f);
-        html(f, rec->campaign_name);
+        text_html(f, rec->campaign_name);
     }
     fputs("</p>\n", f);
 }
@@ -249,17 +223,17 @@ static void when_where(FILE *f, arena *a, const council_record *rec)
     fputs("<p><b>Thời gian:</b> ", f);
     if (rec->opened_at) {
         fputs("từ ", f);
-        html(f, rec->opened_at);
+        text_html(f, rec->opened_at);
         if (rec->closed_at) {
             fputs(" đến ", f);
-            html(f, rec->closed_at);
+            text_html(f, rec->closed_at);
         }
         fputs(", ", f);
     }
     fputs("ngày ", f);
-    html(f, text_date_vi(a, rec->held_on));
+    text_html(f, text_date_vi(a, rec->held_on));
     fputs(".</p>\n<p><b>Địa điểm:</b> ", f);
-    html(f, rec->agency_name);
+    text_html(f, rec->agency_name);
     fputs(".</p>\n", f);
 }
 
@@ -284,11 +258,11 @@ static void attendance(FILE *f, const json_t *minutes)
 static void subject(FILE *f, const json_t *session, const json_t *r)
 {
     const json_t *item = agenda_item(session, num(r, "nomination_id"));
-    html(f, str(r, "subject_name"));
+    text_html(f, str(r, "subject_name"));
     const char *unit = item ? str(item, "unit_name") : NULL;
     if (unit && (!str(r, "subject_name") || strcmp(unit, str(r, "subject_name")) != 0)) {
         fputs("<br><span class=\"muted\">", f);
-        html(f, unit);
+        text_html(f, unit);
         fputs("</span>", f);
     }
 }
@@ -332,7 +306,7 @@ static void results(FILE *f, arena *a, const json_t *minutes)
     json_array_foreach(list, i, r) {
         bool secret = str(r, "vote") && strcmp(str(r, "vote"), "secret") == 0;
         fprintf(f, "<p><b>Đề nghị %zu</b> (", i + 1);
-        html(f, str(r, "subject_name"));
+        text_html(f, str(r, "subject_name"));
         fputs(secret ? "): bỏ phiếu kín; biên bản chỉ ghi số phiếu.</p>\n" : "): biểu quyết công khai.</p>\n", f);
         if (secret)
             continue;
@@ -363,7 +337,7 @@ static void conclusion(FILE *f, const json_t *minutes, const council_record *rec
             if (!json_is_true(json_object_get(r, "passed")))
                 continue;
             fputs("<li>", f);
-            html(f, str(r, "subject_name"));
+            text_html(f, str(r, "subject_name"));
             fputs(": ", f);
             award(f, str(r, "award"));
             fputs("</li>\n", f);
@@ -373,7 +347,7 @@ static void conclusion(FILE *f, const json_t *minutes, const council_record *rec
     fputs("<p>Phiên họp kết thúc", f);
     if (rec->closed_at) {
         fputs(" lúc ", f);
-        html(f, rec->closed_at);
+        text_html(f, rec->closed_at);
     }
     fputs(". Biên bản đã được thông qua trước Hội đồng.</p>\n", f);
     fputs("<table class=\"sign\"><tr><td><b>THƯ KÝ</b><br><i>(Ký, ghi rõ họ tên)</i></td>"

@@ -3,6 +3,7 @@
 #include "api/csv_body.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char ROWS_DETAIL[] = "Tệp CSV có dòng không hợp lệ; không dòng nào được ghi.";
@@ -203,4 +204,43 @@ int csv_errors_answer(response *res, csv_errors *e, const char *detail)
 int csv_body_row_errors(response *res, csv_errors *e)
 {
     return csv_errors_answer(res, e, ROWS_DETAIL);
+}
+
+typedef struct keyed_row {
+    const char *key;
+    size_t row;
+} keyed_row;
+
+static int keyed_row_cmp(const void *a, const void *b)
+{
+    const keyed_row *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+const char **csv_body_duplicates(request *req, const char *const *keys, size_t n)
+{
+    const char **dups = arena_alloc(req->mem, (n ? n : 1) * sizeof *dups);
+    keyed_row *sorted = arena_alloc(req->mem, (n ? n : 1) * sizeof *sorted);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        dups[i] = NULL;
+        if (keys[i] && keys[i][0])
+            sorted[k++] = (keyed_row){keys[i], i};
+    }
+    qsort(sorted, k, sizeof *sorted, keyed_row_cmp);
+    for (size_t a = 0, b; a < k; a = b) {
+        for (b = a + 1; b < k && strcmp(sorted[a].key, sorted[b].key) == 0; b++)
+            ;
+        if (b - a < 2)
+            continue;
+        csv_row_list l;
+        csv_row_list_init(&l);
+        for (size_t i = a; i < b; i++)
+            csv_row_list_add(&l, sorted[i].row + 1);
+        const char *text = csv_row_list_text(req, &l);
+        for (size_t i = a; i < b; i++)
+            dups[sorted[i].row] = text;
+    }
+    return dups;
 }

@@ -69,6 +69,12 @@ void csv_row_list_add(csv_row_list *l, size_t row);
 /* The list as text, in the request's arena. */
 const char *csv_row_list_text(request *req, const csv_row_list *l);
 
+/* The rows that repeat a key: keys[i] is row i's key (0-based; NULL or ""
+ * for a row that has none, never a repeat). Answers dups[n] (arena): for a
+ * row whose key another row shares, the list of every row with that key
+ * ("2, 5", csv_row_list); NULL for the others. */
+const char **csv_body_duplicates(request *req, const char *const *keys, size_t n);
+
 /* The errors found in an import's rows: the first CSV_BODY_ERRORS_LISTED
  * are kept, the rest only counted, so that a file of 200 000 bad rows
  * costs no more memory than one of 1 000. */

@@ -268,42 +268,18 @@ typedef struct import_row {
     const char *dups; /* "2, 5": every row of the same subject and award */
 } import_row;
 
-typedef struct row_key {
-    const char *key;
-    size_t index;
-} row_key;
-
-static int by_key(const void *a, const void *b)
-{
-    const row_key *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    return c ? c : (x->index > y->index) - (x->index < y->index);
-}
-
 /* Marks every row whose subject and award another row repeats. */
 static void find_duplicates(request *req, import_row *rows, size_t n)
 {
-    row_key *keys = arena_alloc(req->mem, (n ? n : 1) * sizeof *keys);
-    size_t k = 0;
+    const char **keys = arena_alloc(req->mem, (n ? n : 1) * sizeof *keys);
     for (size_t i = 0; i < n; i++)
-        if (rows[i].looked_up && !rows[i].msg[R_AWARD])
-            keys[k++] = (row_key){arena_printf(req->mem, "%s\x1f%s\x1f%s", rows[i].v[R_TYPE].s, rows[i].v[R_SUBJECT].s,
-                                               rows[i].v[R_AWARD].s),
-                                  i};
-    qsort(keys, k, sizeof *keys, by_key);
-    for (size_t a = 0, b; a < k; a = b) {
-        for (b = a + 1; b < k && strcmp(keys[a].key, keys[b].key) == 0; b++)
-            ;
-        if (b - a < 2)
-            continue;
-        csv_row_list l;
-        csv_row_list_init(&l);
-        for (size_t i = a; i < b; i++)
-            csv_row_list_add(&l, keys[i].index + 1);
-        const char *text = csv_row_list_text(req, &l);
-        for (size_t i = a; i < b; i++)
-            rows[keys[i].index].dups = text;
-    }
+        keys[i] = rows[i].looked_up && !rows[i].msg[R_AWARD]
+                      ? arena_printf(req->mem, "%s\x1f%s\x1f%s", rows[i].v[R_TYPE].s, rows[i].v[R_SUBJECT].s,
+                                     rows[i].v[R_AWARD].s)
+                      : NULL;
+    const char **dups = csv_body_duplicates(req, keys, n);
+    for (size_t i = 0; i < n; i++)
+        rows[i].dups = dups[i];
 }
 
 /* Validates every row into rows[n]: 0, or -1 with res filled (403 when a

@@ -159,53 +159,23 @@ static int load_units(request *req, response *res, const char **agency, unit_map
     return 0;
 }
 
-typedef struct code_ref {
-    const char *code;
-    size_t row;
-} code_ref;
-
-static int code_cmp(const void *a, const void *b)
-{
-    const code_ref *x = a, *y = b;
-    int c = strcmp(x->code, y->code);
-    return c ? c : (x->row > y->row) - (x->row < y->row);
-}
-
-/* For each row whose code occurs more than once: the message naming every
- * row with that code (dup[row], 0-based; NULL for the others). */
+/* For each row whose code occurs more than once: every row with that code
+ * ("2, 5"; dup[row], 0-based; NULL for the others). Codes are compared
+ * without the blanks around them. */
 static const char **find_duplicates(request *req, const csv_doc *doc, long code_col)
 {
     size_t n = csv_nrows(doc);
-    const char **dup = arena_alloc(req->mem, (n ? n : 1) * sizeof *dup);
-    code_ref *refs = arena_alloc(req->mem, (n ? n : 1) * sizeof *refs);
+    const char **codes = arena_alloc(req->mem, (n ? n : 1) * sizeof *codes);
     for (size_t i = 0; i < n; i++) {
-        dup[i] = NULL;
         const char *s = csv_field(doc, i, (size_t)code_col);
         while (*s == ' ' || *s == '\t')
             s++;
         size_t len = strlen(s);
         while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
             len--;
-        refs[i] = (code_ref){arena_strndup(req->mem, s, len), i};
+        codes[i] = arena_strndup(req->mem, s, len);
     }
-    qsort(refs, n, sizeof *refs, code_cmp);
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && strcmp(refs[j].code, refs[i].code) == 0)
-            j++;
-        if (j - i > 1 && refs[i].code[0]) {
-            csv_row_list rows;
-            csv_row_list_init(&rows);
-            for (size_t k = i; k < j; k++)
-                csv_row_list_add(&rows, refs[k].row + 1);
-            const char *msg = arena_printf(req->mem, "mã %s xuất hiện nhiều lần trong tệp: dòng %s", refs[i].code,
-                                           csv_row_list_text(req, &rows));
-            for (size_t k = i; k < j; k++)
-                dup[refs[k].row] = msg;
-        }
-        i = j;
-    }
-    return dup;
+    return csv_body_duplicates(req, codes, n);
 }
 
 static const unit_ref *find_unit(const unit_map *m, const char *code)
@@ -235,8 +205,13 @@ static void check_rows(request *req, const csv_doc *doc, const long *col, const 
             const char *msg = fields_from_text(req->mem, &import_columns[c], csv_field(doc, i, (size_t)col[c]), &v[c]);
             if (msg)
                 csv_errors_field(errors, import_columns[c].name, msg, row);
-            else if (c == C_CODE && dup[i])
-                csv_errors_field(errors, "code", dup[i], row);
+            else if (c == C_CODE && dup[i]) /* worded only while it is listed: 200 000 repeats cost no text */
+                csv_errors_field(errors, "code",
+                                 errors->total < CSV_BODY_ERRORS_LISTED
+                                     ? arena_printf(req->mem, "mã %s xuất hiện nhiều lần trong tệp: dòng %s",
+                                                    v[C_CODE].s, dup[i])
+                                     : dup[i],
+                                 row);
         }
         const unit_ref *unit = v[C_UNIT].s ? find_unit(units, v[C_UNIT].s) : NULL;
         if (v[C_UNIT].s && !unit)

@@ -215,6 +215,23 @@ static void json_strings_are_always_utf8(void **state)
     json_decref(j);
 }
 
+/* Every character that means something in HTML text or an attribute is
+ * escaped; Vietnamese text and other bytes pass as they are; NULL writes
+ * nothing. */
+static void html_escapes_what_html_reads(void **state)
+{
+    (void)state;
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    text_html(f, "<b class=\"x\">Trần & Lê's</b> — 98,6 %");
+    text_html(f, NULL);
+    fclose(f);
+    assert_string_equal(out, "&lt;b class=&quot;x&quot;&gt;Trần &amp; Lê&#39;s&lt;/b&gt; — 98,6 %");
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +245,7 @@ int main(void)
         cmocka_unit_test_teardown(date_range_edges, teardown),
         cmocka_unit_test_teardown(date_parts, teardown),
         cmocka_unit_test_teardown(json_strings_are_always_utf8, teardown),
+        cmocka_unit_test(html_escapes_what_html_reads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
