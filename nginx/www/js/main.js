@@ -1,6 +1,7 @@
 // main.js — the dashboard page: login and logout, the campaign and the
 // "as of" date (kept in the address so a view can be bookmarked or
-// printed), then the scorecard, the units' table and the chart.
+// printed), then the scorecard, the units' table and the chart; or, on the
+// "Khen thưởng" page (?page=awards, awards.js), the awards workflow.
 // body[data-state] is "login", "loading", "ready" or "error", and
 // #dashboard[data-as-of] the date of the figures shown: what a person sees
 // and what the browser tests wait for.
@@ -10,6 +11,7 @@ import { formatDate, parseDate, todayInVietnam } from './format.js';
 import { renderScorecard, isPercent } from './scorecard.js';
 import { UnitsTable } from './units.js';
 import { renderChart } from './chart.js';
+import { AwardsPage } from './awards.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,6 +29,7 @@ const state = {
   campaigns: [],
   campaign: null,
   asOf: null,
+  page: 'scorecard',
   scorecard: null,
   seriesCode: null,
   step: 'month',
@@ -36,6 +39,8 @@ const state = {
 };
 
 let unitsTable;
+let awardsPage;
+const PAGES = ['scorecard', 'awards'];
 
 function setState(name) {
   document.body.dataset.state = name;
@@ -66,6 +71,7 @@ function showLogin(message = '', kind = 'error') {
   msg.className = `form-message form-message-${kind}`;
   msg.hidden = !message;
   $('password').value = '';
+  if (awardsPage) awardsPage.clear();
   setState('login');
   // After an expired session the name is still there: only the password is asked.
   ($('username').value ? $('password') : $('username')).focus();
@@ -110,6 +116,7 @@ async function onLogout() {
     }
   }
   history.replaceState(null, '', location.pathname);
+  state.page = 'scorecard';
   showLogin('Đã đăng xuất.', 'info');
 }
 
@@ -138,6 +145,7 @@ function keepInAddress() {
   const q = new URLSearchParams();
   if (state.campaign) q.set('campaign', state.campaign.id);
   if (state.asOf) q.set('as_of', state.asOf);
+  if (state.page !== 'scorecard') q.set('page', state.page);
   history.replaceState(null, '', `${location.pathname}?${q}`);
 }
 
@@ -162,6 +170,7 @@ async function startDashboard(user) {
     return;
   }
   const params = new URLSearchParams(location.search);
+  if (PAGES.includes(params.get('page'))) state.page = params.get('page');
   const select = $('campaign-select');
   select.replaceChildren(...[...state.campaigns]
     .sort((a, b) => b.year - a.year || a.name.localeCompare(b.name, 'vi'))
@@ -194,18 +203,54 @@ async function chooseCampaign(c, asOf) {
   }).catch(() => {
     $('agency-name').textContent = 'Bảng theo dõi thi đua';
   });
-  await setAsOf(asOf || defaultAsOf(c));
+  await setAsOf(asOf || defaultAsOf(c), false);
+  await showPage(state.page);
+}
+
+// ----------------------------------------------------------------- pages
+
+/** Shows one page ("scorecard" or "awards") and loads its data afresh. */
+async function showPage(name) {
+  state.page = PAGES.includes(name) ? name : 'scorecard';
+  const awards = state.page === 'awards';
+  $('dashboard').dataset.page = state.page;
+  $('page-scorecard').hidden = awards;
+  $('page-awards').hidden = !awards;
+  // On the awards page the toolbar only chooses the campaign.
+  $('toolbar').hidden = awards && $('campaign-field').hidden;
+  for (const a of document.querySelectorAll('nav.pages a')) {
+    if (a.dataset.page === state.page) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+    const q = new URLSearchParams(location.search);
+    q.set('page', a.dataset.page);
+    a.href = `?${q}`;
+  }
+  keepInAddress();
+  if (!awards) {
+    await load();
+    return;
+  }
+  state.loadSeq++; // a scorecard still loading no longer sets the page state
+  setState('loading');
+  notice('');
+  try {
+    await awardsPage.show(state.user, state.campaign);
+    if (state.page === 'awards') setState('ready');
+  } catch (e) {
+    if (e.status === 401) return;
+    fail(`Không tải được trang khen thưởng: ${e.message}`);
+  }
 }
 
 // ---------------------------------------------------------------- as of
 
-async function setAsOf(iso) {
+async function setAsOf(iso, reload = true) {
   state.asOf = iso;
   $('as-of').value = formatDate(iso);
   $('as-of-picker').value = iso;
   $('as-of-error').hidden = true;
   keepInAddress();
-  await load();
+  if (reload && state.page === 'scorecard') await load();
 }
 
 function onAsOfChange() {
@@ -329,6 +374,14 @@ function drawChart() {
 
 function bind() {
   unitsTable = new UnitsTable($('units-host'), $('units-note'));
+  awardsPage = new AwardsPage();
+  for (const a of document.querySelectorAll('nav.pages a')) {
+    a.addEventListener('click', (ev) => {
+      if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return; // a new tab: the link
+      ev.preventDefault();
+      if (a.dataset.page !== state.page) showPage(a.dataset.page);
+    });
+  }
   $('login-form').addEventListener('submit', onLogin);
   $('logout').addEventListener('click', onLogout);
   $('as-of').addEventListener('change', onAsOfChange);
