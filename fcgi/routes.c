@@ -25,6 +25,7 @@ const route *const route_groups[] = {
     rule_sets_routes, award_rules_routes,
     nominations_routes,
     council_routes,
+    council_candidates_routes,
     registrations_routes,
     award_decisions_routes, award_dossier_routes, nomination_comments_routes, award_history_routes,
     NULL,

@@ -1078,6 +1078,8 @@ static const row table[] = {
      {NO, NO, NO, {201, 201, 404}, {201, 201, 404}, NO}},
     {"POST", "/api/v1/council-sessions/{id}/close", NULL, b_council_close,
      {{200, 200, 200}, {200, 200, 404}, NO, NO, {200, 200, 404}, NO}},
+    {"GET", "/api/v1/campaigns/{id}/council-candidates", fx.campaign, NULL,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, NO, NO}},
     {"GET", "/api/v1/council-sessions/{id}/minutes", fx.council_closed, NULL,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
     /* Registrations: of their subject's unit (here a member of the
