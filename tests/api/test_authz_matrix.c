@@ -427,10 +427,10 @@ static void b_rule_set_post(call *c, int role, int pos)
     (void)role;
     (void)pos;
     json_body(c,
-              "{\"code\":\"mx-rules-%d\",\"name\":\"Bộ quy tắc thử\",\"basis\":\"Luật thử\","
+              "{\"code\":\"mx-rules-%s-%d\",\"name\":\"Bộ quy tắc thử\",\"basis\":\"Luật thử\","
               "\"effective_from\":\"2990-01-01\",\"awards\":{\"GIAY_KHEN\":{\"subject\":\"staff_or_unit\","
               "\"criteria\":[{\"code\":\"no_hold\"}],\"council\":{\"vote\":\"none\",\"pass\":null}}}}",
-              ++seq);
+              t_unique(), ++seq);
 }
 static void b_rule_set_code(call *c, int role, int pos)
 {
