@@ -425,12 +425,52 @@ static int check_member(request *req, response *res, const route_scope *scope)
     return -1;
 }
 
+static bool installation_admin(const session_user *u)
+{
+    return u && u->role == ROLE_ADMIN && u->agency_id == 0;
+}
+
+/* An object several agencies share (route_scope.shared): read from any
+ * of them, written by the installation admin only. */
+static int check_shared(request *req, response *res, const route_scope *scope)
+{
+    const session_user *u = req->user;
+    if (req->path_ids[0]) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", req->path_ids[0]);
+        const char *p[] = {id};
+        db_result *r = db_run(req->db, scope->shared, 1, p);
+        if (!r) {
+            if (db_last_error(req->db)->status == DB_DOWN)
+                http_unavailable(res);
+            else
+                http_problem(res, 500, "Lỗi máy chủ khi truy cập dữ liệu.");
+            return -1;
+        }
+        bool reached = false;
+        for (int i = 0; i < db_rows(r) && !reached; i++)
+            reached = auth_in_agency(u, db_int(r, i, 0));
+        db_free(r);
+        if (!reached) {
+            http_problem(res, 404, scope->missing ? scope->missing : "Không có đối tượng này.");
+            return -1;
+        }
+    }
+    if (strcmp(req->method, "GET") != 0 && !installation_admin(u)) {
+        http_problem(res, 403, "Chỉ quản trị viên hệ thống được tạo hoặc sửa đối tượng dùng chung của nhiều cơ quan.");
+        return -1;
+    }
+    return 0;
+}
+
 int auth_route_scope(request *req, response *res)
 {
     const route_scope *scope = req->route ? req->route->scope : NULL;
     if (!scope)
         return 0;
     if (scope->query_agency && check_query_agency(req, res, scope) != 0)
+        return -1;
+    if (scope->shared && check_shared(req, res, scope) != 0)
         return -1;
     if (scope->object) {
         object_scope object = {0, 0, false, scope->container};

@@ -123,7 +123,9 @@ int auth_unit_scope(request *req, response *res, long long unit_id);
 /* The route's declared scope (route.scope): finds the object of the path,
  * the unit or agency a body names and the agency a query names, and asks
  * auth_scope; then, when the scope names a member statement, whether the
- * user is one of the object's members (403 when not). 0, or -1 with res
+ * user is one of the object's members (403 when not). An object shared by
+ * several agencies (route_scope.shared) is read from any of them (else
+ * 404) and written by the installation admin only (403). 0, or -1 with res
  * answered (404, 403, 422 for a body naming another agency's unit as if
  * it did not exist, 503). */
 int auth_route_scope(request *req, response *res);

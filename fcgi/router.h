@@ -74,7 +74,15 @@ typedef enum {
  * with not_member. The council's ballots use it: "a member of the
  * session, and once it has opened, one marked present" (api/council.c);
  * a member of a session that has not opened yet passes and hears the
- * handler's 409, a non-member or an absent member never reaches it. */
+ * handler's 409, a non-member or an absent member never reaches it.
+ * shared: an object that no one agency owns but several share (a bloc,
+ * Khối thi đua, and its member agencies): a statement of one parameter,
+ * the path's first {id}, giving the agencies that share it, one a row
+ * (column 0). A read reaches it from any of them (auth_in_agency: the
+ * installation admin from all); otherwise, or with no row at all, 404
+ * with `missing`. A write is the installation admin's only (403), as an
+ * agency root is; on a path without {id} (a create) only that rule
+ * applies and the statement is not run. */
 typedef struct route_scope {
     const struct db_stmt *object;
     const char *missing;
@@ -85,6 +93,7 @@ typedef struct route_scope {
     const char *query_agency;
     const struct db_stmt *member;
     const char *not_member;
+    const struct db_stmt *shared;
 } route_scope;
 
 typedef struct route {

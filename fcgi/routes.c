@@ -28,5 +28,6 @@ const route *const route_groups[] = {
     council_candidates_routes,
     registrations_routes,
     award_decisions_routes, award_dossier_routes, nomination_comments_routes, award_history_routes,
+    blocs_routes,
     NULL,
 };

@@ -87,6 +87,8 @@ static struct {
     long long upward[POSITIONS];
     long long comment[POSITIONS];
     long long notice_campaign[POSITIONS];
+    /* Blocs (issue 12): one led by the position's agency, of it alone. */
+    long long bloc[POSITIONS];
 } fx = {
     .unit_code = {"MU1", "MU2", "MV1"},
     .staff_code = {"MS1", "MS2", "MSV1"},
@@ -195,6 +197,17 @@ static long long new_council_session(int pos, const char *state, long long nomin
         sql1("UPDATE nominations SET state = 'in_session' WHERE id = $1 RETURNING id", num(nomination));
     }
     return s;
+}
+
+/* A bloc (Khối thi đua) led by the position's agency, its only member. */
+static long long new_bloc(int pos)
+{
+    char code[64];
+    snprintf(code, sizeof code, "MXK%d-%s", ++seq, t_unique());
+    long long b = sql2("INSERT INTO blocs (code, name, lead_agency_id) VALUES ($1, 'Khối thi đua thử', $2) RETURNING id",
+                       code, num(fx.agency[pos]));
+    sql2("INSERT INTO bloc_members (bloc_id, agency_id) VALUES ($1, $2) RETURNING id", num(b), num(fx.agency[pos]));
+    return b;
 }
 
 /* A fresh proposed GIAY_KHEN nomination of a fresh member (no hold) of
@@ -335,6 +348,9 @@ static int setup(void **state)
     }
     for (int pos = 0; pos < POSITIONS; pos++)
         make_decision_objects(pos);
+    fx.bloc[OWN] = new_bloc(OWN);
+    fx.bloc[OTHER_UNIT] = fx.bloc[OWN];
+    fx.bloc[OTHER_AGENCY] = new_bloc(OTHER_AGENCY);
     /* The calendar is the installation's: one day, whatever the position. */
     free(t_sql("DELETE FROM holidays WHERE date >= '2096-01-01' AND date < '2097-01-01'", 0, NULL));
     fx.holiday[OWN] = sql1("INSERT INTO holidays (date, name, kind) VALUES ('2096-01-01', $1, 'holiday') RETURNING id",
@@ -457,6 +473,28 @@ static void b_series(call *c, int role, int pos)
     (void)pos;
     c->code = target_code;
     snprintf(c->query, sizeof c->query, "?from=2025-01-01&to=2025-06-30&step=month");
+}
+
+/* Blocs: a new one led by A with B as a member (the installation
+ * admin's); a rename; the view of 2025. */
+static void b_bloc_post(call *c, int role, int pos)
+{
+    (void)role;
+    (void)pos;
+    json_body(c, "{\"code\":\"MXKN%d-%s\",\"name\":\"Khối thi đua mới\",\"lead_agency_id\":%lld,"
+              "\"member_agency_ids\":[%lld]}",
+              ++seq, t_unique(), fx.agency[OWN], fx.agency[OTHER_AGENCY]);
+}
+static void b_bloc_patch(call *c, int role, int pos)
+{
+    (void)pos;
+    json_body(c, "{\"name\":\"Khối đổi tên bởi %s\"}", role_name[role]);
+}
+static void b_bloc_year(call *c, int role, int pos)
+{
+    (void)role;
+    (void)pos;
+    snprintf(c->query, sizeof c->query, "?year=2025&as_of=2025-06-30");
 }
 
 static void b_unit_post(call *c, int role, int pos)
@@ -1118,6 +1156,20 @@ static const row table[] = {
     {"GET", "/api/v1/staff/{id}/awards", fx.staff, NULL,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
     {"GET", "/api/v1/units/{id}/awards", fx.unit, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    /* Blocs (issue 12): a bloc is read by its member agencies' users and
+     * written by the installation admin; its view is read by its lead
+     * agency's users (any role). The position's bloc is led by the
+     * position's agency, its only member. */
+    {"GET", "/api/v1/blocs", NULL, b_agency_filter,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/blocs", NULL, b_bloc_post,
+     {{201, NA, NA}, {403, NA, NA}, {403, NA, NA}, {403, NA, NA}, {403, NA, NA}, {403, NA, NA}}},
+    {"GET", "/api/v1/blocs/{id}", fx.bloc, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"PATCH", "/api/v1/blocs/{id}", fx.bloc, b_bloc_patch,
+     {{200, 200, 200}, NO, NO, NO, NO, NO}},
+    {"GET", "/api/v1/blocs/{id}/scorecard", fx.bloc, b_bloc_year,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
 };
 enum { TABLE_ROWS = sizeof table / sizeof table[0] };
