@@ -157,6 +157,34 @@ void api_db_error(request *req, response *res)
     }
 }
 
+db_result *api_run(request *req, response *res, const db_stmt *st, int n, const char *const *p)
+{
+    db_result *r = db_run(req->db, st, n, p);
+    if (!r)
+        api_db_error(req, res);
+    return r;
+}
+
+void api_answer_row(request *req, response *res, const db_stmt *st, const char *id, int status,
+                    const char *not_found)
+{
+    const char *p[] = {id};
+    db_result *r = api_run(req, res, st, 1, p);
+    if (!r)
+        return;
+    if (db_rows(r) == 0 || !db_value(r, 0, 0)) {
+        db_free(r);
+        db_rollback(req->db);
+        http_problem(res, 404, not_found);
+        return;
+    }
+    const char *json = arena_strdup(req->mem, db_value(r, 0, 0));
+    db_free(r);
+    if (db_in_transaction(req->db) && api_commit(req, res) != 0)
+        return;
+    http_json_text(res, status, json);
+}
+
 int api_json_row(request *req, response *res, const db_stmt *st, int n, const char *const *p, int status,
                  const char *not_found)
 {
@@ -197,6 +225,11 @@ int api_commit(request *req, response *res)
 void api_location(request *req, response *res, const char *fmt, long long id)
 {
     http_set_header(res, "Location", arena_printf(req->mem, fmt, id));
+}
+
+bool api_streq(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
 }
 
 const char *api_itoa(request *req, long long v)

@@ -52,6 +52,17 @@ void api_list(request *req, response *res, const db_stmt *st, int n, const char 
  * the constraint is about) or 500. Rolls back an open transaction. */
 void api_db_error(request *req, response *res);
 
+/* Runs st: its result, which the caller frees with db_free; or NULL with
+ * res filled from the database error (api_db_error: the transaction rolled
+ * back). */
+db_result *api_run(request *req, response *res, const db_stmt *st, int n, const char *const *p);
+
+/* Runs st with id ($1); answers the first column of its row (JSON text)
+ * with status, committing the open transaction first when there is one.
+ * No row, or a NULL: 404 with not_found (the transaction rolled back). */
+void api_answer_row(request *req, response *res, const db_stmt *st, const char *id, int status,
+                    const char *not_found);
+
 /* Runs st; expects one row whose first column is JSON text, answered with
  * status. No row → 404 with not_found. Returns 0 when answered 2xx. */
 int api_json_row(request *req, response *res, const db_stmt *st, int n, const char *const *p, int status,
@@ -89,6 +100,9 @@ db_result *api_lock_row(request *req, response *res, const db_stmt *st, const ch
 
 /* "/api/v1/units/12" into Location. */
 void api_location(request *req, response *res, const char *fmt, long long id);
+
+/* Are a and b the same text? false when either is NULL. */
+bool api_streq(const char *a, const char *b);
 
 /* Text of a long long, in the arena. */
 const char *api_itoa(request *req, long long v);
