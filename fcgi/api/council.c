@@ -419,17 +419,10 @@ static int write_lists(request *req, response *res, const char *session, const c
         if (!(r = api_run(req, res, &STMT_AGENDA_OFF, 2, p)))
             return -1;
         db_free(r);
-        r = db_run(req->db, &STMT_AGENDA_ON, 2, p);
-        if (!r) {
-            const db_error *e = db_last_error(req->db);
-            if (e->status == DB_CONFLICT && strcmp(e->constraint, "council_agenda_nomination_key") == 0) {
-                db_rollback(req->db);
-                http_problem(res, 409, "Một đề nghị của chương trình vừa được đưa ra phiên họp khác.");
-                return -1;
-            }
-            api_db_error(req, res);
+        r = api_run_unique(req, res, &STMT_AGENDA_ON, 2, p, "council_agenda_nomination_key", NULL,
+                           "Một đề nghị của chương trình vừa được đưa ra phiên họp khác.");
+        if (!r)
             return -1;
-        }
         db_free(r);
     }
     return 0;
