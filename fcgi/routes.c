@@ -24,7 +24,7 @@ const route *const route_groups[] = {
     initiatives_routes,
     rule_sets_routes, award_rules_routes,
     nominations_routes,
-    council_routes,
+    council_routes, council_vote_routes,
     council_candidates_routes,
     registrations_routes,
     award_decisions_routes, award_dossier_routes, nomination_comments_routes, award_history_routes,

@@ -265,11 +265,9 @@ static bool grants_title(const nom *m)
 static int lock_nominations(request *req, response *res, const char *arr, const long long *ids, nom *noms, size_t n)
 {
     const char *p[] = {arr};
-    db_result *r = db_run(req->db, &STMT_LOCK, 1, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_run(req, res, &STMT_LOCK, 1, p);
+    if (!r)
         return -1;
-    }
     for (int row = 0; row < db_rows(r); row++) {
         long long id = db_int(r, row, 0);
         for (size_t i = 0; i < n; i++) {
@@ -287,11 +285,9 @@ static int lock_nominations(request *req, response *res, const char *arr, const 
         }
     }
     db_free(r);
-    r = db_run(req->db, &STMT_AFTER_LOCK, 1, p);
-    if (!r) {
-        api_db_error(req, res);
+    r = api_run(req, res, &STMT_AFTER_LOCK, 1, p);
+    if (!r)
         return -1;
-    }
     for (int row = 0; row < db_rows(r); row++)
         for (size_t i = 0; i < n; i++)
             if (ids[i] == db_int(r, row, 0)) {
@@ -362,17 +358,10 @@ static long long write_decision(request *req, response *res, const field_val *v,
 {
     const char *p[] = {api_itoa(req, req->path_ids[0]), v[D_NO].s, v[D_ON].s,
                        api_itoa(req, req->user ? req->user->id : 0)};
-    db_result *r = db_run(req->db, &STMT_INSERT, 4, p);
-    if (!r) {
-        const db_error *e = db_last_error(req->db);
-        if (e->status == DB_CONFLICT && strcmp(e->constraint, "award_decisions_no_key") == 0) {
-            db_rollback(req->db);
-            http_field_error(res, 409, "decision_no", "Số quyết định này đã có trong phong trào.");
-            return 0;
-        }
-        api_db_error(req, res);
+    db_result *r = api_run_unique(req, res, &STMT_INSERT, 4, p, "award_decisions_no_key", "decision_no",
+                                  "Số quyết định này đã có trong phong trào.");
+    if (!r)
         return 0;
-    }
     long long id = db_int(r, 0, 0);
     db_free(r);
     long long *ids = arena_alloc(req->mem, n * sizeof *ids);
@@ -383,17 +372,13 @@ static long long write_decision(request *req, response *res, const field_val *v,
     }
     states = arena_printf(req->mem, "%s}", states);
     const char *q[] = {api_itoa(req, id), id_array(req, ids, n), states};
-    r = db_run(req->db, &STMT_DECIDE, 3, q);
-    if (!r) {
-        api_db_error(req, res);
+    r = api_run(req, res, &STMT_DECIDE, 3, q);
+    if (!r)
         return 0;
-    }
     db_free(r);
-    r = db_run(req->db, &STMT_TITLES, 1, q);
-    if (!r) {
-        api_db_error(req, res);
+    r = api_run(req, res, &STMT_TITLES, 1, q);
+    if (!r)
         return 0;
-    }
     db_free(r);
     return id;
 }
@@ -472,18 +457,7 @@ static void create(request *req, response *res)
     long long id = write_decision(req, res, v, noms, n);
     if (id == 0)
         return;
-    const char *g[] = {api_itoa(req, id)};
-    db_result *r = db_run(req->db, &STMT_GET, 1, g);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    const char *json = arena_strdup(req->mem, db_value(r, 0, 0));
-    db_free(r);
-    if (api_commit(req, res) != 0)
-        return;
-    api_location(req, res, "/api/v1/award-decisions/%lld", id);
-    http_json_arena(res, 201, json);
+    api_created(req, res, &STMT_GET, id, "/api/v1/award-decisions/%lld");
 }
 
 /* ------------------------------------------------------------ outcomes */
@@ -494,18 +468,9 @@ static void outcome(request *req, response *res)
     if (api_body(req, res, outcome_fields, v, false) != 0 || api_begin(req, res) != 0)
         return;
     const char *id = api_itoa(req, req->path_ids[0]);
-    const char *p[] = {id};
-    db_result *r = db_run(req->db, &STMT_OUTCOME_LOCK, 1, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_lock_row(req, res, &STMT_OUTCOME_LOCK, id, nominations_not_found);
+    if (!r)
         return;
-    }
-    if (db_rows(r) == 0) {
-        db_free(r);
-        db_rollback(req->db);
-        http_problem(res, 404, nominations_not_found);
-        return;
-    }
     const char *state = arena_strdup(req->mem, db_value(r, 0, 0));
     const char *award = arena_strdup(req->mem, db_value(r, 0, 1));
     const char *proposed_on = db_value(r, 0, 2) ? arena_strdup(req->mem, db_value(r, 0, 2)) : NULL;
@@ -534,19 +499,15 @@ static void outcome(request *req, response *res)
     }
     const char *q[] = {id, v[O_GRANTED].b ? "true" : "false", v[O_NO].s, v[O_ON].s,
                        api_itoa(req, req->user ? req->user->id : 0)};
-    r = db_run(req->db, &STMT_OUTCOME, 5, q);
-    if (!r) {
-        api_db_error(req, res);
+    r = api_run(req, res, &STMT_OUTCOME, 5, q);
+    if (!r)
         return;
-    }
     db_free(r);
     if (v[O_GRANTED].b) {
         const char *t[] = {id, v[O_NO].s, v[O_ON].s};
-        r = db_run(req->db, &STMT_OUTCOME_TITLE, 3, t);
-        if (!r) {
-            api_db_error(req, res);
+        r = api_run(req, res, &STMT_OUTCOME_TITLE, 3, t);
+        if (!r)
             return;
-        }
         db_free(r);
     }
     if (api_commit(req, res) == 0)
@@ -560,18 +521,9 @@ static void notice(request *req, response *res)
     if (api_begin(req, res) != 0)
         return;
     const char *id = api_itoa(req, req->path_ids[0]);
-    const char *p[] = {id};
-    db_result *r = db_run(req->db, &STMT_NOTICE_LOCK, 1, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_lock_row(req, res, &STMT_NOTICE_LOCK, id, nominations_not_found);
+    if (!r)
         return;
-    }
-    if (db_rows(r) == 0) {
-        db_free(r);
-        db_rollback(req->db);
-        http_problem(res, 404, nominations_not_found);
-        return;
-    }
     const char *state = arena_strdup(req->mem, db_value(r, 0, 0));
     long long campaign = db_int(r, 0, 1), subject = db_int(r, 0, 3);
     const char *type = arena_strdup(req->mem, db_value(r, 0, 2));
@@ -609,25 +561,12 @@ static void notice(request *req, response *res)
     }
     json_decref(e);
     const char *q[] = {id, api_itoa(req, days), api_itoa(req, req->user ? req->user->id : 0)};
-    r = db_run(req->db, &STMT_NOTICE, 3, q);
-    if (!r) {
-        api_db_error(req, res);
+    r = api_run(req, res, &STMT_NOTICE, 3, q);
+    if (!r)
         return;
-    }
     long long pub = db_int(r, 0, 0);
     db_free(r);
-    const char *g[] = {api_itoa(req, pub)};
-    r = db_run(req->db, &STMT_PUBLICATION, 1, g);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    const char *json = arena_strdup(req->mem, db_value(r, 0, 0));
-    db_free(r);
-    if (api_commit(req, res) != 0)
-        return;
-    api_location(req, res, "/api/v1/publications/%lld", pub);
-    http_json_arena(res, 201, json);
+    api_created(req, res, &STMT_PUBLICATION, pub, "/api/v1/publications/%lld");
 }
 
 static const route_scope decision_scope = {&STMT_SCOPE, decision_missing, false, NULL, SCOPE_NULL_AGENCY, NULL, NULL};

@@ -233,11 +233,9 @@ static void row(FILE *f, const char *label, const char *text)
 static int council_part(request *req, response *res, FILE *f, const char *id)
 {
     const char *p[] = {id};
-    db_result *r = db_run(req->db, &STMT_COUNCIL, 1, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_run(req, res, &STMT_COUNCIL, 1, p);
+    if (!r)
         return -1;
-    }
     fputs("<h2>III. Kết quả xét của Hội đồng Thi đua - Khen thưởng</h2>\n", f);
     if (db_rows(r) == 0) {
         fputs("<p>Không có phiên họp Hội đồng nào xét đề nghị này (khen thưởng không cần Hội đồng bỏ phiếu).</p>\n", f);
@@ -267,11 +265,9 @@ static void dossier(request *req, response *res)
 {
     const char *id = api_itoa(req, req->path_ids[0]);
     const char *p[] = {id};
-    db_result *r = db_run(req->db, &STMT_DOSSIER, 1, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_run(req, res, &STMT_DOSSIER, 1, p);
+    if (!r)
         return;
-    }
     if (db_rows(r) == 0) {
         db_free(r);
         http_problem(res, 404, nominations_not_found);

@@ -157,6 +157,53 @@ void api_db_error(request *req, response *res)
     }
 }
 
+db_result *api_run(request *req, response *res, const db_stmt *st, int n, const char *const *p)
+{
+    db_result *r = db_run(req->db, st, n, p);
+    if (!r)
+        api_db_error(req, res);
+    return r;
+}
+
+db_result *api_run_unique(request *req, response *res, const db_stmt *st, int n, const char *const *p,
+                          const char *constraint, const char *field, const char *detail)
+{
+    db_result *r = db_run(req->db, st, n, p);
+    if (r)
+        return r;
+    const db_error *e = db_last_error(req->db);
+    if (e->status == DB_CONFLICT && strncmp(e->constraint, constraint, strlen(constraint)) == 0) {
+        db_rollback(req->db);
+        if (field)
+            http_field_error(res, 409, field, detail);
+        else
+            http_problem(res, 409, detail);
+        return NULL;
+    }
+    api_db_error(req, res);
+    return NULL;
+}
+
+void api_answer_row(request *req, response *res, const db_stmt *st, const char *id, int status,
+                    const char *not_found)
+{
+    const char *p[] = {id};
+    db_result *r = api_run(req, res, st, 1, p);
+    if (!r)
+        return;
+    if (db_rows(r) == 0 || !db_value(r, 0, 0)) {
+        db_free(r);
+        db_rollback(req->db);
+        http_problem(res, 404, not_found);
+        return;
+    }
+    const char *json = arena_strdup(req->mem, db_value(r, 0, 0));
+    db_free(r);
+    if (db_in_transaction(req->db) && api_commit(req, res) != 0)
+        return;
+    http_json_text(res, status, json);
+}
+
 int api_json_row(request *req, response *res, const db_stmt *st, int n, const char *const *p, int status,
                  const char *not_found)
 {
@@ -197,6 +244,11 @@ int api_commit(request *req, response *res)
 void api_location(request *req, response *res, const char *fmt, long long id)
 {
     http_set_header(res, "Location", arena_printf(req->mem, fmt, id));
+}
+
+bool api_streq(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
 }
 
 const char *api_itoa(request *req, long long v)
@@ -269,6 +321,21 @@ int api_write_commit(request *req, response *res, const db_stmt *st, int n, cons
     if (location_fmt)
         api_location(req, res, location_fmt, id);
     http_json_text(res, location_fmt ? 201 : 200, json);
+    return 0;
+}
+
+int api_created(request *req, response *res, const db_stmt *st, long long id, const char *location_fmt)
+{
+    const char *p[] = {api_itoa(req, id)};
+    db_result *r = api_run(req, res, st, 1, p);
+    if (!r)
+        return -1;
+    const char *json = arena_strdup(req->mem, db_value(r, 0, 0));
+    db_free(r);
+    if (api_commit(req, res) != 0)
+        return -1;
+    api_location(req, res, location_fmt, id);
+    http_json_arena(res, 201, json);
     return 0;
 }
 

@@ -52,6 +52,25 @@ void api_list(request *req, response *res, const db_stmt *st, int n, const char 
  * the constraint is about) or 500. Rolls back an open transaction. */
 void api_db_error(request *req, response *res);
 
+/* Runs st: its result, which the caller frees with db_free; or NULL with
+ * res filled from the database error (api_db_error: the transaction rolled
+ * back). */
+db_result *api_run(request *req, response *res, const db_stmt *st, int n, const char *const *p);
+
+/* Runs st (a write that a unique constraint may refuse): its result, which
+ * the caller frees; or NULL with res filled and the transaction rolled
+ * back: when the error is a conflict (DB_CONFLICT) on a constraint whose
+ * name starts with constraint, a 409 with detail (naming field when not
+ * NULL); else as api_db_error. */
+db_result *api_run_unique(request *req, response *res, const db_stmt *st, int n, const char *const *p,
+                          const char *constraint, const char *field, const char *detail);
+
+/* Runs st with id ($1); answers the first column of its row (JSON text)
+ * with status, committing the open transaction first when there is one.
+ * No row, or a NULL: 404 with not_found (the transaction rolled back). */
+void api_answer_row(request *req, response *res, const db_stmt *st, const char *id, int status,
+                    const char *not_found);
+
 /* Runs st; expects one row whose first column is JSON text, answered with
  * status. No row → 404 with not_found. Returns 0 when answered 2xx. */
 int api_json_row(request *req, response *res, const db_stmt *st, int n, const char *const *p, int status,
@@ -82,6 +101,11 @@ int api_patch_merge(request *req, response *res, const field_def *defs, const ch
  * res is filled and the transaction rolled back. */
 int api_write_commit(request *req, response *res, const db_stmt *st, int n, const char *const *p,
                      const char *location_fmt);
+/* Ends a create in the open transaction: runs st with id ($1), a SELECT
+ * of the new object's JSON text, commits and answers it, 201 with
+ * Location (location_fmt with id). Returns 0 when answered 2xx; on
+ * failure res is filled and the transaction rolled back. */
+int api_created(request *req, response *res, const db_stmt *st, long long id, const char *location_fmt);
 /* In the open transaction, runs st (a SELECT ... FOR UPDATE by id). The
  * locked row, which the caller frees with db_free; or NULL with res filled
  * (404 with not_found when no row) and the transaction rolled back. */
@@ -89,6 +113,9 @@ db_result *api_lock_row(request *req, response *res, const db_stmt *st, const ch
 
 /* "/api/v1/units/12" into Location. */
 void api_location(request *req, response *res, const char *fmt, long long id);
+
+/* Are a and b the same text? false when either is NULL. */
+bool api_streq(const char *a, const char *b);
 
 /* Text of a long long, in the arena. */
 const char *api_itoa(request *req, long long v);

@@ -39,25 +39,15 @@ static const char *person(const json_t *p)
     return str(p, "full_name") ? str(p, "full_name") : str(p, "username");
 }
 
-/* The member of the session with id (member_list), or NULL. */
-static const json_t *member(const json_t *session, long long id)
-{
-    size_t i;
-    const json_t *m;
-    json_array_foreach(json_object_get(session, "member_list"), i, m) {
-        if (num(m, "id") == id)
-            return m;
-    }
-    return NULL;
-}
-
-/* The agenda item of nomination id (agenda_items), or NULL. */
-static const json_t *agenda_item(const json_t *session, long long id)
+/* The object of the array list (a member of session) whose key is id, or
+ * NULL: a member by "id" in member_list, an agenda item by
+ * "nomination_id" in agenda_items. Borrowed from session. */
+static const json_t *item_by(const json_t *session, const char *list, const char *key, long long id)
 {
     size_t i;
     const json_t *it;
-    json_array_foreach(json_object_get(session, "agenda_items"), i, it) {
-        if (num(it, "nomination_id") == id)
+    json_array_foreach(json_object_get(session, list), i, it) {
+        if (num(it, key) == id)
             return it;
     }
     return NULL;
@@ -161,7 +151,7 @@ static void open_names(FILE *f, const json_t *session, const json_t *votes, cons
     json_array_foreach(votes, i, v) {
         if (!str(v, "vote") || strcmp(str(v, "vote"), kind) != 0)
             continue;
-        const json_t *m = member(session, num(v, "user_id"));
+        const json_t *m = item_by(session, "member_list", "id", num(v, "user_id"));
         fputs(any ? ", " : "", f);
         text_html(f, m ? person(m) : str(v, "username"));
         any = true;
@@ -257,7 +247,7 @@ static void attendance(FILE *f, const json_t *minutes)
 /* The subject of a result: its name, and its unit when that says more. */
 static void subject(FILE *f, const json_t *session, const json_t *r)
 {
-    const json_t *item = agenda_item(session, num(r, "nomination_id"));
+    const json_t *item = item_by(session, "agenda_items", "nomination_id", num(r, "nomination_id"));
     text_html(f, str(r, "subject_name"));
     const char *unit = item ? str(item, "unit_name") : NULL;
     if (unit && (!str(r, "subject_name") || strcmp(unit, str(r, "subject_name")) != 0)) {

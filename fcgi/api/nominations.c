@@ -176,11 +176,9 @@ static void list(request *req, response *res)
                        api_query(req, Q_AWARD),
                        api_query(req, Q_TYPE),
                        api_query(req, Q_UNIT)};
-    db_result *r = db_run(req->db, &STMT_LIST, 7, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_run(req, res, &STMT_LIST, 7, p);
+    if (!r)
         return;
-    }
     if (db_rows(r) == 0) {
         db_free(r);
         http_problem(res, 404, "Không có phong trào này.");
@@ -206,11 +204,9 @@ static void list(request *req, response *res)
 static const char *load_id(request *req, response *res, long long id)
 {
     const char *p[] = {api_itoa(req, id)};
-    db_result *r = db_run(req->db, &STMT_GET, 1, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_run(req, res, &STMT_GET, 1, p);
+    if (!r)
         return NULL;
-    }
     const char *json = db_rows(r) ? arena_strdup(req->mem, db_value(r, 0, 0)) : NULL;
     db_free(r);
     if (!json)
@@ -261,11 +257,9 @@ static void eligibility(request *req, response *res)
 static int check_award(request *req, response *res, const campaign_ref *c, const field_val *v, json_t *errors)
 {
     const char *p[] = {api_itoa(req, c->id), v[K_AWARD].s};
-    db_result *r = db_run(req->db, &STMT_AWARD, 2, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_run(req, res, &STMT_AWARD, 2, p);
+    if (!r)
         return -1;
-    }
     bool has_rules = db_rows(r) && strcmp(db_value(r, 0, 0), "t") == 0;
     const char *subject = has_rules && db_value(r, 0, 1) ? arena_strdup(req->mem, db_value(r, 0, 1)) : NULL;
     db_free(r);
@@ -291,11 +285,9 @@ static int check_award(request *req, response *res, const campaign_ref *c, const
 static int check_subject_unit(request *req, response *res, const field_val *v)
 {
     const char *p[] = {v[K_TYPE].s, v[K_SUBJECT].s};
-    db_result *r = db_run(req->db, &STMT_SUBJECT_UNIT, 2, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_run(req, res, &STMT_SUBJECT_UNIT, 2, p);
+    if (!r)
         return -1;
-    }
     long long unit = db_rows(r) ? db_int(r, 0, 0) : 0;
     db_free(r);
     return auth_unit_scope(req, res, unit);
@@ -325,17 +317,10 @@ static void create(request *req, response *res)
                        api_itoa(req, req->user ? req->user->id : 0)};
     if (api_begin(req, res) != 0)
         return;
-    db_result *r = db_run(req->db, &STMT_INSERT, 6, p);
-    if (!r) {
-        const db_error *e = db_last_error(req->db);
-        if (e->status == DB_CONFLICT && strncmp(e->constraint, "nominations_open_", 17) == 0) {
-            db_rollback(req->db);
-            http_problem(res, 409, "Đối tượng này đã có một đề nghị khen thưởng này đang mở trong phong trào.");
-            return;
-        }
-        api_db_error(req, res);
+    db_result *r = api_run_unique(req, res, &STMT_INSERT, 6, p, "nominations_open_", NULL,
+                                  "Đối tượng này đã có một đề nghị khen thưởng này đang mở trong phong trào.");
+    if (!r)
         return;
-    }
     long long id = db_int(r, 0, 0);
     db_free(r);
     if (api_commit(req, res) != 0)
@@ -379,11 +364,9 @@ static void change(request *req, response *res)
         return;
     }
     const char *p[] = {id, v[P_REASON].s};
-    db_result *r = db_run(req->db, &STMT_REASON, 2, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_run(req, res, &STMT_REASON, 2, p);
+    if (!r)
         return;
-    }
     db_free(r);
     if (api_commit(req, res) != 0)
         return;
@@ -396,11 +379,9 @@ static void withdraw(request *req, response *res)
     if (lock_proposed(req, res, id) != 0)
         return;
     const char *p[] = {id};
-    db_result *r = db_run(req->db, &STMT_WITHDRAW, 1, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_run(req, res, &STMT_WITHDRAW, 1, p);
+    if (!r)
         return;
-    }
     db_free(r);
     if (api_commit(req, res) == 0)
         http_empty(res, 204);

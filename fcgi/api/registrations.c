@@ -125,11 +125,9 @@ static int load_rules(request *req, response *res, long long id, reg_rules *r)
     if (scope_campaign(req, res, id, &r->c) != 0)
         return -1;
     const char *p[] = {api_itoa(req, id)};
-    db_result *d = db_run(req->db, &STMT_RULES, 1, p);
-    if (!d) {
-        api_db_error(req, res);
+    db_result *d = api_run(req, res, &STMT_RULES, 1, p);
+    if (!d)
         return -1;
-    }
     bool has_rules = db_rows(d) && strcmp(db_value(d, 0, 0), "t") == 0;
     if (has_rules) {
         r->awards = json_loads(db_value(d, 0, 1) ? db_value(d, 0, 1) : "{}", 0, NULL);
@@ -190,11 +188,9 @@ static int subject_units(request *req, response *res, const subject_ref *s, size
     for (size_t i = 0; i < n; i++)
         json_array_append_new(arr, json_pack("{s:s, s:I}", "t", s[i].type, "id", (json_int_t)s[i].id));
     const char *p[] = {scope_json_text(req, arr)};
-    db_result *r = db_run(req->db, &STMT_UNITS, 1, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_run(req, res, &STMT_UNITS, 1, p);
+    if (!r)
         return -1;
-    }
     for (size_t i = 0; i < n; i++)
         units[i] = (int)i < db_rows(r) && s[i].id && db_value(r, (int)i, 0) ? db_int(r, (int)i, 0) : 0;
     db_free(r);
@@ -238,17 +234,10 @@ static void create(request *req, response *res)
                        api_itoa(req, req->user ? req->user->id : 0)};
     if (api_begin(req, res) != 0)
         return;
-    db_result *r = db_run(req->db, &STMT_INSERT, 6, p);
-    if (!r) {
-        const db_error *e = db_last_error(req->db);
-        if (e->status == DB_CONFLICT && strncmp(e->constraint, "registrations_", 14) == 0) {
-            db_rollback(req->db);
-            http_problem(res, 409, "Đối tượng này đã đăng ký khen thưởng này trong phong trào.");
-            return;
-        }
-        api_db_error(req, res);
+    db_result *r = api_run_unique(req, res, &STMT_INSERT, 6, p, "registrations_", NULL,
+                                  "Đối tượng này đã đăng ký khen thưởng này trong phong trào.");
+    if (!r)
         return;
-    }
     long long id = db_int(r, 0, 0);
     const char *json = arena_strdup(req->mem, db_value(r, 0, 1));
     db_free(r);
@@ -372,11 +361,9 @@ static void import(request *req, response *res)
                        api_itoa(req, req->user ? req->user->id : 0)};
     if (api_begin(req, res) != 0)
         return;
-    db_result *r = db_run(req->db, &STMT_UPSERT, 3, p);
-    if (!r) {
-        api_db_error(req, res);
+    db_result *r = api_run(req, res, &STMT_UPSERT, 3, p);
+    if (!r)
         return;
-    }
     long long created = db_int(r, 0, 0), updated = db_int(r, 0, 1);
     db_free(r);
     if (api_commit(req, res) == 0)

@@ -28,7 +28,7 @@ extern const route holds_routes[];
 extern const route initiatives_routes[];
 extern const route rule_sets_routes[], award_rules_routes[];
 extern const route nominations_routes[];
-extern const route council_routes[];
+extern const route council_routes[], council_vote_routes[];
 extern const route council_candidates_routes[];
 extern const route registrations_routes[];
 extern const route award_decisions_routes[], award_dossier_routes[], nomination_comments_routes[], award_history_routes[];
