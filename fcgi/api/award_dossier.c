@@ -297,14 +297,11 @@ static void dossier(request *req, response *res)
         return;
     }
     fputs("<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Hồ sơ đề nghị khen thưởng</title>\n"
-          "<style>body{font-family:'Times New Roman',serif;max-width:48em;margin:2em auto;line-height:1.4}"
-          "h1{text-align:center;font-size:1.3em}h2{font-size:1.1em}table{border-collapse:collapse;width:100%}"
-          "th,td{border:1px solid #444;padding:.3em .5em;text-align:left;vertical-align:top}th{width:30%}"
-          ".dat{color:#05591f}.chua-dat{color:#8a1010}</style></head><body>\n",
+          "<link rel=\"stylesheet\" href=\"/css/document.css\"></head><body class=\"dossier\">\n",
           f);
     fputs("<p>", f);
     text_html(f, col[C_AGENCY]);
-    fputs("</p>\n<h1>HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG CẤP TRÊN</h1>\n<p style=\"text-align:center\">", f);
+    fputs("</p>\n<h1>HỒ SƠ ĐỀ NGHỊ KHEN THƯỞNG CẤP TRÊN</h1>\n<p class=\"subject\">", f);
     text_html(f, award_name(col[C_AWARD]));
     fputs(" — ", f);
     text_html(f, col[C_CNAME]);

@@ -160,33 +160,11 @@ static void open_names(FILE *f, const json_t *session, const json_t *votes, cons
         fputs("không có", f);
 }
 
+/* The document's look is the site's stylesheet (nginx/www/css/document.css,
+ * body.minutes): the Content-Security-Policy refuses a <style> block. */
 static void style(FILE *f)
 {
-    fputs("<style>\n"
-          "@page { size: A4; margin: 20mm 20mm 20mm 30mm; }\n"
-          "body { font-family: \"Times New Roman\", Times, serif; font-size: 13pt; line-height: 1.45; color: #000;"
-          " max-width: 170mm; margin: 0 auto; }\n"
-          "table.head { width: 100%; border-collapse: collapse; text-align: center; }\n"
-          "table.head td { vertical-align: top; width: 50%; padding: 0; }\n"
-          ".upper { text-transform: uppercase; }\n"
-          ".motto { font-weight: bold; }\n"
-          ".motto2 { font-weight: bold; display: inline-block; border-bottom: 1px solid #000; }\n"
-          ".rule { display: inline-block; width: 30%; border-bottom: 1px solid #000; }\n"
-          "h1 { text-align: center; font-size: 14pt; margin: 18pt 0 0; }\n"
-          "p.title { text-align: center; font-weight: bold; margin: 0 0 12pt; }\n"
-          "h2 { font-size: 13pt; margin: 12pt 0 4pt; }\n"
-          "p { margin: 4pt 0; text-align: justify; }\n"
-          ".indent { margin-left: 1.5em; }\n"
-          ".muted { color: #333; }\n"
-          "table.votes { width: 100%; border-collapse: collapse; font-size: 11.5pt; page-break-inside: auto; }\n"
-          "table.votes th, table.votes td { border: 1px solid #000; padding: 2pt 4pt; vertical-align: top; }\n"
-          "table.votes tr { page-break-inside: avoid; }\n"
-          "td.num { text-align: center; white-space: nowrap; }\n"
-          ".pct { font-size: 10pt; }\n"
-          "table.sign { width: 100%; margin-top: 24pt; text-align: center; page-break-inside: avoid; }\n"
-          "table.sign td { width: 50%; vertical-align: top; height: 90pt; }\n"
-          "</style>\n",
-          f);
+    fputs("<link rel=\"stylesheet\" href=\"/css/document.css\">\n", f);
 }
 
 static void heading(FILE *f, const council_record *rec)
@@ -356,7 +334,7 @@ char *council_minutes_html(arena *a, const json_t *minutes, const council_record
           "<title>Biên bản họp Hội đồng Thi đua - Khen thưởng</title>\n",
           f);
     style(f);
-    fputs("</head>\n<body>\n", f);
+    fputs("</head>\n<body class=\"minutes\">\n", f);
     heading(f, rec);
     when_where(f, a, rec);
     attendance(f, minutes);

@@ -20,6 +20,8 @@ export const staffMember = (id) => get(`/staff/${enc(id)}`);
 export const unitById = (id) => get(`/units/${enc(id)}`);
 
 export const sessions = (campaignId) => get(`/campaigns/${enc(campaignId)}/council-sessions${LIST}`);
+/** Who may sit on the campaign's council (office and admins only). */
+export const councilCandidates = (campaignId) => get(`/campaigns/${enc(campaignId)}/council-candidates${LIST}`);
 export const createSession = (campaignId, body) =>
   request('POST', `/campaigns/${enc(campaignId)}/council-sessions`, { body });
 export const openSession = (id, present) =>
@@ -32,30 +34,3 @@ export const minutes = (id) => get(`/council-sessions/${enc(id)}/minutes`);
 export const decisions = (campaignId) => get(`/campaigns/${enc(campaignId)}/decisions${LIST}`);
 export const decide = (campaignId, body) => request('POST', `/campaigns/${enc(campaignId)}/decisions`, { body });
 
-/**
- * The printable "Biên bản" of a closed session as HTML text, from the same
- * route with Accept: text/html and the cookie session (a GET needs no CSRF
- * token). Rejects with ApiError like request().
- */
-export async function minutesDocument(id) {
-  let res;
-  try {
-    res = await fetch(`/api/v1/council-sessions/${enc(id)}/minutes`, {
-      headers: { Accept: 'text/html' },
-      credentials: 'same-origin',
-      cache: 'no-cache',
-    });
-  } catch {
-    throw new ApiError(0, 'Không kết nối được tới máy chủ. Vui lòng kiểm tra mạng và thử lại.');
-  }
-  if (!res.ok) {
-    let problem = null;
-    try {
-      problem = await res.json();
-    } catch {
-      // not JSON
-    }
-    throw new ApiError(res.status, (problem && (problem.detail || problem.title)) || `Lỗi máy chủ (mã ${res.status}).`, problem);
-  }
-  return res.text();
-}

@@ -154,13 +154,15 @@ export class AwardsPage {
     // The council and decision routes may be missing on an older server:
     // their sections then say so instead of failing the page.
     const soft = (p) => p.then((v) => ({ ok: true, v }), (e) => ({ ok: false, e }));
-    const [rules, noms, sessions, decisions] = await Promise.all([
+    const makesSessions = SESSION_MAKERS.has(this.user.role);
+    const [rules, noms, sessions, decisions, people] = await Promise.all([
       this.rules ? Promise.resolve({ ok: true, v: this.rules }) : soft(aw.awardRules(c.id)),
       // A unit head asks for its unit's only (the server's list does not
       // confine a unit head's reading by itself yet).
       soft(aw.nominations(c.id, this.user.role === 'unit_head' ? this.user.unit_id : null)),
       soft(aw.sessions(c.id)),
       soft(aw.decisions(c.id)),
+      makesSessions ? soft(aw.councilCandidates(c.id)) : Promise.resolve({ ok: true, v: { items: [] } }),
     ]);
     if (seq !== this.seq) return;
     page.removeAttribute('aria-busy');
@@ -177,6 +179,7 @@ export class AwardsPage {
     this.sessions = sessions.ok ? (sessions.v.items || []) : null;
     this.sessionsError = sessions.ok ? null : sessions.e;
     this.decisions = decisions.ok ? (decisions.v.items || []) : null;
+    this.people = people.ok ? (people.v.items || []) : [];
     this.render();
     this.loaded++;
     page.dataset.loaded = String(this.loaded);
@@ -406,7 +409,7 @@ export class AwardsPage {
     $('session-create-box').hidden = !SESSION_MAKERS.has(role);
     if (!$('session-create-box').hidden) {
       const candidates = this.items.filter((n) => n.state === 'proposed' && this.councilVote(n.award) !== 'none');
-      fillSessionForm(this.sessions, candidates, (n) => this.agendaLabel(n));
+      fillSessionForm(this.people, candidates, (n) => this.agendaLabel(n));
     }
     renderSessions($('sessions-host'), this.sessions, {
       user: this.user,

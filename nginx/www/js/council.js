@@ -17,18 +17,20 @@ export const memberName = (m) => (m ? m.full_name || m.username || `#${m.id}` : 
 
 // ------------------------------------------------------------ the form
 
-/** The create form's choices: members seen in earlier sessions, the agenda candidates. */
-export function fillSessionForm(sessions, candidates, label) {
-  const members = new Map();
-  for (const s of sessions) for (const m of s.member_list || []) members.set(m.id, m);
+/**
+ * The create form's choices: the people who may sit on the council (the
+ * campaign's council-candidates: council and director users of the
+ * agency) and the nominations waiting for a session.
+ */
+export function fillSessionForm(people, candidates, label) {
   const mHost = $('session-members-list');
   const checkedM = new Set([...mHost.querySelectorAll('input:checked')].map((i) => Number(i.value)));
-  mHost.replaceChildren(members.size
-    ? h('ul', { class: 'check-list' }, [...members.values()].map((m) => h('li', {}, h('label', { class: 'check' }, [
+  mHost.replaceChildren(people.length
+    ? h('ul', { class: 'check-list' }, people.map((m) => h('li', {}, h('label', { class: 'check' }, [
       h('input', { type: 'checkbox', name: 'member', value: m.id, checked: checkedM.has(m.id) }),
       h('span', { class: 'check-text' }, [memberName(m), m.role === 'director' ? h('span', { class: 'muted', text: ' (Ban Giám đốc)' }) : null]),
     ]))))
-    : h('p', { class: 'muted', text: 'Chưa có phiên họp trước để chọn thành viên: nhập mã tài khoản của các thành viên.' }));
+    : h('p', { class: 'muted', text: 'Cơ quan chưa có tài khoản nào có vai trò Hội đồng (council) hoặc Ban Giám đốc (director).' }));
   const aHost = $('session-agenda-list');
   const checkedA = new Set([...aHost.querySelectorAll('input:checked')].map((i) => Number(i.value)));
   aHost.replaceChildren(candidates.length
@@ -44,13 +46,8 @@ export function readSessionForm() {
   const heldOn = parseDate($('session-held-on').value);
   if (!heldOn) return { error: 'Ngày họp không hợp lệ; vui lòng nhập theo dạng ngày/tháng/năm.', focus: $('session-held-on') };
   const members = [...document.querySelectorAll('#session-members-list input:checked')].map((i) => Number(i.value));
-  const typed = $('session-member-ids').value.split(/[\s,;]+/).filter(Boolean);
-  for (const t of typed) {
-    if (!/^\d+$/.test(t)) return { error: `Mã tài khoản “${t}” không hợp lệ: chỉ gồm chữ số.`, focus: $('session-member-ids') };
-    if (!members.includes(Number(t))) members.push(Number(t));
-  }
   if (!members.length) {
-    return { error: 'Vui lòng chọn ít nhất một thành viên Hội đồng.', focus: document.querySelector('#session-members-list input') || $('session-member-ids') };
+    return { error: 'Vui lòng chọn ít nhất một thành viên Hội đồng.', focus: document.querySelector('#session-members-list input') || $('session-held-on') };
   }
   const agenda = [...document.querySelectorAll('#session-agenda-list input:checked')].map((i) => Number(i.value));
   if (!agenda.length) {
@@ -211,70 +208,16 @@ function resultsTable(m) {
   ];
 }
 
-/**
- * Puts the HTML document `text` into window w. The page's
- * Content-Security-Policy (style-src 'self') goes with the new window and
- * refuses the document's own <style> elements: their rules are applied
- * through the CSSOM instead, which the policy lets the page's own scripts
- * do. Nothing of the document runs: it has no script, and any is dropped.
- */
-export function showDocument(w, text) {
-  // The <style> elements are taken out before parsing: even a parsed
-  // document that is never shown has them checked against the policy.
-  const rules = [];
-  const html = String(text).replace(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi, (_, css) => {
-    rules.push(css);
-    return '';
-  });
-  const css = rules.join('\n');
-  const doc = new DOMParser().parseFromString(html, 'text/html');
-  for (const el of doc.querySelectorAll('style, script, link, iframe, object, embed')) el.remove();
-  for (const el of doc.querySelectorAll('*')) {
-    for (const name of el.getAttributeNames()) if (name === 'style' || name.startsWith('on')) el.removeAttribute(name);
-  }
-  const target = w.document;
-  target.replaceChild(target.importNode(doc.documentElement, true), target.documentElement);
-  target.title = doc.title;
-  if (css) {
-    const sheet = new w.CSSStyleSheet();
-    sheet.replaceSync(css);
-    target.adoptedStyleSheets = [sheet];
-  }
-}
-
-async function openMinutes(s, button, msg) {
-  // The window is opened while the click still counts as the user's, then
-  // given the document when it has come.
-  const w = window.open('', '_blank');
-  button.disabled = true;
-  msg.hidden = true;
-  try {
-    const text = await aw.minutesDocument(s.id);
-    if (w) {
-      showDocument(w, text);
-      w.focus();
-    } else {
-      const url = URL.createObjectURL(new Blob([text], { type: 'text/html;charset=utf-8' }));
-      msg.className = 'form-message form-message-info';
-      msg.replaceChildren('Trình duyệt đã chặn cửa sổ mới: ', h('a', { href: url, target: '_blank', rel: 'noopener', text: 'mở Biên bản' }), '.');
-      msg.hidden = false;
-    }
-  } catch (e) {
-    if (w) w.close();
-    if (e.status === 401) return;
-    msg.className = 'form-message form-message-error';
-    msg.textContent = `Không mở được Biên bản: ${e.message}`;
-    msg.hidden = false;
-  } finally {
-    button.disabled = false;
-  }
-}
-
 function resultsBox(s) {
   const host = h('div', { class: 'results-host', 'data-role': 'results' }, h('p', { class: 'muted', text: 'Đang tải kết quả…' }));
-  const msg = h('p', { class: 'form-message', role: 'alert', hidden: true });
-  const button = h('button', { type: 'button', class: 'btn', 'data-action': 'minutes', text: 'Xem Biên bản (bản in)' });
-  button.addEventListener('click', () => openMinutes(s, button, msg));
+  // The printable record is the API's own text/html answer: a browser's
+  // navigation asks for text/html and sends the session cookie, and the
+  // document takes its look from /css/document.css (the policy refuses
+  // inline styles).
+  const link = h('a', {
+    class: 'btn', 'data-action': 'minutes', target: '_blank', rel: 'noopener',
+    href: `/api/v1/council-sessions/${encodeURIComponent(s.id)}/minutes`, text: 'Xem Biên bản (bản in)',
+  });
   aw.minutes(s.id).then((m) => {
     host.replaceChildren(...resultsTable(m));
     host.dataset.loaded = 'true';
@@ -282,7 +225,7 @@ function resultsBox(s) {
     host.replaceChildren(h('p', { class: 'form-message form-message-error', text: `Không tải được kết quả: ${e.message}` }));
   });
   return h('div', { class: 'session-results' }, [
-    h('h4', { text: 'Kết quả biểu quyết' }), host, h('div', { class: 'form-actions' }, button), msg,
+    h('h4', { text: 'Kết quả biểu quyết' }), host, h('div', { class: 'form-actions' }, link),
   ]);
 }
 
