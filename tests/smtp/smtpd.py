@@ -42,6 +42,8 @@ def main():
     a = ap.parse_args()
 
     box = mailbox.Maildir(a.maildir, create=True)
+    for sub in ("tmp", "new", "cur"):  # a directory made empty beforehand has none
+        os.makedirs(os.path.join(a.maildir, sub), exist_ok=True)
     log = open(a.log, "a", buffering=1) if a.log else None
 
     def note(session, what):
