@@ -367,14 +367,19 @@ static int setup(void **state)
     return 0;
 }
 
-/* The test stack runs no `thidua push`; the publication tests start their
- * own, which would deliver what this program left queued. */
+/* The test stack runs no `thidua push` nor `thidua report deliver`; the
+ * publication and report delivery tests start their own, which would
+ * deliver what this program left queued. */
 static int teardown(void **state)
 {
     (void)state;
     if (fx.agency[OWN] && fx.agency[OTHER_AGENCY]) {
         const char *p[] = {num(fx.agency[OWN]), num(fx.agency[OTHER_AGENCY])};
         free(t_sql("DELETE FROM publications WHERE campaign_id IN (SELECT id FROM campaigns WHERE agency_id IN ($1, $2))",
+                   2, p));
+        /* the same for `thidua report deliver` (test_report_delivery*) */
+        free(t_sql("DELETE FROM report_deliveries WHERE report_id IN (SELECT r.id FROM reports r JOIN campaigns c"
+                   " ON c.id = r.campaign_id WHERE c.agency_id IN ($1, $2))",
                    2, p));
     }
     for (int i = 0; i < ROLES; i++)
@@ -716,6 +721,15 @@ static void b_destination_delete(call *c, int role, int pos)
 {
     (void)role;
     c->id = new_destination(pos);
+}
+
+/* A failed delivery of the position's report, to a fresh destination. */
+static void b_failed_delivery(call *c, int role, int pos)
+{
+    (void)role;
+    c->id = sql2("INSERT INTO report_deliveries (report_id, destination_id, state, attempts, last_error)"
+                 " VALUES ($1, $2, 'failed', 20, 'Nơi nhận trả lời HTTP 422') RETURNING id",
+                 num(fx.report[pos]), num(new_destination(pos)));
 }
 
 /* A hold on the member of the position's unit. */
@@ -1099,6 +1113,8 @@ static const row table[] = {
     {"PATCH", "/api/v1/report-destinations/{id}", fx.destination, b_destination_patch,
      {{200, 200, 200}, NO, NO, NO, NO, NO}},
     {"DELETE", "/api/v1/report-destinations/{id}", NULL, b_destination_delete, {{204, 204, 204}, NO, NO, NO, NO, NO}},
+    {"POST", "/api/v1/report-deliveries/{id}/retry", NULL, b_failed_delivery,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, {200, 200, 404}, NO}},
     {"GET", "/api/v1/reports/{id}/deliveries", fx.report, NULL,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
 

@@ -336,6 +336,31 @@ static void retry_after_then_refusal_fails_the_report(void **state)
     assert_non_null(strstr(e, "Tài liệu không đúng định dạng"));
     free(e);
     assert_int_equal(t_sql_int("SELECT count(*) FROM report_delivery_attempts WHERE delivery_id = $1 AND NOT ok", 1, p), 2);
+    /* queued again by the office: the same key, the report approved again */
+    char *key = rd_field("report_deliveries", d, "idempotency_key");
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/report-deliveries/%lld/retry", d);
+    t_resp *r = t_post(path, W.viewer, "{}");
+    t_assert_problem(r, 403, NULL);
+    t_free(r);
+    r = t_post(path, OTHER.director, "{}");
+    t_assert_problem(r, 404, NULL);
+    t_free(r);
+    r = t_post(path, W.office, "{}");
+    t_assert_status(r, 200);
+    assert_string_equal(t_json_str(r->json, "state"), "approved");
+    json_t *row = json_array_get(json_object_get(r->json, "items"), 0);
+    assert_string_equal(t_json_str(row, "state"), "queued");
+    assert_int_equal(t_json_int(row, "attempts"), 0);
+    assert_string_equal(t_json_str(row, "idempotency_key"), key);
+    t_free(r);
+    r = t_post(path, W.director, "{}");
+    t_assert_problem(r, 409, NULL);
+    t_free(r);
+    assert_int_equal(rd_once(dir, config("https-retried", "ca1.crt"), "https-retried"), 0);
+    rd_assert_field("report_deliveries", d, "state", "sent");
+    rd_assert_field("reports", report, "state", "delivered");
+    free(key);
 }
 
 static void delivered_only_when_every_destination_is(void **state)
