@@ -82,11 +82,12 @@ static const db_stmt STMT_DETAILS = {
     " c.year, a.name,"
     " (SELECT length(bytes) FROM report_files WHERE report_id = r.id AND format = 'pdf'),"
     " (SELECT length(bytes) FROM report_files WHERE report_id = r.id AND format = 'xlsx'),"
+    /* Only what never changes once approved: every attempt sends the same
+     * bytes (names of the agency or the campaign edited meanwhile would
+     * make a retry a different body, which a receiver must refuse). */
     " json_build_object('id', r.id, 'delivery_id', d.id, 'idempotency_key', d.idempotency_key, 'kind', r.kind,"
-    "   'number', r.number, 'sha256', r.sha256, 'approved_at', r.approved_at,"
-    "   'agency', json_build_object('code', a.code, 'name', a.name),"
-    "   'campaign', json_build_object('id', c.id, 'code', c.code, 'year', c.year, 'name', c.name),"
-    "   'destination', json_build_object('id', t.id, 'name', t.name),"
+    "   'number', r.number, 'sha256', r.sha256, 'approved_at', r.approved_at, 'agency_id', c.agency_id,"
+    "   'campaign_id', c.id, 'destination_id', t.id,"
     "   'files', (SELECT coalesce(json_object_agg(f.format, json_build_object('sha256', f.sha256, 'bytes',"
     "      length(f.bytes))), '{}'::json) FROM report_files f WHERE f.report_id = r.id),"
     "   'content', r.content)::text"
@@ -758,8 +759,10 @@ static void deliver_email(deliverer *p, const delivery *c, const unsigned char *
         out = OUT_SENT;
     else if (error[0])
         out = OUT_RETRY; /* trust not set: nothing was sent */
+    else if (rc == CURLE_LOGIN_DENIED)
+        out = OUT_RETRY; /* the configuration's to fix, as a certificate is */
     else if (code >= 500 && code < 600)
-        out = OUT_FAIL; /* a permanent refusal: the address, the size, the login */
+        out = OUT_FAIL; /* a permanent refusal: the address, the size */
     else
         out = OUT_RETRY;
     if (rc != CURLE_OK && !error[0]) {

@@ -262,7 +262,8 @@ static void https_delivered_signed_and_once(void **state)
     assert_string_equal(t_json_str(doc, "kind"), "report");
     json_t *rep = json_object_get(doc, "report");
     assert_int_equal(t_json_int(rep, "id"), report);
-    assert_string_equal(t_json_str(json_object_get(rep, "agency"), "code"), W.agency_code);
+    assert_int_equal(t_json_int(rep, "agency_id"), W.agency);
+    assert_int_equal(t_json_int(rep, "campaign_id"), W.campaign);
     assert_string_equal(t_json_str(json_object_get(json_object_get(rep, "content"), "sections"), "strengths"),
                         "Hoàn thành 98,6 % chỉ tiêu; đơn vị Văn phòng Sở dẫn đầu.");
     char *sha = rd_field("reports", report, "sha256");
