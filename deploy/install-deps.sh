@@ -13,6 +13,11 @@ packages=(
   # libxlsxwriter. The tests read both back with poppler's tools and unzip.
   libcairo2-dev libpango1.0-dev libfontconfig-dev fonts-liberation2 libxlsxwriter-dev poppler-utils unzip
   curl ca-certificates wrk
+  # Reports by e-mail: the local stack's and the tests' SMTP server is
+  # aiosmtpd (real SMTP with STARTTLS and AUTH, unprivileged on a high
+  # port, into a maildir; tests/smtp/smtpd.py), its certificates made with
+  # openssl.
+  python3-aiosmtpd openssl
 )
 # The dashboard's browser tests drive Debian's Chromium in headless mode over
 # WebDriver (chromedriver), from Node.js; only `make test` asks for them.

@@ -15,6 +15,13 @@
 # (push there, start no stand-in), THIDUA_PORTAL_SECRET_FILE,
 # THIDUA_PORTAL_CA_FILE, THIDUA_PORTAL_PORT (the stand-in's, default 8091;
 # its control port is the next one).
+# Reports by e-mail (deploy/reports.md): a real SMTP server, aiosmtpd from
+# Debian (tests/smtp/smtpd.py), on 127.0.0.1:THIDUA_SMTP_PORT (dev 8025;
+# test THIDUA_TEST_SMTP_PORTS, default 18170) with STARTTLS required under
+# a CA made once in var/STACK/smtp/, storing what it accepts in the maildir
+# var/STACK/mail/ (new/ holds the messages). THIDUA_SMTP_URL: send through
+# that server instead (start none; THIDUA_SMTP_CREDENTIALS_FILE,
+# THIDUA_SMTP_CA_FILE, THIDUA_SMTP_FROM).
 set -euo pipefail
 
 cmd=${1:-}
@@ -246,8 +253,83 @@ start_push() {
 }
 
 stop_portal_and_push() {
+  stop_pidfile "$var/run/report-deliver.pid"
   stop_pidfile "$var/run/push.pid"
   stop_pidfile "$var/run/portal.pid"
+}
+
+# ---------------------------------------------------------------- mail
+case $stack in
+  dev) smtp_port=${THIDUA_SMTP_PORT:-8025} ;;
+  *) smtp_port=${THIDUA_SMTP_PORT:-${THIDUA_TEST_SMTP_PORTS:-18170}} ;;
+esac
+smtp_dir=$var/smtp
+
+# A CA and a certificate for 127.0.0.1 and localhost, made once; a login.
+make_smtp_files() {
+  mkdir -p "$smtp_dir" "$var/mail/tmp" "$var/mail/new" "$var/mail/cur"
+  if [ ! -s "$smtp_dir/server.crt" ]; then
+    local ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+    (cd "$smtp_dir" && umask 077 &&
+      openssl req -x509 $ec -keyout ca.key -out ca.crt -days 3650 -subj "/CN=thidua $stack mail CA" 2>/dev/null &&
+      openssl req $ec -keyout server.key -out server.csr -subj '/CN=127.0.0.1' 2>/dev/null &&
+      printf 'basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n' > server.ext &&
+      openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 -extfile server.ext \
+        -out server.crt 2>/dev/null && chmod 0644 ca.crt server.crt)
+  fi
+  if [ ! -s "$smtp_dir/credentials" ]; then
+    (umask 077; printf 'thidua\n%s\n' "$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$smtp_dir/credentials")
+  fi
+  if [ "$(id -u)" -eq 0 ]; then chown -R "$svc_user" "$smtp_dir" "$var/mail"; fi
+}
+
+write_mail_config() {
+  if [ -n "${THIDUA_SMTP_URL:-}" ]; then
+    {
+      echo "# reports by e-mail (deploy/reports.md)"
+      echo "smtp_url = $THIDUA_SMTP_URL"
+      [ -z "${THIDUA_SMTP_CREDENTIALS_FILE:-}" ] || echo "smtp_credentials_file = $THIDUA_SMTP_CREDENTIALS_FILE"
+      [ -z "${THIDUA_SMTP_CA_FILE:-}" ] || echo "report_ca_file = $THIDUA_SMTP_CA_FILE"
+      echo "smtp_from = ${THIDUA_SMTP_FROM:-thidua@localhost.localdomain}"
+    } >> "$var/thidua.conf"
+    return 0
+  fi
+  make_smtp_files
+  {
+    echo "# reports by e-mail (deploy/reports.md): the stack's SMTP server"
+    echo "smtp_url = smtp://127.0.0.1:$smtp_port"
+    echo "smtp_credentials_file = $smtp_dir/credentials"
+    echo "report_ca_file = $smtp_dir/ca.crt"
+    echo "smtp_from = thidua@localhost.localdomain"
+    echo "report_mail_domain = thidua.localhost.localdomain"
+  } >> "$var/thidua.conf"
+  if [ "$stack" = dev ]; then
+    # HTTPS destinations sign with the stand-in portal's secret.
+    echo "report_secret_file = ${THIDUA_PORTAL_SECRET_FILE:-$var/portal.secret}" >> "$var/thidua.conf"
+  fi
+}
+
+start_smtp() {
+  [ -z "${THIDUA_SMTP_URL:-}" ] || return 0
+  if [ -f "$var/run/smtpd.pid" ] && kill -0 "$(cat "$var/run/smtpd.pid")" 2>/dev/null; then
+    return 0
+  fi
+  say "starting the SMTP server (aiosmtpd, STARTTLS required) on 127.0.0.1:$smtp_port (mail: var/$stack/mail/new/)"
+  as_svc nohup /usr/bin/python3 "$root/tests/smtp/smtpd.py" --port "$smtp_port" --maildir "$var/mail" \
+    --cert "$smtp_dir/server.crt" --key "$smtp_dir/server.key" --credentials "$smtp_dir/credentials" \
+    --log "$var/log/smtpd-commands.log" --pidfile "$var/run/smtpd.pid" >> "$var/log/smtpd.log" 2>&1 < /dev/null &
+  wait_for 15 "the SMTP server on port $smtp_port" test -s "$var/run/smtpd.pid"
+}
+
+start_report_deliver() {
+  [ "$stack" = dev ] || return 0
+  if [ -f "$var/run/report-deliver.pid" ] && kill -0 "$(cat "$var/run/report-deliver.pid")" 2>/dev/null; then
+    return 0
+  fi
+  say "starting thidua report deliver (log: var/$stack/log/report-deliver.log)"
+  as_svc nohup "$bin" --config "$var/thidua.conf" report deliver --pidfile "$var/run/report-deliver.pid" \
+    >> "$var/log/report-deliver.log" 2>&1 < /dev/null &
+  wait_for 10 "thidua report deliver" test -s "$var/run/report-deliver.pid"
 }
 
 start() {
@@ -263,12 +345,15 @@ start() {
   start_postgres
   write_config
   write_portal_config
+  case $stack in dev|test) write_mail_config ;; esac
   "$bin" --config "$var/thidua.conf" migrate | sed "s/^/thidua[$stack]: /"
   load_demo
   start_thidua
   start_nginx
   start_portal
   start_push
+  case $stack in dev|test) start_smtp ;; esac
+  start_report_deliver
   say "ready: http://127.0.0.1:$http_port/  (API: http://127.0.0.1:$http_port/api/v1/health)"
   if [ "$stack" = dev ]; then
     say "demo logins (invented people and data): admin, office, vanphong (unit head), council, council2..4, director, viewer — password: thidua-demo"
@@ -292,6 +377,7 @@ stop_pidfile() { # stop_pidfile FILE NAME
 stop() {
   [ -d "$var" ] || return 0
   stop_portal_and_push
+  stop_pidfile "$var/run/smtpd.pid"
   stop_pidfile "$var/nginx/nginx.pid"
   stop_pidfile "$var/run/thidua.pid"
   if [ "$own_cluster" = 1 ] && [ -f "$var/pg/PG_VERSION" ]; then

@@ -63,6 +63,9 @@ static void defaults(config *cfg)
     cfg->push_backoff_min = 5;
     cfg->push_backoff_max = 900;
     cfg->push_lease = 0;
+    cfg->report_timeout = 300;
+    cfg->report_max_attempts = 20;
+    cfg->report_attachment_limit = 30L * 1024 * 1024;
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -110,6 +113,13 @@ static int apply(config *cfg, const char *key, const char *val)
         {"portal_secret", cfg->portal_secret, sizeof cfg->portal_secret},
         {"portal_secret_file", cfg->portal_secret_file, sizeof cfg->portal_secret_file},
         {"portal_ca_file", cfg->portal_ca_file, sizeof cfg->portal_ca_file},
+        {"report_secret_file", cfg->report_secret_file, sizeof cfg->report_secret_file},
+        {"report_secrets_dir", cfg->report_secrets_dir, sizeof cfg->report_secrets_dir},
+        {"report_ca_file", cfg->report_ca_file, sizeof cfg->report_ca_file},
+        {"smtp_url", cfg->smtp_url, sizeof cfg->smtp_url},
+        {"smtp_credentials_file", cfg->smtp_credentials_file, sizeof cfg->smtp_credentials_file},
+        {"smtp_from", cfg->smtp_from, sizeof cfg->smtp_from},
+        {"report_mail_domain", cfg->report_mail_domain, sizeof cfg->report_mail_domain},
     };
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
         if (strcmp(key, strs[i].key) == 0) {
@@ -153,6 +163,12 @@ static int apply(config *cfg, const char *key, const char *val)
         cfg->push_backoff_max = n;
     else if (strcmp(key, "push_lease") == 0 && parse_long(val, 0, 86400, &n) == 0)
         cfg->push_lease = n;
+    else if (strcmp(key, "report_timeout") == 0 && parse_long(val, 1, 3600, &n) == 0)
+        cfg->report_timeout = n;
+    else if (strcmp(key, "report_max_attempts") == 0 && parse_long(val, 1, 1000, &n) == 0)
+        cfg->report_max_attempts = n;
+    else if (strcmp(key, "report_attachment_limit") == 0 && parse_long(val, 1024, 1L << 31, &n) == 0)
+        cfg->report_attachment_limit = n;
     else
         return -1;
     return 0;

@@ -41,6 +41,18 @@ typedef struct config {
     long push_backoff_min;         /* seconds before the first retry */
     long push_backoff_max;         /* ceiling of the exponential backoff, seconds */
     long push_lease;               /* seconds a claimed row stays ours; 0 = timeouts + 30 */
+    /* thidua report deliver: approved reports to their destinations (deploy/reports.md);
+     * its retries use push_interval, push_backoff_min and push_backoff_max */
+    char report_secret_file[CONFIG_STR];  /* HMAC key of every HTTPS destination... */
+    char report_secrets_dir[CONFIG_STR];  /* ...unless <dir>/<destination id>.secret exists */
+    char report_ca_file[CONFIG_STR];      /* CA bundle for HTTPS destinations and the SMTP server; "" = system */
+    char smtp_url[CONFIG_STR];            /* smtp://host:port (STARTTLS required) or smtps://; "" = no e-mail */
+    char smtp_credentials_file[CONFIG_STR]; /* line 1 user name, line 2 password; "" = no AUTH */
+    char smtp_from[256];                  /* envelope and From: address */
+    char report_mail_domain[256];         /* right side of Message-IDs; "" = the host name */
+    long report_timeout;                  /* seconds for one delivery (the upload or the SMTP dialogue) */
+    long report_max_attempts;             /* after which a delivery is failed */
+    long report_attachment_limit;         /* bytes of PDF + XLSX an e-mail may carry */
 } config;
 
 /* Loads defaults, then `path` (or the default search when path is NULL:

@@ -9,6 +9,7 @@
 #include "migrate.h"
 #include "openapi.h"
 #include "push.h"
+#include "report_deliver.h"
 #include "router.h"
 #include "serve.h"
 
@@ -18,6 +19,7 @@ static int usage(void)
             "usage: thidua [--config FILE] COMMAND\n"
             "  serve                 FastCGI master and workers (see the README)\n"
             "  push [--once] [--pidfile FILE]   deliver the publication outbox to the portal\n"
+            "  report deliver [--once] [--pidfile FILE]   deliver approved reports (HTTPS, e-mail)\n"
             "  migrate               apply sql/migrations\n"
             "  user add NAME --role ROLE [--unit CODE] [--agency CODE]   (password on stdin)\n"
             "  user list\n"
@@ -62,6 +64,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "push") == 0)
         return push_main(&cfg, argc - i, argv + i);
+    if (strcmp(cmd, "report") == 0 && i < argc && strcmp(argv[i], "deliver") == 0)
+        return report_deliver_main(&cfg, argc - i - 1, argv + i + 1);
     if (strcmp(cmd, "migrate") == 0)
         return migrate_main(&cfg);
     if (strcmp(cmd, "user") == 0)

@@ -89,6 +89,10 @@ static struct {
     long long notice_campaign[POSITIONS];
     /* Blocs (issue 12): one led by the position's agency, of it alone. */
     long long bloc[POSITIONS];
+    /* Reports (issue 12): an approved report of the campaign, and a
+     * destination of the agency. */
+    long long report[POSITIONS];
+    long long destination[POSITIONS];
 } fx = {
     .unit_code = {"MU1", "MU2", "MV1"},
     .staff_code = {"MS1", "MS2", "MSV1"},
@@ -217,6 +221,14 @@ static long long fresh_nomination(int pos)
     char code[32];
     snprintf(code, sizeof code, "MXK%d", ++seq);
     return new_nomination(fx.campaign[pos], new_staff(fx.unit[pos], code));
+}
+
+/* A destination of the position's agency (an address, no delivery). */
+static long long new_destination(int pos)
+{
+    return sql1("INSERT INTO report_destinations (agency_id, name, channel, address)"
+                " VALUES ($1, 'Khối thi đua', 'email', 'khoi@thi-dua.example.gov.vn') RETURNING id",
+                num(fx.agency[pos]));
 }
 
 /* --------------------------------------------------------------- fixture */
@@ -351,6 +363,19 @@ static int setup(void **state)
     fx.bloc[OWN] = new_bloc(OWN);
     fx.bloc[OTHER_UNIT] = fx.bloc[OWN];
     fx.bloc[OTHER_AGENCY] = new_bloc(OTHER_AGENCY);
+    /* Reports: of the agency as a whole. */
+    for (int pos = 0; pos < POSITIONS; pos++) {
+        if (pos == OTHER_UNIT) {
+            fx.report[pos] = fx.report[OWN];
+            fx.destination[pos] = fx.destination[OWN];
+            continue;
+        }
+        fx.report[pos] = sql1("INSERT INTO reports (campaign_id, kind, number, as_of, period_from, period_to, state,"
+                              " figures, content, sha256, approved_at) VALUES ($1, 'mid_year', '01/BC-MX', '2025-06-30',"
+                              " '2025-01-01', '2025-06-30', 'approved', '{}', '{}', repeat('a', 64), now()) RETURNING id",
+                              num(fx.campaign[pos]));
+        fx.destination[pos] = new_destination(pos);
+    }
     /* The calendar is the installation's: one day, whatever the position. */
     free(t_sql("DELETE FROM holidays WHERE date >= '2096-01-01' AND date < '2097-01-01'", 0, NULL));
     fx.holiday[OWN] = sql1("INSERT INTO holidays (date, name, kind) VALUES ('2096-01-01', $1, 'holiday') RETURNING id",
@@ -358,14 +383,19 @@ static int setup(void **state)
     return 0;
 }
 
-/* The test stack runs no `thidua push`; the publication tests start their
- * own, which would deliver what this program left queued. */
+/* The test stack runs no `thidua push` nor `thidua report deliver`; the
+ * publication and report delivery tests start their own, which would
+ * deliver what this program left queued. */
 static int teardown(void **state)
 {
     (void)state;
     if (fx.agency[OWN] && fx.agency[OTHER_AGENCY]) {
         const char *p[] = {num(fx.agency[OWN]), num(fx.agency[OTHER_AGENCY])};
         free(t_sql("DELETE FROM publications WHERE campaign_id IN (SELECT id FROM campaigns WHERE agency_id IN ($1, $2))",
+                   2, p));
+        /* the same for `thidua report deliver` (test_report_delivery*) */
+        free(t_sql("DELETE FROM report_deliveries WHERE report_id IN (SELECT r.id FROM reports r JOIN campaigns c"
+                   " ON c.id = r.campaign_id WHERE c.agency_id IN ($1, $2))",
                    2, p));
     }
     for (int i = 0; i < ROLES; i++)
@@ -709,6 +739,35 @@ static void b_holiday_post(call *c, int role, int pos)
     (void)role;
     (void)pos;
     json_body(c, "{\"date\":\"2096-02-%02d\",\"name\":\"Nghỉ bù\",\"kind\":\"holiday\"}", 1 + ++seq % 28);
+}
+
+static void b_destination_post(call *c, int role, int pos)
+{
+    (void)role;
+    json_body(c, "{\"agency_id\":%lld,\"name\":\"Khối %d\",\"channel\":\"https\","
+                 "\"url\":\"https://khoi.example.gov.vn/bao-cao\",\"kinds\":[\"year_end\"]}",
+              fx.agency[pos], ++seq);
+}
+
+static void b_destination_patch(call *c, int role, int pos)
+{
+    (void)pos;
+    json_body(c, "{\"name\":\"Khối thi đua (sửa bởi %s)\"}", role_name[role]);
+}
+
+static void b_destination_delete(call *c, int role, int pos)
+{
+    (void)role;
+    c->id = new_destination(pos);
+}
+
+/* A failed delivery of the position's report, to a fresh destination. */
+static void b_failed_delivery(call *c, int role, int pos)
+{
+    (void)role;
+    c->id = sql2("INSERT INTO report_deliveries (report_id, destination_id, state, attempts, last_error)"
+                 " VALUES ($1, $2, 'failed', 20, 'Nơi nhận trả lời HTTP 422') RETURNING id",
+                 num(fx.report[pos]), num(new_destination(pos)));
 }
 
 /* A hold on the member of the position's unit. */
@@ -1083,6 +1142,19 @@ static const row table[] = {
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
     {"PATCH", "/api/v1/campaigns/{id}/award-rules", NULL, b_award_rules_patch,
      {{200, 200, 200}, NO, NO, NO, NO, NO}},
+
+    /* Reports' destinations: the admin's (here the installation admin),
+     * confined to the agency; deliveries: any role of the agency. */
+    {"GET", "/api/v1/report-destinations", NULL, b_agency_filter, {{200, 200, 200}, NO, NO, NO, NO, NO}},
+    {"POST", "/api/v1/report-destinations", NULL, b_destination_post, {{201, 201, 201}, NO, NO, NO, NO, NO}},
+    {"GET", "/api/v1/report-destinations/{id}", fx.destination, NULL, {{200, 200, 200}, NO, NO, NO, NO, NO}},
+    {"PATCH", "/api/v1/report-destinations/{id}", fx.destination, b_destination_patch,
+     {{200, 200, 200}, NO, NO, NO, NO, NO}},
+    {"DELETE", "/api/v1/report-destinations/{id}", NULL, b_destination_delete, {{204, 204, 204}, NO, NO, NO, NO, NO}},
+    {"POST", "/api/v1/report-deliveries/{id}/retry", NULL, b_failed_delivery,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, {200, 200, 404}, NO}},
+    {"GET", "/api/v1/reports/{id}/deliveries", fx.report, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
 
     /* Nominations: of their subject's unit (here a member of the
      * position's unit). */

@@ -5,7 +5,12 @@
  *
  *   standin --port P --control C --secret-file F [--log FILE] [--pidfile FILE]
  *
- * Port P (127.0.0.1) is the portal: POST any path. Port C is for the tests:
+ * Port P (127.0.0.1) is the portal: POST any path. A path containing
+ * "/reports" receives reports instead (deploy/reports.md): a signed
+ * multipart/form-data body of three parts, "report" (JSON), "pdf" and
+ * "xlsx", each file checked against the sha256 the JSON gives for it; the
+ * stored item's doc is {"kind": "report", "report": ..., "pdf": {"bytes",
+ * "sha256"}, "xlsx": {...}}. Port C is for the tests:
  *   GET  /received  what arrived: counters and the stored items (each with
  *                   "times", the requests that carried its key, and "acked",
  *                   how many of them were answered 2xx)
@@ -36,7 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { MAX_CONNS = 128, MAX_BODY = 1 << 20, MAX_ITEMS = 4096 };
+enum { MAX_CONNS = 128, MAX_BODY = 64 << 20, MAX_ITEMS = 4096 };
 
 typedef enum { C_READING, C_HOLDING } conn_state;
 
@@ -56,6 +61,7 @@ typedef struct item {
     char key[160];
     char reference[32];
     char *body;      /* as received */
+    size_t body_len;
     json_t *doc;     /* parsed */
     int times;       /* requests that carried this key */
     int acked;       /* of them, answered 2xx (more than 1: sent again after a success) */
@@ -216,10 +222,17 @@ static item *store(const char *key, const char *body, size_t len, json_t *doc)
     item *it = &S.items[S.nitems++];
     snprintf(it->key, sizeof it->key, "%s", key);
     snprintf(it->reference, sizeof it->reference, "STANDIN-%d", S.nitems);
-    it->body = strndup(body, len);
+    it->body = malloc(len + 1);
+    if (!it->body)
+        abort();
+    memcpy(it->body, body, len);
+    it->body[len] = '\0';
+    it->body_len = len;
     it->doc = json_incref(doc);
     if (S.log) {
-        fprintf(S.log, "%s\n", it->body);
+        char *text = json_dumps(doc, JSON_COMPACT);
+        fprintf(S.log, "%s\n", text ? text : "{}");
+        free(text);
         fflush(S.log);
     }
     return it;
@@ -236,10 +249,91 @@ static void mode_used(void)
         snprintf(S.mode, sizeof S.mode, "ok");
 }
 
+/* The part of a multipart body named name: its content (*len), or NULL. */
+static const char *part(const char *body, size_t len, const char *boundary, const char *name, size_t *plen)
+{
+    char dash[300], disp[120];
+    snprintf(dash, sizeof dash, "--%s", boundary);
+    snprintf(disp, sizeof disp, "name=\"%s\"", name);
+    size_t dl = strlen(dash);
+    const char *end = body + len;
+    const char *p = memmem(body, len, dash, dl);
+    while (p) {
+        const char *h = p + dl;
+        if (end - h >= 2 && h[0] == '-' && h[1] == '-')
+            return NULL;
+        const char *he = memmem(h, (size_t)(end - h), "\r\n\r\n", 4);
+        if (!he)
+            return NULL;
+        const char *content = he + 4;
+        char close[310];
+        snprintf(close, sizeof close, "\r\n%s", dash);
+        const char *next = memmem(content, (size_t)(end - content), close, strlen(close));
+        if (!next)
+            return NULL;
+        if (memmem(h, (size_t)(he - h), disp, strlen(disp))) {
+            *plen = (size_t)(next - content);
+            return content;
+        }
+        p = next + 2;
+    }
+    return NULL;
+}
+
+static void sha256_hex(const char *data, size_t len, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)data, len);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* A report's stored document from its multipart body, or NULL with why. */
+static json_t *report_doc(const char *head, const char *key, const char *body, size_t len, const char **why)
+{
+    char ctype[400] = "";
+    header(head, "Content-Type", ctype, sizeof ctype);
+    const char *b = strstr(ctype, "boundary=");
+    if (strncmp(ctype, "multipart/form-data", 19) != 0 || !b) {
+        *why = "cần multipart/form-data";
+        return NULL;
+    }
+    b += 9;
+    size_t jl = 0, pl = 0, xl = 0;
+    const char *j = part(body, len, b, "report", &jl), *pdf = part(body, len, b, "pdf", &pl),
+               *xlsx = part(body, len, b, "xlsx", &xl);
+    if (!j || !pdf || !xlsx) {
+        *why = "thiếu phần report, pdf hoặc xlsx";
+        return NULL;
+    }
+    json_t *report = json_loadb(j, jl, 0, NULL);
+    if (!json_is_object(report)) {
+        json_decref(report);
+        *why = "phần report không phải JSON";
+        return NULL;
+    }
+    const char *k = json_string_value(json_object_get(report, "idempotency_key"));
+    char ph[65], xh[65];
+    sha256_hex(pdf, pl, ph);
+    sha256_hex(xlsx, xl, xh);
+    json_t *files = json_object_get(report, "files");
+    const char *want_p = json_string_value(json_object_get(json_object_get(files, "pdf"), "sha256"));
+    const char *want_x = json_string_value(json_object_get(json_object_get(files, "xlsx"), "sha256"));
+    if (!k || strcmp(k, key) != 0 || !want_p || strcmp(want_p, ph) != 0 || !want_x || strcmp(want_x, xh) != 0) {
+        json_decref(report);
+        *why = "khóa hoặc mã sha256 của tệp không khớp";
+        return NULL;
+    }
+    return json_pack("{s:s, s:o, s:{s:I, s:s}, s:{s:I, s:s}}", "kind", "report", "report", report, "pdf", "bytes",
+                     (json_int_t)pl, "sha256", ph, "xlsx", "bytes", (json_int_t)xl, "sha256", xh);
+}
+
 /* The portal's answer to one complete request. */
 static void portal_request(conn *c, const char *head, const char *body, size_t len)
 {
     S.requests++;
+    const char *line_end = strstr(head, "\r\n");
+    const char *rp = strstr(head, "/reports");
+    bool is_report = rp && line_end && rp < line_end;
     char key[160] = "", ts[32] = "", sig[128] = "";
     header(head, "Idempotency-Key", key, sizeof key);
     header(head, "X-Thidua-Timestamp", ts, sizeof ts);
@@ -294,17 +388,29 @@ static void portal_request(conn *c, const char *head, const char *body, size_t l
         respond(c, 401, "{\"error\":\"chữ ký không hợp lệ\"}", NULL);
         return;
     }
-    json_t *doc = json_loadb(body, len, 0, NULL);
-    if (!json_is_object(doc) || !json_is_string(json_object_get(doc, "kind"))) {
-        json_decref(doc);
-        respond(c, 400, "{\"error\":\"JSON không hợp lệ\"}", NULL);
-        return;
+    json_t *doc;
+    if (is_report) {
+        const char *why = NULL;
+        doc = report_doc(head, key, body, len, &why);
+        if (!doc) {
+            char answer400[300];
+            snprintf(answer400, sizeof answer400, "{\"error\":\"%s\"}", why);
+            respond(c, 400, answer400, NULL);
+            return;
+        }
+    } else {
+        doc = json_loadb(body, len, 0, NULL);
+        if (!json_is_object(doc) || !json_is_string(json_object_get(doc, "kind"))) {
+            json_decref(doc);
+            respond(c, 400, "{\"error\":\"JSON không hợp lệ\"}", NULL);
+            return;
+        }
     }
     char answer[256];
     int status;
     if (seen) {
         json_decref(doc);
-        if (strlen(seen->body) != len || memcmp(seen->body, body, len) != 0) {
+        if (seen->body_len != len || memcmp(seen->body, body, len) != 0) {
             respond(c, 422, "{\"error\":\"Idempotency-Key đã dùng cho nội dung khác\"}", NULL);
             return;
         }
