@@ -4,8 +4,10 @@
 # tests through the real nginx and PostgreSQL, then the browser tests.
 # Ends with "N passed, N failed"; exits non-zero on any failure or any
 # sanitizer report. Called by `make test` after the build. Its ports:
-# THIDUA_HTTP_PORT and THIDUA_PG_PORT (deploy/stack.sh), and five from
-# THIDUA_TEST_PORTAL_PORTS for the push tests' stand-in portals (18161).
+# THIDUA_HTTP_PORT and THIDUA_PG_PORT (deploy/stack.sh), five from
+# THIDUA_TEST_PORTAL_PORTS for the push tests' stand-in portals (18161), and
+# from THIDUA_TEST_SMTP_PORTS the SMTP servers of the stack and of the mail
+# tests (18170 and the next ones).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
