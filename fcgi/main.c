@@ -12,6 +12,17 @@
 #include "router.h"
 #include "serve.h"
 
+/* The served ASan build renders report PDFs (api/reports.c): what
+ * fontconfig read from the font files is kept once per process (see
+ * tests/unit/test_report_pdf.c), which LeakSanitizer must not call a leak. */
+#if defined(__SANITIZE_ADDRESS__)
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libfontconfig.so\n";
+}
+#endif
+
 static int usage(void)
 {
     fprintf(stderr,

@@ -31,5 +31,6 @@ extern const route nominations_routes[];
 extern const route council_routes[];
 extern const route registrations_routes[];
 extern const route award_decisions_routes[], award_dossier_routes[], nomination_comments_routes[], award_history_routes[];
+extern const route reports_routes[];
 
 #endif

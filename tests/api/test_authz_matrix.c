@@ -87,6 +87,8 @@ static struct {
     long long upward[POSITIONS];
     long long comment[POSITIONS];
     long long notice_campaign[POSITIONS];
+    /* Reports (issue 12): a draft of the position's campaign. */
+    long long report[POSITIONS];
 } fx = {
     .unit_code = {"MU1", "MU2", "MV1"},
     .staff_code = {"MS1", "MS2", "MSV1"},
@@ -259,6 +261,17 @@ static void make_unit_objects(int pos)
                               num(fx.agency[pos]));
 }
 
+/* A draft mid-year report of campaign camp (with only the figures its
+ * heading needs: the routes regenerate the rest). */
+static long long new_report(long long camp)
+{
+    return sql1("INSERT INTO reports (campaign_id, kind, as_of, period_from, period_to, figures)"
+                " VALUES ($1, 'mid_year', '2025-06-30', '2025-01-01', '2025-06-30',"
+                " '{\"agency\":{\"name\":\"Sở thử\"},\"campaign\":{\"year\":2025,\"name\":\"Phong trào\"}}')"
+                " RETURNING id",
+                num(camp));
+}
+
 /* What the decision routes need in the position (after make_unit_objects). */
 static void make_decision_objects(int pos)
 {
@@ -335,6 +348,8 @@ static int setup(void **state)
     }
     for (int pos = 0; pos < POSITIONS; pos++)
         make_decision_objects(pos);
+    for (int pos = 0; pos < POSITIONS; pos++)
+        fx.report[pos] = pos == OTHER_UNIT ? fx.report[OWN] : new_report(fx.campaign[pos]);
     /* The calendar is the installation's: one day, whatever the position. */
     free(t_sql("DELETE FROM holidays WHERE date >= '2096-01-01' AND date < '2097-01-01'", 0, NULL));
     fx.holiday[OWN] = sql1("INSERT INTO holidays (date, name, kind) VALUES ('2096-01-01', $1, 'holiday') RETURNING id",
@@ -827,6 +842,27 @@ static void b_comment_post(call *c, int role, int pos)
     json_body(c, "{\"author\":\"%s\",\"body\":\"Góp ý\",\"received_on\":\"2025-12-01\"}", role_name[role]);
 }
 
+static void b_report_post(call *c, int role, int pos)
+{
+    (void)role;
+    (void)pos;
+    json_body(c, "{\"kind\":\"mid_year\",\"as_of\":\"2025-05-31\"}");
+}
+
+static void b_report_patch(call *c, int role, int pos)
+{
+    (void)pos;
+    json_body(c, "{\"sections\":{\"strengths\":\"Nhận xét của %s.\"}}", role_name[role]);
+}
+
+/* Approval of a fresh draft of the position's campaign, with a fresh number. */
+static void b_report_approve(call *c, int role, int pos)
+{
+    (void)role;
+    c->id = new_report(fx.campaign[pos]);
+    json_body(c, "{\"number\":\"%d/BC-MX\"}", ++seq);
+}
+
 static void b_comment_answer(call *c, int role, int pos)
 {
     (void)pos;
@@ -1117,6 +1153,21 @@ static const row table[] = {
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
     {"GET", "/api/v1/units/{id}/awards", fx.unit, NULL,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+
+    /* Reports (reports.md): of the campaign's agency; the office drafts,
+     * the director approves. */
+    {"GET", "/api/v1/campaigns/{id}/reports", fx.campaign, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/campaigns/{id}/reports", fx.campaign, b_report_post,
+     {{201, 201, 201}, {201, 201, 404}, NO, NO, NO, NO}},
+    {"GET", "/api/v1/reports/{id}", fx.report, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"PATCH", "/api/v1/reports/{id}", fx.report, b_report_patch,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, NO, NO}},
+    {"POST", "/api/v1/reports/{id}/regenerate", fx.report, NULL,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, NO, NO}},
+    {"POST", "/api/v1/reports/{id}/approve", NULL, b_report_approve,
+     {{200, 200, 200}, NO, NO, NO, {200, 200, 404}, NO}},
 };
 enum { TABLE_ROWS = sizeof table / sizeof table[0] };
 
