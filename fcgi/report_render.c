@@ -195,10 +195,9 @@ static const struct report_column unit_cols[] = {
     {"Danh hiệu tập thể", REPORT_COL_TEXT, 2}, {"Xếp loại", REPORT_COL_TEXT, 2},
 };
 static const struct report_column award_cols[] = {
-    {"STT", REPORT_COL_INTEGER, 1},           {"Họ và tên / Tập thể", REPORT_COL_TEXT, 5},
-    {"Đơn vị", REPORT_COL_TEXT, 4},           {"Hình thức khen thưởng", REPORT_COL_TEXT, 4},
-    {"Loại thành tích", REPORT_COL_TEXT, 2},  {"Số quyết định", REPORT_COL_TEXT, 3},
-    {"Ngày quyết định", REPORT_COL_DATE, 2},
+    {"STT", REPORT_COL_INTEGER, 1},          {"Họ và tên / Tập thể", REPORT_COL_TEXT, 7},
+    {"Đơn vị", REPORT_COL_TEXT, 4},          {"Hình thức khen thưởng", REPORT_COL_TEXT, 5},
+    {"Số quyết định", REPORT_COL_TEXT, 4},   {"Ngày quyết định", REPORT_COL_DATE, 3},
 };
 static const struct report_column by_award_cols[] = {
     {"STT", REPORT_COL_INTEGER, 1},         {"Hình thức khen thưởng", REPORT_COL_TEXT, 5},
@@ -267,11 +266,10 @@ static void awards_tables(builder *b, const json_t *f)
         cell(b->a, &l, str(v, "subject_name"));
         cell(b->a, &l, str(v, "unit_name"));
         cell(b->a, &l, report_award_label(str(v, "award")));
-        cell(b->a, &l, report_achievement_label(str(v, "achievement")));
         cell(b->a, &l, str(v, "decision_no"));
         cell(b->a, &l, str(v, "decided_on"));
     }
-    table(b, "Danh sách tập thể, cá nhân được khen thưởng", "Danh sách khen thưởng", award_cols, 7, &l);
+    table(b, "Danh sách tập thể, cá nhân được khen thưởng", "Danh sách khen thưởng", award_cols, 6, &l);
 }
 
 /* The statistics table: one column per award, then the total. */
