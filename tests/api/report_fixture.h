@@ -21,7 +21,7 @@ static const char *rx_num(long long v)
 }
 
 /* The agency's name, parent body and place, as an official document prints them. */
-static void rx_agency_heading(long long agency, const char *name)
+static inline void rx_agency_heading(long long agency, const char *name)
 {
     const char *p[] = {rx_num(agency), name};
     free(t_sql("UPDATE units SET name = $2, parent_body = 'UBND tỉnh Sóc Trăng', place = 'Sóc Trăng'"
@@ -29,7 +29,7 @@ static void rx_agency_heading(long long agency, const char *name)
                2, p));
 }
 
-static long long rx_person(long long unit, const char *code, const char *name, const char *leader)
+static inline long long rx_person(long long unit, const char *code, const char *name, const char *leader)
 {
     long long s = fx_staff(unit, code, name, "2020-01-01", NULL);
     const char *p[] = {rx_num(s), leader};
@@ -38,7 +38,7 @@ static long long rx_person(long long unit, const char *code, const char *name, c
 }
 
 /* A title entered directly (no nomination) of kind of achievement ach. */
-static long long rx_title(long long camp, const char *type, long long subject, const char *title, const char *no,
+static inline long long rx_title(long long camp, const char *type, long long subject, const char *title, const char *no,
                           const char *on, const char *ach)
 {
     const char *p[] = {rx_num(camp), type, rx_num(subject), title, no, on, ach};
@@ -48,7 +48,7 @@ static long long rx_title(long long camp, const char *type, long long subject, c
                      7, p);
 }
 
-static void rx_set_full_name(const char *username, const char *full_name)
+static inline void rx_set_full_name(const char *username, const char *full_name)
 {
     const char *p[] = {username, full_name};
     free(t_sql("UPDATE users SET full_name = $2 WHERE username = $1", 2, p));
@@ -69,7 +69,7 @@ static const char *rx_artifact(const char *name)
     return x;
 }
 
-static void rx_write(const char *path, const char *bytes, size_t len)
+static inline void rx_write(const char *path, const char *bytes, size_t len)
 {
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(bytes, 1, len, f) != len || fclose(f) != 0)
@@ -100,7 +100,7 @@ static char *rx_run(const char *cmd)
 }
 
 /* SHA-256 hex of bytes. */
-static void rx_sha256(const void *bytes, size_t len, char hex[65])
+static inline void rx_sha256(const void *bytes, size_t len, char hex[65])
 {
     unsigned char d[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(d, bytes, len);
@@ -111,7 +111,7 @@ static void rx_sha256(const void *bytes, size_t len, char hex[65])
  * written independently of the server's jcs.c: jansson with sorted keys
  * and no spaces gives the same text for what a report holds (integers,
  * strings without control characters other than \n). */
-static void rx_content_sha256(const json_t *report, char hex[65])
+static inline void rx_content_sha256(const json_t *report, char hex[65])
 {
     json_t *c = json_deep_copy(report);
     json_object_del(c, "state");
