@@ -272,6 +272,20 @@ static void awards_tables(builder *b, const json_t *f)
     table(b, "Danh sách tập thể, cá nhân được khen thưởng", "Danh sách khen thưởng", award_cols, 6, &l);
 }
 
+/* A column header short enough for a table of every award. */
+static const char *award_short(const char *code)
+{
+    static const char *const map[][2] = {
+        {"LDTT", "Lao động tiên tiến"},     {"CSTDCS", "CSTĐ cơ sở"},       {"CSTD_TINH", "CSTĐ cấp tỉnh"},
+        {"CSTD_TOAN_QUOC", "CSTĐ toàn quốc"}, {"BK_TINH", "Bằng khen UBND tỉnh"}, {"GIAY_KHEN", "Giấy khen"},
+        {"TTLDTT", "Tập thể LĐTT"},         {"TTLDXS", "Tập thể LĐXS"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i][0], code) == 0)
+            return map[i][1];
+    return code;
+}
+
 /* The statistics table: one column per award, then the total. */
 static void statistics_table(builder *b, const json_t *st)
 {
@@ -282,7 +296,7 @@ static void statistics_table(builder *b, const json_t *st)
     rc[1] = (struct report_column){"Đối tượng", REPORT_COL_TEXT, 5};
     rc[2] = (struct report_column){"Loại thành tích", REPORT_COL_TEXT, 3};
     json_t *v;
-    json_array_foreach(cols, k, v) rc[3 + k] = (struct report_column){str(v, "label"), REPORT_COL_INTEGER, 2};
+    json_array_foreach(cols, k, v) rc[3 + k] = (struct report_column){award_short(str(v, "award")), REPORT_COL_INTEGER, 2};
     rc[nc - 1] = (struct report_column){"Tổng cộng", REPORT_COL_INTEGER, 2};
     cells c = {0};
     json_array_foreach(json_object_get(st, "rows"), i, v) {
