@@ -21,6 +21,13 @@ const char *__lsan_default_suppressions(void)
 {
     return "leak:libfontconfig.so\n";
 }
+/* Without a leak, a report of the suppressions alone is no finding: the
+ * test run counts any report the served binary writes. */
+const char *__lsan_default_options(void);
+const char *__lsan_default_options(void)
+{
+    return "print_suppressions=0";
+}
 #endif
 
 static int usage(void)

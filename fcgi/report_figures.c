@@ -160,19 +160,43 @@ static const db_stmt STMT_FIGURES = {
     "      ORDER BY ex.published_on, ex.exemplar_id) FROM ex), '[]'::json))"
     " ) FROM c"};
 
-/* A number with a fraction as a decimal string: the scorecard writes its
- * percentages rounded to 2 places and its thresholds as stored, which
- * %.15g gives back exactly. Applied through the whole value. */
+/* A number with a fraction as a decimal string, without an exponent: the
+ * scorecard writes its percentages rounded to 2 places and its thresholds
+ * as stored (98.6, 0.000001), which 15 significant digits give back
+ * exactly ("66.67", "0.000001", never "1e-06"). */
+void report_decimal_text(double v, char *buf, size_t n)
+{
+    char g[40];
+    snprintf(g, sizeof g, "%.15g", v);
+    const char *e = strchr(g, 'e');
+    if (!e) {
+        snprintf(buf, n, "%s", g);
+        return;
+    }
+    /* d.ddde±XX: as many places as the mantissa's fraction minus the exponent. */
+    int frac = 0, exp = 0, sign = 1;
+    const char *dot = strchr(g, '.');
+    if (dot && dot < e)
+        frac = (int)(e - dot - 1);
+    const char *x = e + 1;
+    if (*x == '-' || *x == '+')
+        sign = *x++ == '-' ? -1 : 1;
+    for (; *x >= '0' && *x <= '9'; x++)
+        exp = exp * 10 + (*x - '0');
+    int places = frac - sign * exp;
+    snprintf(buf, n, "%.*f", places > 0 ? places : 0, v);
+}
+
 static void reals_to_strings(json_t *j)
 {
     const char *key;
     json_t *v;
     size_t i;
+    char num[64];
     if (json_is_object(j)) {
         json_object_foreach(j, key, v) {
             if (json_is_real(v)) {
-                char num[40];
-                snprintf(num, sizeof num, "%.15g", json_real_value(v));
+                report_decimal_text(json_real_value(v), num, sizeof num);
                 json_object_set_new(j, key, json_string(num));
             } else {
                 reals_to_strings(v);
@@ -181,8 +205,7 @@ static void reals_to_strings(json_t *j)
     } else if (json_is_array(j)) {
         json_array_foreach(j, i, v) {
             if (json_is_real(v)) {
-                char num[40];
-                snprintf(num, sizeof num, "%.15g", json_real_value(v));
+                report_decimal_text(json_real_value(v), num, sizeof num);
                 json_array_set_new(j, i, json_string(num));
             } else {
                 reals_to_strings(v);

@@ -264,9 +264,10 @@ static void explain(request *req, response *res, json_t *rep, const char *spec)
     const char *col = comma ? comma + 1 : NULL;
     json_t *items = row ? report_figures_explain(json_object_get(rep, "figures"), row, col) : NULL;
     if (!items) {
+        bool statistics = json_object_get(json_object_get(rep, "figures"), "statistics") != NULL;
         json_decref(rep);
         http_field_error(res, 400, "explain",
-                         json_object_get(json_object_get(rep, "figures"), "statistics")
+                         statistics
                              ? "Không có ô này: \"hàng,cột\" với hàng là khóa của một hàng (vd. worker.thuong_xuyen),"
                                " một đối tượng hoặc total, cột là mã khen thưởng hoặc total"
                              : "Chỉ báo cáo thống kê khen thưởng (award_statistics) có ô để giải thích");
