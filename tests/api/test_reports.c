@@ -236,6 +236,20 @@ static void check_pdf(const char *pdf, const char *approved_date_line)
     int n = atoi(pages);
     free(pages);
     assert_true(n >= 3);
+    /* A4 portrait, from the PDF itself (595.28 x 841.89 points). */
+    snprintf(cmd, sizeof cmd, "pdfinfo '%s' | sed -n 's/^Page size: *//p'", pdf);
+    char *size = rx_run(cmd);
+    assert_non_null(strstr(size, "595.2"));
+    assert_non_null(strstr(size, "841.8"));
+    free(size);
+    /* The list runs over pages 2 and 3, its header row repeated on each. */
+    for (int p = 2; p <= 3; p++) {
+        snprintf(cmd, sizeof cmd, "pdftotext -f %d -l %d -layout '%s' -", p, p, pdf);
+        char *page = rx_run(cmd);
+        if (!strstr(page, "Họ và tên / Tập thể"))
+            fail_msg("page %d lacks the list's header row", p);
+        free(page);
+    }
     for (int p = 1; p <= 3; p++) {
         snprintf(cmd, sizeof cmd, "pdftotext -f %d -l %d -layout '%s' - | sed -n '/[^[:space:]]/{p;q}'", p, p, pdf);
         char *first = rx_run(cmd);
