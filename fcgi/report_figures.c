@@ -109,7 +109,7 @@ static const db_stmt STMT_FIGURES = {
     " ex AS (SELECT e.id AS exemplar_id, e.title, e.kind, u.name AS unit_name,"
     "   min((p.sent_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS published_on"
     "   FROM publications p JOIN exemplars e ON e.id = p.exemplar_id JOIN units u ON u.id = e.unit_id"
-    "   WHERE p.kind = 'exemplar' AND p.state = 'sent' AND p.campaign_id = $1"
+    "   WHERE p.kind = 'exemplar' AND p.state = 'sent' AND e.campaign_id = $1"
     "     AND (p.sent_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= $2::date"
     "   GROUP BY e.id, e.title, e.kind, u.name)"
     " SELECT json_build_object("

@@ -204,6 +204,42 @@ static const struct report_column by_award_cols[] = {
     {"Số lượng", REPORT_COL_INTEGER, 2},
 };
 
+static const struct report_column exemplar_cols[] = {
+    {"STT", REPORT_COL_INTEGER, 1},      {"Gương điển hình, mô hình", REPORT_COL_TEXT, 7},
+    {"Loại", REPORT_COL_TEXT, 4},        {"Đơn vị", REPORT_COL_TEXT, 4},
+    {"Ngày công bố", REPORT_COL_DATE, 3},
+};
+
+static const char *exemplar_kind(const char *k)
+{
+    if (strcmp(k, "guong_dien_hinh") == 0)
+        return "Gương điển hình tiên tiến";
+    if (strcmp(k, "nguoi_tot_viec_tot") == 0)
+        return "Người tốt, việc tốt";
+    if (strcmp(k, "mo_hinh_moi") == 0)
+        return "Mô hình mới, cách làm hay";
+    return k;
+}
+
+/* The exemplary models published, when there are any. */
+static void exemplars_table(builder *b, const json_t *f)
+{
+    const json_t *items = json_object_get(json_object_get(f, "exemplars"), "items");
+    if (json_array_size(items) == 0)
+        return;
+    cells c = {0};
+    size_t i;
+    json_t *e;
+    json_array_foreach(items, i, e) {
+        cell(b->a, &c, arena_printf(b->a, "%zu", i + 1));
+        cell(b->a, &c, str(e, "title"));
+        cell(b->a, &c, exemplar_kind(str(e, "kind")));
+        cell(b->a, &c, str(e, "unit_name"));
+        cell(b->a, &c, str(e, "published_on"));
+    }
+    table(b, "Gương điển hình, mô hình mới đã công bố", "Điển hình đã công bố", exemplar_cols, 5, &c);
+}
+
 static void targets_table(builder *b, const json_t *f)
 {
     cells c = {0};
@@ -433,6 +469,7 @@ int report_render_doc(arena *a, const json_t *r, struct report_doc *doc)
         targets_table(b, f);
         units_table(b, f);
         awards_tables(b, f);
+        exemplars_table(b, f);
     }
     secs[ns].heading = strcmp(kind, "award_statistics") == 0 ? "SỐ LIỆU KHEN THƯỞNG" : "KẾT QUẢ THỰC HIỆN";
     secs[ns].paragraphs = b->paras;

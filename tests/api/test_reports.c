@@ -81,6 +81,19 @@ static void setup_world(void)
             rx_title(camp, "staff", s, "LDTT", "15/QĐ-SNV", "2025-06-20", "thuong_xuyen");
     }
     rx_title(camp, "unit", d1, "TTLDTT", "16/QĐ-SNV", "2025-06-20", "thuong_xuyen");
+    /* An exemplary model published to the portal in May (and one still queued: not counted). */
+    const char *e[] = {rx_num(camp), rx_num(d2)};
+    for (int i = 0; i < 2; i++) {
+        long long ex = t_sql_int("INSERT INTO exemplars (campaign_id, unit_id, subject_type, kind, title, achievements,"
+                                 " state) VALUES ($1, $2, 'collective', 'mo_hinh_moi', 'Mô hình \"Một cửa số hóa\"',"
+                                 " 'Giảm thời gian giải quyết hồ sơ', 'approved') RETURNING id",
+                                 2, e);
+        const char *q[] = {rx_num(camp), rx_num(ex), i == 0 ? "sent" : "queued"};
+        t_sql_int("INSERT INTO publications (kind, campaign_id, exemplar_id, payload, idempotency_key, state, sent_at)"
+                  " VALUES ('exemplar', $1, $2, '{}', gen_random_uuid()::text, $3,"
+                  " CASE WHEN $3 = 'sent' THEN timestamptz '2025-05-15 09:30+07' END) RETURNING id",
+                  3, q);
+    }
     /* Destinations: one takes mid-year reports, one only year-end ones, one is inactive. */
     const char *a[] = {rx_num(agency)};
     free(t_sql("INSERT INTO report_destinations (agency_id, name, channel, address, kinds, active) VALUES"
@@ -142,6 +155,10 @@ static void draft_edit_regenerate(void **state)
     assert_int_equal(json_array_size(json_object_get(f, "units")), 2);
     assert_string_equal(t_json_str(json_object_get(f, "agency"), "place"), "Sóc Trăng");
     assert_int_equal(json_array_size(json_object_get(f, "recipients")), 1);
+    assert_int_equal(t_json_int(json_object_get(f, "exemplars"), "published"), 1);
+    assert_string_equal(t_json_str(json_array_get(json_object_get(json_object_get(f, "exemplars"), "items"), 0),
+                                   "published_on"),
+                        "2025-05-15");
     t_free(r);
 
     /* Sections: NFC (a decomposed "Nguyễn" comes back composed), paragraphs kept. */
@@ -220,7 +237,7 @@ static void check_pdf(const char *pdf, const char *approved_date_line)
     const char *want[] = {"UBND TỈNH SÓC TRĂNG", "SỞ NỘI VỤ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                           "Độc lập - Tự do - Hạnh phúc", "Số: 05/BC-SNV", approved_date_line, "BÁO CÁO",
                           "Sơ kết 6 tháng đầu năm 2025 phong trào thi đua", "Nơi nhận:",
-                          "Khối thi đua các cơ quan tổng hợp;", "GIÁM ĐỐC", "Trần Thị Ngọc Ánh", "Lữ Mẫn Điền",
+                          "Khối thi đua các cơ quan tổng hợp;", "GIÁM ĐỐC", "Trần Thị Ngọc Ánh", "Lữ Mẫn Điền", "Một cửa số hóa",
                           "Kiến nghị tỉnh."};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         if (!strstr(text, want[i]))

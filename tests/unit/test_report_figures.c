@@ -139,11 +139,51 @@ static void upper(void **state)
     assert_string_equal(report_upper(&mem, "đặng ỷ ữ ặ"), "ĐẶNG Ỷ Ữ Ặ");
 }
 
+/* A report's JSON as the document: heading, subject by kind, the date in
+ * Vietnam's time, narrative paragraphs one a line, HTML escaped. */
+static void render(void **state)
+{
+    (void)state;
+    json_t *r = json_loads(
+        "{\"kind\":\"mid_year\",\"number\":\"5/BC-SNV\",\"as_of\":\"2025-06-30\","
+        "\"approved_at\":\"2025-07-04T17:30:00Z\",\"approved_by\":\"Trần Thị Ngọc Ánh\","
+        "\"sections\":{\"strengths\":\"  Một <b>đoạn</b>.\\n\\nHai & ba.  \",\"lessons\":null},"
+        "\"figures\":{\"agency\":{\"name\":\"Sở Nội vụ\",\"parent_body\":\"UBND tỉnh Sóc Trăng\",\"place\":\"Sóc Trăng\"},"
+        "\"campaign\":{\"year\":2025,\"name\":\"Phong trào thi đua năm 2025\"},"
+        "\"recipients\":[\"Khối thi đua\"]}}",
+        0, NULL);
+    assert_non_null(r);
+    struct report_doc doc;
+    assert_int_equal(report_render_doc(&mem, r, &doc), 0);
+    assert_string_equal(doc.parent_body, "UBND TỈNH SÓC TRĂNG");
+    assert_string_equal(doc.agency, "SỞ NỘI VỤ");
+    assert_string_equal(doc.subject, "Sơ kết 6 tháng đầu năm 2025 phong trào thi đua năm 2025");
+    /* 17:30 UTC is 00:30 the next day in Vietnam. */
+    assert_int_equal(doc.day, 5);
+    assert_int_equal(doc.month, 7);
+    assert_int_equal(doc.nsections, 2);
+    assert_string_equal(doc.sections[1].heading, "ƯU ĐIỂM");
+    assert_int_equal(doc.sections[1].nparagraphs, 2);
+    assert_string_equal(doc.sections[1].paragraphs[0], "Một <b>đoạn</b>.");
+    assert_string_equal(doc.recipients[0], "Khối thi đua;");
+    assert_string_equal(doc.signer_name, "Trần Thị Ngọc Ánh");
+    char *html = report_render_html(&mem, &doc);
+    assert_non_null(html);
+    assert_non_null(strstr(html, "Một &lt;b&gt;đoạn&lt;/b&gt;."));
+    assert_non_null(strstr(html, "Hai &amp; ba."));
+    assert_null(strstr(html, "<b>đoạn"));
+    assert_non_null(strstr(html, "Số: 05/BC-SNV"));
+    assert_non_null(strstr(html, "Sóc Trăng, ngày 05 tháng 7 năm 2025"));
+    json_object_del(json_object_get(r, "figures"), "agency");
+    assert_int_equal(report_render_doc(&mem, r, &doc), -1);
+    json_decref(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(periods), cmocka_unit_test(decimals), cmocka_unit_test(changes),
-        cmocka_unit_test(explain), cmocka_unit_test(upper),
+        cmocka_unit_test(explain), cmocka_unit_test(upper),   cmocka_unit_test(render),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
