@@ -29,6 +29,7 @@ const route *const route_groups[] = {
     registrations_routes,
     award_decisions_routes, award_dossier_routes, nomination_comments_routes, award_history_routes,
     blocs_routes,
+    reports_routes,
     report_destinations_routes, report_deliveries_routes,
     NULL,
 };

@@ -89,10 +89,12 @@ static struct {
     long long notice_campaign[POSITIONS];
     /* Blocs (issue 12): one led by the position's agency, of it alone. */
     long long bloc[POSITIONS];
-    /* Reports (issue 12): an approved report of the campaign, and a
-     * destination of the agency. */
-    long long report[POSITIONS];
+    /* Reports (issue 12): an approved report of the campaign (delivered
+     * or not), and a destination of the agency. */
+    long long approved_report[POSITIONS];
     long long destination[POSITIONS];
+    /* Reports (issue 12): a draft of the position's campaign. */
+    long long report[POSITIONS];
 } fx = {
     .unit_code = {"MU1", "MU2", "MV1"},
     .staff_code = {"MS1", "MS2", "MSV1"},
@@ -284,6 +286,17 @@ static void make_unit_objects(int pos)
                               num(fx.agency[pos]));
 }
 
+/* A draft mid-year report of campaign camp (with only the figures its
+ * heading needs: the routes regenerate the rest). */
+static long long new_report(long long camp)
+{
+    return sql1("INSERT INTO reports (campaign_id, kind, as_of, period_from, period_to, figures)"
+                " VALUES ($1, 'mid_year', '2025-06-30', '2025-01-01', '2025-06-30',"
+                " '{\"agency\":{\"name\":\"Sở thử\"},\"campaign\":{\"year\":2025,\"name\":\"Phong trào\"}}')"
+                " RETURNING id",
+                num(camp));
+}
+
 /* What the decision routes need in the position (after make_unit_objects). */
 static void make_decision_objects(int pos)
 {
@@ -366,16 +379,18 @@ static int setup(void **state)
     /* Reports: of the agency as a whole. */
     for (int pos = 0; pos < POSITIONS; pos++) {
         if (pos == OTHER_UNIT) {
-            fx.report[pos] = fx.report[OWN];
+            fx.approved_report[pos] = fx.approved_report[OWN];
             fx.destination[pos] = fx.destination[OWN];
             continue;
         }
-        fx.report[pos] = sql1("INSERT INTO reports (campaign_id, kind, number, as_of, period_from, period_to, state,"
+        fx.approved_report[pos] = sql1("INSERT INTO reports (campaign_id, kind, number, as_of, period_from, period_to, state,"
                               " figures, content, sha256, approved_at) VALUES ($1, 'mid_year', '01/BC-MX', '2025-06-30',"
                               " '2025-01-01', '2025-06-30', 'approved', '{}', '{}', repeat('a', 64), now()) RETURNING id",
                               num(fx.campaign[pos]));
         fx.destination[pos] = new_destination(pos);
     }
+    for (int pos = 0; pos < POSITIONS; pos++)
+        fx.report[pos] = pos == OTHER_UNIT ? fx.report[OWN] : new_report(fx.campaign[pos]);
     /* The calendar is the installation's: one day, whatever the position. */
     free(t_sql("DELETE FROM holidays WHERE date >= '2096-01-01' AND date < '2097-01-01'", 0, NULL));
     fx.holiday[OWN] = sql1("INSERT INTO holidays (date, name, kind) VALUES ('2096-01-01', $1, 'holiday') RETURNING id",
@@ -767,7 +782,7 @@ static void b_failed_delivery(call *c, int role, int pos)
     (void)role;
     c->id = sql2("INSERT INTO report_deliveries (report_id, destination_id, state, attempts, last_error)"
                  " VALUES ($1, $2, 'failed', 20, 'Nơi nhận trả lời HTTP 422') RETURNING id",
-                 num(fx.report[pos]), num(new_destination(pos)));
+                 num(fx.approved_report[pos]), num(new_destination(pos)));
 }
 
 /* A hold on the member of the position's unit. */
@@ -922,6 +937,27 @@ static void b_comment_post(call *c, int role, int pos)
 {
     (void)pos;
     json_body(c, "{\"author\":\"%s\",\"body\":\"Góp ý\",\"received_on\":\"2025-12-01\"}", role_name[role]);
+}
+
+static void b_report_post(call *c, int role, int pos)
+{
+    (void)role;
+    (void)pos;
+    json_body(c, "{\"kind\":\"mid_year\",\"as_of\":\"2025-05-31\"}");
+}
+
+static void b_report_patch(call *c, int role, int pos)
+{
+    (void)pos;
+    json_body(c, "{\"sections\":{\"strengths\":\"Nhận xét của %s.\"}}", role_name[role]);
+}
+
+/* Approval of a fresh draft of the position's campaign, with a fresh number. */
+static void b_report_approve(call *c, int role, int pos)
+{
+    (void)role;
+    c->id = new_report(fx.campaign[pos]);
+    json_body(c, "{\"number\":\"%d/BC-MX\"}", ++seq);
 }
 
 static void b_comment_answer(call *c, int role, int pos)
@@ -1153,7 +1189,7 @@ static const row table[] = {
     {"DELETE", "/api/v1/report-destinations/{id}", NULL, b_destination_delete, {{204, 204, 204}, NO, NO, NO, NO, NO}},
     {"POST", "/api/v1/report-deliveries/{id}/retry", NULL, b_failed_delivery,
      {{200, 200, 200}, {200, 200, 404}, NO, NO, {200, 200, 404}, NO}},
-    {"GET", "/api/v1/reports/{id}/deliveries", fx.report, NULL,
+    {"GET", "/api/v1/reports/{id}/deliveries", fx.approved_report, NULL,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
 
     /* Nominations: of their subject's unit (here a member of the
@@ -1243,6 +1279,21 @@ static const row table[] = {
      {{200, 200, 200}, NO, NO, NO, NO, NO}},
     {"GET", "/api/v1/blocs/{id}/scorecard", fx.bloc, b_bloc_year,
      {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+
+    /* Reports (reports.md): of the campaign's agency; the office drafts,
+     * the director approves. */
+    {"GET", "/api/v1/campaigns/{id}/reports", fx.campaign, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"POST", "/api/v1/campaigns/{id}/reports", fx.campaign, b_report_post,
+     {{201, 201, 201}, {201, 201, 404}, NO, NO, NO, NO}},
+    {"GET", "/api/v1/reports/{id}", fx.report, NULL,
+     {{200, 200, 200}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}, {200, 200, 404}}},
+    {"PATCH", "/api/v1/reports/{id}", fx.report, b_report_patch,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, NO, NO}},
+    {"POST", "/api/v1/reports/{id}/regenerate", fx.report, NULL,
+     {{200, 200, 200}, {200, 200, 404}, NO, NO, NO, NO}},
+    {"POST", "/api/v1/reports/{id}/approve", NULL, b_report_approve,
+     {{200, 200, 200}, NO, NO, NO, {200, 200, 404}, NO}},
 };
 enum { TABLE_ROWS = sizeof table / sizeof table[0] };
 

@@ -1,0 +1,663 @@
+/* api/reports.c — reports to the Khối thi đua (reports.md): a draft
+ * generated from the data as of a date (report_figures.h), its narrative
+ * sections edited by the office, regenerated while a draft (answering what
+ * changed), approved by the director with its number: then its content is
+ * frozen as canonical JSON (jcs.h) with its SHA-256, the PDF and the
+ * workbook are rendered and stored (report_files), and one delivery per
+ * active destination of the agency that takes the kind is queued, all in
+ * the approval's transaction. The database refuses any later change
+ * (migration 0015's trigger), answered 409.
+ *
+ * GET /reports/{id} answers the JSON, or with Accept (or ?format=, since a
+ * route pattern cannot end in ".pdf": router.c matches {id} as a whole
+ * segment) the print view (text/html), the PDF or the workbook: a draft's
+ * rendered on the fly, an approved report's as stored.
+ *
+ * The frozen content, whose canonical JSON the sha256 is of, is the
+ * report object without "state", "sha256" and "changes": the members id,
+ * campaign_id, kind, number, as_of, period_from, period_to, sections,
+ * figures, replaces_id, approved_at, approved_by, generated_at. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/campaign_scope.h"
+#include "api/resources.h"
+#include "jcs.h"
+#include "jsontext.h"
+#include "log.h"
+#include "report_figures.h"
+#include "report_pdf.h"
+#include "report_render.h"
+#include "report_xlsx.h"
+#include "text.h"
+
+static const char *const kinds[] = {"mid_year", "year_end", "award_statistics", NULL};
+static const char *const formats[] = {"json", "html", "pdf", "xlsx", NULL};
+static const char *const section_keys[] = {"strengths", "shortcomings", "lessons", "next_steps", "proposals", NULL};
+enum { SECTION_MAX = 20000 };
+
+static const field_def create_fields[] = {
+    {"kind", FT_ENUM, F_REQUIRED, 0, 0, kinds,
+     "mid_year (sơ kết 6 tháng), year_end (tổng kết năm) hoặc award_statistics (thống kê khen thưởng)"},
+    {"as_of", FT_DATE, F_NULLABLE, 0, 0, NULL,
+     "Ngày tính số liệu (mặc định: 30/6 của năm, ngày kết thúc xét của phong trào, hoặc 30/11)"},
+    {"replaces_id", FT_ID, F_NULLABLE, 0, 0, NULL, "Báo cáo (đã duyệt, cùng phong trào) mà báo cáo này thay thế"},
+    {0},
+};
+enum { K_KIND, K_AS_OF, K_REPLACES, K_COUNT };
+
+static const field_def patch_fields[] = {
+    {"sections", FT_JSON, F_REQUIRED, 0, 0, NULL,
+     "Phần nhận xét: strengths, shortcomings, lessons, next_steps, proposals; mỗi phần là văn bản (mỗi dòng một đoạn,"
+     " tối đa 20 000 ký tự) hoặc null để xóa"},
+    {0},
+};
+
+static const field_def approve_fields[] = {
+    {"number", FT_STRING, F_REQUIRED, 1, 60, NULL, "Số văn bản, vd. 12/BC-SNV (không trùng trong phong trào)"},
+    {0},
+};
+
+static const field_def get_query[] = {
+    {"format", FT_ENUM, 0, 0, 0, formats,
+     "json, html (bản in), pdf hoặc xlsx; thay cho Accept (đường dẫn /reports/{id}.pdf không biểu diễn được)"},
+    {"explain", FT_STRING, 0, 3, 100, NULL,
+     "Thống kê khen thưởng: \"hàng,cột\" (vd. worker.thuong_xuyen,LDTT; total) liệt kê các khen thưởng ô đó đếm"},
+    {0},
+};
+enum { Q_FORMAT, Q_EXPLAIN };
+
+static const char not_found[] = "Không có báo cáo này.";
+static const char not_draft[] = "Báo cáo đã được duyệt: nội dung không thay đổi được nữa (sửa thì lập báo cáo mới thay thế).";
+
+#define UTC(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define SECTIONS(r)                                                                                           \
+    "(jsonb_build_object('strengths', NULL, 'shortcomings', NULL, 'lessons', NULL, 'next_steps', NULL,"      \
+    " 'proposals', NULL) || " r ".sections)"
+/* The report object as GET answers it, without state, sha256 and changes. */
+#define REPORT_OBJ(r)                                                                                                \
+    "jsonb_build_object('id', " r ".id, 'campaign_id', " r ".campaign_id, 'kind', " r ".kind, 'number', " r ".number," \
+    " 'as_of', " r ".as_of, 'period_from', " r ".period_from, 'period_to', " r ".period_to, 'sections', " SECTIONS(r) "," \
+    " 'figures', " r ".figures, 'replaces_id', " r ".replaces_id, 'approved_at', " UTC(r ".approved_at") ","            \
+    " 'approved_by', (SELECT coalesce(u.full_name, u.username) FROM users u WHERE u.id = " r ".approved_by),"       \
+    " 'generated_at', " UTC(r ".generated_at") ")"
+
+static const db_stmt STMT_LIST = {
+    "reports_list",
+    API_LIST_OF_CAMPAIGN("SELECT r.* FROM reports r WHERE r.campaign_id = $3",
+                         "json_build_object('id', p.id, 'campaign_id', p.campaign_id, 'kind', p.kind, 'number', p.number,"
+                         " 'as_of', p.as_of, 'period_from', p.period_from, 'period_to', p.period_to, 'state', p.state,"
+                         " 'sha256', p.sha256, 'replaces_id', p.replaces_id, 'approved_at', " UTC("p.approved_at") ","
+                         " 'generated_at', " UTC("p.generated_at") ")",
+                         "id")};
+static const db_stmt STMT_GET = {
+    "reports_get", "SELECT coalesce(r.content, " REPORT_OBJ("r") ")::text, r.state, r.sha256, r.figures_before::text"
+                   " FROM reports r WHERE r.id = $1"};
+static const db_stmt STMT_SCOPE = SCOPE_VIA_CAMPAIGN("reports_scope", "reports");
+static const db_stmt STMT_CAMPAIGN = {"reports_campaign", "SELECT year FROM campaigns WHERE id = $1"};
+static const db_stmt STMT_REPLACES = {
+    "reports_replaces", "SELECT 1 FROM reports WHERE id = $1 AND campaign_id = $2 AND state <> 'draft'"};
+static const db_stmt STMT_INSERT = {
+    "reports_insert",
+    "INSERT INTO reports (campaign_id, kind, as_of, period_from, period_to, figures, replaces_id, created_by)"
+    " VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, nullif($8::bigint, 0)) RETURNING id"};
+static const db_stmt STMT_LOCK = {
+    "reports_lock", "SELECT state, kind, campaign_id, as_of, period_from, period_to FROM reports WHERE id = $1 FOR UPDATE"};
+static const db_stmt STMT_SECTIONS = {
+    "reports_sections",
+    "UPDATE reports SET sections = jsonb_strip_nulls(sections || $2::jsonb) WHERE id = $1 RETURNING id"};
+static const db_stmt STMT_REGENERATE = {
+    "reports_regenerate",
+    "UPDATE reports SET figures_before = figures, figures = $2::jsonb, generated_at = now() WHERE id = $1 RETURNING id"};
+/* The content as it is frozen: the report with its number, the approval's
+ * instant (the transaction's) and the approver's name. */
+static const db_stmt STMT_CONTENT = {
+    "reports_content",
+    "SELECT (" REPORT_OBJ("r") " || jsonb_build_object('number', $2::text, 'approved_at', " UTC("now()") ","
+    " 'approved_by', (SELECT coalesce(u.full_name, u.username) FROM users u WHERE u.id = $3::bigint)))::text"
+    " FROM reports r WHERE r.id = $1"};
+static const db_stmt STMT_APPROVE = {
+    "reports_approve",
+    "UPDATE reports SET state = 'approved', number = $2, approved_by = nullif($3::bigint, 0), approved_at = now(),"
+    " content = $4::jsonb, sha256 = $5 WHERE id = $1 RETURNING id"};
+static const db_stmt STMT_FILE = {
+    "reports_file_insert",
+    "INSERT INTO report_files (report_id, format, bytes, sha256) VALUES ($1, $2, decode($3, 'hex'), $4) RETURNING id"};
+static const db_stmt STMT_FILE_GET = {
+    "reports_file_get", "SELECT encode(bytes, 'hex') FROM report_files WHERE report_id = $1 AND format = $2"};
+/* One delivery per active destination of the report's agency that takes
+ * its kind (the outbox that `thidua report deliver` drains). */
+static const db_stmt STMT_QUEUE = {
+    "reports_queue",
+    "INSERT INTO report_deliveries (report_id, destination_id)"
+    " SELECT r.id, d.id FROM reports r JOIN campaigns c ON c.id = r.campaign_id"
+    " JOIN report_destinations d ON d.agency_id = c.agency_id AND d.active AND r.kind = ANY (d.kinds)"
+    " WHERE r.id = $1 ORDER BY d.id"};
+
+/* ------------------------------------------------------------------ reading */
+
+static void answer_json(response *res, int status, json_t *body)
+{
+    char *text = jsontext_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!text) {
+        http_problem(res, 500, "Lỗi máy chủ.");
+        return;
+    }
+    http_json_arena(res, status, arena_strdup(res->mem, text));
+    free(text);
+}
+
+/* Report id as a JSON object (a new reference): its content, state,
+ * sha256 and (a draft) what changed at its last generation. NULL with res
+ * filled (404, database error). */
+static json_t *load(request *req, response *res, const char *id)
+{
+    const char *p[] = {id};
+    db_result *r = db_run(req->db, &STMT_GET, 1, p);
+    if (!r) {
+        api_db_error(req, res);
+        return NULL;
+    }
+    if (db_rows(r) == 0) {
+        db_free(r);
+        http_problem(res, 404, not_found);
+        return NULL;
+    }
+    json_t *rep = json_loads(db_value(r, 0, 0), 0, NULL);
+    json_t *before = db_value(r, 0, 3) ? json_loads(db_value(r, 0, 3), 0, NULL) : NULL;
+    if (rep) {
+        json_object_set_new(rep, "state", json_string(db_value(r, 0, 1)));
+        json_object_set_new(rep, "sha256", db_value(r, 0, 2) ? json_string(db_value(r, 0, 2)) : json_null());
+        bool draft = strcmp(db_value(r, 0, 1), "draft") == 0;
+        json_object_set_new(rep, "changes", draft ? report_figures_changes(before, json_object_get(rep, "figures"))
+                                                  : json_array());
+    }
+    json_decref(before);
+    db_free(r);
+    if (!rep)
+        http_problem(res, 500, "Lỗi máy chủ.");
+    return rep;
+}
+
+/* Which rendering the request asks for: ?format= first, then Accept. */
+static const char *wanted(const request *req)
+{
+    const char *f = api_query(req, Q_FORMAT);
+    if (f)
+        return f;
+    const char *accept = http_header(req, "Accept");
+    if (!accept)
+        return "json";
+    if (strstr(accept, "application/pdf"))
+        return "pdf";
+    if (strstr(accept, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        return "xlsx";
+    if (strstr(accept, "text/html"))
+        return "html";
+    return "json";
+}
+
+static const char xlsx_type[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/* Renders report rep as format (pdf or xlsx) into malloc'd *out. 0, or -1
+ * with res filled (500). */
+static int render(request *req, response *res, const json_t *rep, const char *format, unsigned char **out,
+                  size_t *len)
+{
+    struct report_doc doc;
+    if (report_render_doc(req->mem, rep, &doc) != 0) {
+        http_problem(res, 500, "Báo cáo thiếu dữ liệu để trình bày.");
+        return -1;
+    }
+    char err[256] = "";
+    enum report_rc rc = strcmp(format, "pdf") == 0 ? report_pdf_render(&doc, out, len, err, sizeof err)
+                                                    : report_xlsx_render(&doc, NULL, out, len, err, sizeof err);
+    if (rc != REPORT_OK) {
+        log_error("report render (%s): %s", format, err);
+        http_problem(res, 500, "Không trình bày được báo cáo.");
+        return -1;
+    }
+    return 0;
+}
+
+static void answer_file(request *req, response *res, const char *format, const unsigned char *bytes, size_t len,
+                        long long id)
+{
+    http_text(res, 200, strcmp(format, "pdf") == 0 ? "application/pdf" : xlsx_type, (const char *)bytes, len);
+    http_set_header(res, "Content-Disposition",
+                    arena_printf(req->mem, "%s; filename=\"bao-cao-%lld.%s\"",
+                                 strcmp(format, "pdf") == 0 ? "inline" : "attachment", id, format));
+}
+
+/* An approved report's stored rendering. */
+static void stored_file(request *req, response *res, const char *id, const char *format)
+{
+    const char *p[] = {id, format};
+    db_result *r = db_run(req->db, &STMT_FILE_GET, 2, p);
+    if (!r) {
+        api_db_error(req, res);
+        return;
+    }
+    if (db_rows(r) == 0) {
+        db_free(r);
+        http_problem(res, 500, "Báo cáo đã duyệt nhưng không có bản đã lưu.");
+        return;
+    }
+    const char *hex = db_value(r, 0, 0);
+    size_t n = strlen(hex) / 2, len = 0;
+    unsigned char *bytes = arena_alloc(req->mem, n + 1);
+    int rc = sodium_hex2bin(bytes, n + 1, hex, strlen(hex), NULL, &len, NULL);
+    db_free(r);
+    if (rc != 0) {
+        http_problem(res, 500, "Lỗi máy chủ.");
+        return;
+    }
+    answer_file(req, res, format, bytes, len, req->path_ids[0]);
+}
+
+static void explain(request *req, response *res, json_t *rep, const char *spec)
+{
+    const char *comma = strchr(spec, ',');
+    const char *row = comma ? arena_strndup(req->mem, spec, (size_t)(comma - spec)) : NULL;
+    const char *col = comma ? comma + 1 : NULL;
+    json_t *items = row ? report_figures_explain(json_object_get(rep, "figures"), row, col) : NULL;
+    if (!items) {
+        bool statistics = json_object_get(json_object_get(rep, "figures"), "statistics") != NULL;
+        json_decref(rep);
+        http_field_error(res, 400, "explain",
+                         statistics
+                             ? "Không có ô này: \"hàng,cột\" với hàng là khóa của một hàng (vd. worker.thuong_xuyen),"
+                               " một đối tượng hoặc total, cột là mã khen thưởng hoặc total"
+                             : "Chỉ báo cáo thống kê khen thưởng (award_statistics) có ô để giải thích");
+        return;
+    }
+    json_t *body = json_pack("{s:s, s:s, s:I, s:o}", "row", row, "col", col, "count",
+                             (json_int_t)json_array_size(items), "items", items);
+    json_decref(rep);
+    answer_json(res, 200, body);
+}
+
+static void get(request *req, response *res)
+{
+    const char *id = api_itoa(req, req->path_ids[0]);
+    json_t *rep = load(req, res, id);
+    if (!rep)
+        return;
+    http_set_header(res, "Vary", "Accept");
+    if (api_query(req, Q_EXPLAIN)) {
+        explain(req, res, rep, api_query(req, Q_EXPLAIN));
+        return;
+    }
+    const char *format = wanted(req);
+    bool draft = strcmp(json_string_value(json_object_get(rep, "state")), "draft") == 0;
+    if (strcmp(format, "json") == 0) {
+        answer_json(res, 200, rep);
+        return;
+    }
+    if (strcmp(format, "html") == 0) {
+        struct report_doc doc;
+        char *html = report_render_doc(req->mem, rep, &doc) == 0 ? report_render_html(req->mem, &doc) : NULL;
+        json_decref(rep);
+        if (!html)
+            http_problem(res, 500, "Không trình bày được báo cáo.");
+        else
+            http_text(res, 200, "text/html; charset=utf-8", html, strlen(html));
+        return;
+    }
+    if (!draft) {
+        json_decref(rep);
+        stored_file(req, res, id, format);
+        return;
+    }
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    int rc = render(req, res, rep, format, &bytes, &len);
+    json_decref(rep);
+    if (rc == 0)
+        answer_file(req, res, format, bytes, len, req->path_ids[0]);
+    free(bytes);
+}
+
+static void list(request *req, response *res)
+{
+    const char *f[] = {api_itoa(req, req->path_ids[0])};
+    api_list(req, res, &STMT_LIST, 1, f, "Không có phong trào này.");
+}
+
+/* ------------------------------------------------------------------ writing */
+
+/* Generates the figures in the open transaction: the text, or NULL with
+ * res filled and the transaction rolled back. */
+static const char *figures_text(request *req, response *res, long long campaign, const char *kind,
+                                const report_period *p)
+{
+    json_t *f = NULL;
+    rf_rc rc = report_figures_generate(req->db, req->mem, campaign, kind, p, &f);
+    if (rc == RF_DB_ERROR) {
+        api_db_error(req, res);
+        return NULL;
+    }
+    if (rc != RF_OK) {
+        db_rollback(req->db);
+        http_problem(res, rc == RF_NOT_FOUND ? 404 : 500, rc == RF_NOT_FOUND ? "Không có phong trào này." : "Lỗi máy chủ.");
+        return NULL;
+    }
+    char *text = jsontext_dumps(f, JSON_COMPACT);
+    json_decref(f);
+    if (!text) {
+        db_rollback(req->db);
+        http_problem(res, 500, "Lỗi máy chủ.");
+        return NULL;
+    }
+    const char *out = arena_strdup(req->mem, text);
+    free(text);
+    return out;
+}
+
+static void answer_report(request *req, response *res, int status, long long id)
+{
+    json_t *rep = load(req, res, api_itoa(req, id));
+    if (rep)
+        answer_json(res, status, rep);
+}
+
+static void create(request *req, response *res)
+{
+    field_val v[K_COUNT];
+    campaign_ref c;
+    if (api_body(req, res, create_fields, v, false) != 0 || scope_campaign(req, res, req->path_ids[0], &c) != 0)
+        return;
+    const char *cid = api_itoa(req, c.id);
+    const char *p1[] = {cid};
+    db_result *r = db_run(req->db, &STMT_CAMPAIGN, 1, p1);
+    if (!r) {
+        api_db_error(req, res);
+        return;
+    }
+    int year = db_rows(r) ? (int)db_int(r, 0, 0) : 0;
+    db_free(r);
+    report_period per;
+    json_t *errors = json_array();
+    const char *as_of = v[K_AS_OF].present && !v[K_AS_OF].null ? v[K_AS_OF].s : NULL;
+    if (report_period_of(req->mem, v[K_KIND].s, year, c.starts_on, c.closes_on, as_of, &per) != 0)
+        fields_error(errors, "as_of", "Ngày tính số liệu phải từ ngày bắt đầu kỳ báo cáo trở đi", 0);
+    const char *replaces = v[K_REPLACES].present && !v[K_REPLACES].null ? v[K_REPLACES].s : NULL;
+    if (replaces) {
+        const char *p2[] = {replaces, cid};
+        r = db_run(req->db, &STMT_REPLACES, 2, p2);
+        if (!r) {
+            json_decref(errors);
+            api_db_error(req, res);
+            return;
+        }
+        if (db_rows(r) == 0)
+            fields_error(errors, "replaces_id", "Không có báo cáo đã duyệt này trong phong trào", 0);
+        db_free(r);
+    }
+    if (scope_errors(res, errors, NULL) != 0)
+        return;
+    if (api_begin(req, res) != 0)
+        return;
+    const char *figures = figures_text(req, res, c.id, v[K_KIND].s, &per);
+    if (!figures)
+        return;
+    const char *p[] = {cid,        v[K_KIND].s, per.as_of, per.period_from, per.period_to, figures, replaces,
+                       api_itoa(req, req->user ? req->user->id : 0)};
+    r = db_run(req->db, &STMT_INSERT, 8, p);
+    if (!r) {
+        api_db_error(req, res);
+        return;
+    }
+    long long id = db_int(r, 0, 0);
+    db_free(r);
+    if (api_commit(req, res) != 0)
+        return;
+    api_location(req, res, "/api/v1/reports/%lld", id);
+    answer_report(req, res, 201, id);
+}
+
+/* Locks report id in a new transaction and checks it is a draft: the
+ * locked row (state, kind, campaign_id, as_of, period_from, period_to),
+ * which the caller frees; or NULL with res filled (404, 409) and the
+ * transaction rolled back. */
+static db_result *lock_draft(request *req, response *res, const char *id)
+{
+    if (api_begin(req, res) != 0)
+        return NULL;
+    db_result *cur = api_lock_row(req, res, &STMT_LOCK, id, not_found);
+    if (!cur)
+        return NULL;
+    if (strcmp(db_value(cur, 0, 0), "draft") != 0) {
+        db_free(cur);
+        db_rollback(req->db);
+        http_problem(res, 409, not_draft);
+        return NULL;
+    }
+    return cur;
+}
+
+/* A write the frozen-report trigger refused is a 409, not a 422. */
+static void write_error(request *req, response *res)
+{
+    const db_error *e = db_last_error(req->db);
+    if (strcmp(e->constraint, "reports_frozen") == 0 || strcmp(e->constraint, "report_files_frozen") == 0) {
+        db_rollback(req->db);
+        http_problem(res, 409, not_draft);
+        return;
+    }
+    if (strcmp(e->constraint, "reports_number_key") == 0) {
+        db_rollback(req->db);
+        http_field_error(res, 409, "number", "Số văn bản này đã dùng cho một báo cáo khác của phong trào");
+        return;
+    }
+    api_db_error(req, res);
+}
+
+/* The sections of a PATCH as a JSON object to merge (null clears), or NULL
+ * with res filled (422 naming each bad section). */
+static json_t *valid_sections(request *req, response *res, const json_t *s)
+{
+    json_t *errors = json_array(), *out = json_object();
+    if (!json_is_object(s) || json_object_size(s) == 0) {
+        fields_error(errors, "sections", "Cần một đối tượng có ít nhất một phần (strengths, shortcomings, lessons,"
+                                         " next_steps, proposals)", 0);
+    } else {
+        const char *key;
+        json_t *val;
+        json_object_foreach((json_t *)s, key, val) {
+            bool known = false;
+            for (size_t i = 0; section_keys[i]; i++)
+                known |= strcmp(section_keys[i], key) == 0;
+            const char *field = arena_printf(req->mem, "sections.%s", key);
+            if (!known) {
+                fields_error(errors, field, "Không có phần này (strengths, shortcomings, lessons, next_steps, proposals)", 0);
+                continue;
+            }
+            if (json_is_null(val)) {
+                json_object_set_new(out, key, json_null());
+                continue;
+            }
+            const char *text = json_string_value(val);
+            char *nfc = text && text_valid_utf8(text, json_string_length(val)) &&
+                                strlen(text) == json_string_length(val)
+                            ? text_nfc(req->mem, text)
+                            : NULL;
+            if (!nfc)
+                fields_error(errors, field, "Cần văn bản (chuỗi UTF-8) hoặc null", 0);
+            else if (text_has_control(nfc, true))
+                fields_error(errors, field, "Văn bản có ký tự điều khiển", 0);
+            else if (text_length(nfc) > SECTION_MAX)
+                fields_error(errors, field, "Tối đa 20 000 ký tự", 0);
+            else
+                json_object_set_new(out, key, json_string(nfc));
+        }
+    }
+    if (scope_errors(res, errors, NULL) != 0) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+static void change(request *req, response *res)
+{
+    json_t *sections = valid_sections(req, res, json_object_get(req->json, "sections"));
+    if (!sections)
+        return;
+    char *text = jsontext_dumps(sections, JSON_COMPACT);
+    json_decref(sections);
+    if (!text) {
+        http_problem(res, 500, "Lỗi máy chủ.");
+        return;
+    }
+    const char *merge = arena_strdup(req->mem, text);
+    free(text);
+    const char *id = api_itoa(req, req->path_ids[0]);
+    db_result *cur = lock_draft(req, res, id);
+    if (!cur)
+        return;
+    db_free(cur);
+    const char *p[] = {id, merge};
+    db_result *r = db_run(req->db, &STMT_SECTIONS, 2, p);
+    if (!r) {
+        write_error(req, res);
+        return;
+    }
+    db_free(r);
+    if (api_commit(req, res) == 0)
+        answer_report(req, res, 200, req->path_ids[0]);
+}
+
+static void regenerate(request *req, response *res)
+{
+    const char *id = api_itoa(req, req->path_ids[0]);
+    db_result *cur = lock_draft(req, res, id);
+    if (!cur)
+        return;
+    const char *kind = arena_strdup(req->mem, db_value(cur, 0, 1));
+    long long campaign = db_int(cur, 0, 2);
+    report_period per = {arena_strdup(req->mem, db_value(cur, 0, 3)), arena_strdup(req->mem, db_value(cur, 0, 4)),
+                         arena_strdup(req->mem, db_value(cur, 0, 5))};
+    db_free(cur);
+    const char *figures = figures_text(req, res, campaign, kind, &per);
+    if (!figures)
+        return;
+    const char *p[] = {id, figures};
+    db_result *r = db_run(req->db, &STMT_REGENERATE, 2, p);
+    if (!r) {
+        write_error(req, res);
+        return;
+    }
+    db_free(r);
+    if (api_commit(req, res) == 0)
+        answer_report(req, res, 200, req->path_ids[0]);
+}
+
+/* Renders rep as format and stores it with its digest, in the open
+ * transaction. 0, or -1 with res filled and the transaction rolled back. */
+static int store_file(request *req, response *res, const char *id, const json_t *rep, const char *format)
+{
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    if (render(req, res, rep, format, &bytes, &len) != 0) {
+        db_rollback(req->db);
+        return -1;
+    }
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(d, bytes, len);
+    char digest[65];
+    sodium_bin2hex(digest, sizeof digest, d, sizeof d);
+    char *hex = arena_alloc(req->mem, len * 2 + 1);
+    sodium_bin2hex(hex, len * 2 + 1, bytes, len);
+    free(bytes);
+    const char *p[] = {id, format, hex, digest};
+    db_result *r = db_run(req->db, &STMT_FILE, 4, p);
+    if (!r) {
+        write_error(req, res);
+        return -1;
+    }
+    db_free(r);
+    return 0;
+}
+
+static void approve(request *req, response *res)
+{
+    field_val v[1];
+    if (api_body(req, res, approve_fields, v, false) != 0)
+        return;
+    const char *id = api_itoa(req, req->path_ids[0]);
+    db_result *cur = lock_draft(req, res, id);
+    if (!cur)
+        return;
+    db_free(cur);
+    const char *user = api_itoa(req, req->user ? req->user->id : 0);
+    const char *p[] = {id, v[0].s, user};
+    db_result *r = db_run(req->db, &STMT_CONTENT, 3, p);
+    if (!r) {
+        api_db_error(req, res);
+        return;
+    }
+    json_t *content = json_loads(db_value(r, 0, 0), 0, NULL);
+    db_free(r);
+    char *canon = content ? jcs_dump(content, NULL) : NULL;
+    char digest[65];
+    if (!canon || jcs_sha256_hex(content, digest) != 0) {
+        free(canon);
+        json_decref(content);
+        db_rollback(req->db);
+        http_problem(res, 500, "Không chuẩn hóa được nội dung báo cáo.");
+        return;
+    }
+    const char *canon_text = arena_strdup(req->mem, canon);
+    free(canon);
+    const char *pa[] = {id, v[0].s, user, canon_text, digest};
+    r = db_run(req->db, &STMT_APPROVE, 5, pa);
+    if (!r) {
+        json_decref(content);
+        write_error(req, res);
+        return;
+    }
+    db_free(r);
+    json_object_set_new(content, "state", json_string("approved"));
+    int rc = store_file(req, res, id, content, "pdf");
+    if (rc == 0)
+        rc = store_file(req, res, id, content, "xlsx");
+    json_decref(content);
+    if (rc != 0)
+        return;
+    const char *pq[] = {id};
+    r = db_run(req->db, &STMT_QUEUE, 1, pq);
+    if (!r) {
+        api_db_error(req, res);
+        return;
+    }
+    db_free(r);
+    if (api_commit(req, res) == 0)
+        answer_report(req, res, 200, req->path_ids[0]);
+}
+
+/* A report is of its campaign's agency. */
+static const route_scope report_scope = {&STMT_SCOPE, not_found, false, NULL, SCOPE_NULL_AGENCY, NULL, NULL};
+
+const route reports_routes[] = {
+    {"GET", "/api/v1/campaigns/{id}/reports", list, ACCESS_READ, BODY_NONE,
+     "Các báo cáo của phong trào (sơ kết, tổng kết, thống kê khen thưởng) với trạng thái", NULL, 0, api_page_query,
+     &scope_in_campaign},
+    {"POST", "/api/v1/campaigns/{id}/reports", create, ACCESS_OFFICE, BODY_JSON,
+     "Lập dự thảo báo cáo: số liệu tính từ dữ liệu tại ngày as_of", create_fields, 0, NULL, &scope_in_campaign},
+    {"GET", "/api/v1/reports/{id}", get, ACCESS_READ, BODY_NONE,
+     "Một báo cáo: JSON (nội dung, sha256), hoặc theo Accept/format bản in HTML, PDF, XLSX; explain giải thích một ô"
+     " thống kê",
+     NULL, 0, get_query, &report_scope},
+    {"PATCH", "/api/v1/reports/{id}", change, ACCESS_OFFICE, BODY_JSON,
+     "Sửa phần nhận xét của dự thảo (ưu điểm, hạn chế, bài học, phương hướng, kiến nghị)", patch_fields, 0, NULL,
+     &report_scope},
+    {"POST", "/api/v1/reports/{id}/regenerate", regenerate, ACCESS_OFFICE, BODY_NONE,
+     "Tính lại số liệu của dự thảo; changes nêu các số liệu đã thay đổi", NULL, 0, NULL, &report_scope},
+    {"POST", "/api/v1/reports/{id}/approve", approve, ACCESS_DIRECTOR, BODY_JSON,
+     "Duyệt báo cáo với số văn bản: nội dung cố định (sha256), lưu PDF và XLSX, xếp hàng gửi đến các nơi nhận",
+     approve_fields, 0, NULL, &report_scope},
+    {0},
+};
