@@ -58,7 +58,8 @@ echo "starting the test stack"
 # Exported: a test that stops `thidua serve` starts it again the same way.
 export THIDUA_BIN="$root/build/asan/thidua" THIDUA_ASAN_LOG="$asan_log/thidua"
 deploy/stack.sh start test || {
-  echo "the test stack did not start"; tail -n 50 "$var"/log/*.log; exit 1; }
+  echo "the test stack did not start"; tail -n 50 "$var"/log/*.log
+  deploy/stack.sh stop test >/dev/null 2>&1; exit 1; }
 export THIDUA_URL THIDUA_TEST_DB THIDUA_VAR THIDUA_CONFIG_FILE THIDUA_PG_BIN THIDUA_SVC_USER
 export THIDUA_BIN_PATH="$THIDUA_BIN"
 export THIDUA_ROOT="$root"
