@@ -16,7 +16,12 @@
  * The frozen content, whose canonical JSON the sha256 is of, is the
  * report object without "state", "sha256" and "changes": the members id,
  * campaign_id, kind, number, as_of, period_from, period_to, sections,
- * figures, replaces_id, approved_at, approved_by, generated_at. */
+ * figures, replaces_id, approved_at, approved_by, generated_at. A report
+ * of a schedule also answers due_on and late (report_make.h), outside the
+ * frozen content.
+ *
+ * Generating and approving are report_make.h's, shared with `thidua
+ * report run` (report_run.h). */
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
