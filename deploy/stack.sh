@@ -332,6 +332,16 @@ start_report_deliver() {
   wait_for 10 "thidua report deliver" test -s "$var/run/report-deliver.pid"
 }
 
+# In dev, one pass over the report schedules at start (production: the
+# daily thidua-report-run.timer): drafts due by today are made. A failure
+# is logged, not fatal to the stack.
+run_report_schedules() {
+  [ "$stack" = dev ] || return 0
+  say "running the report schedules once (log: var/$stack/log/report-run.log)"
+  as_svc "$bin" --config "$var/thidua.conf" report run >> "$var/log/report-run.log" 2>&1 < /dev/null ||
+    say "thidua report run failed: see var/$stack/log/report-run.log"
+}
+
 start() {
   mkdir -p "$var/pg" "$var/run" "$var/log"
   chmod 0700 "$var/pg"
@@ -354,6 +364,7 @@ start() {
   start_push
   case $stack in dev|test) start_smtp ;; esac
   start_report_deliver
+  run_report_schedules
   say "ready: http://127.0.0.1:$http_port/  (API: http://127.0.0.1:$http_port/api/v1/health)"
   if [ "$stack" = dev ]; then
     say "demo logins (invented people and data): admin, office, vanphong (unit head), council, council2..4, director, viewer — password: thidua-demo"

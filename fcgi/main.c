@@ -1,5 +1,5 @@
 /* main.c — `thidua [--config FILE] COMMAND`: serve, push, migrate, user,
- * routes, openapi. */
+ * routes, openapi, report deliver|run. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +10,7 @@
 #include "openapi.h"
 #include "push.h"
 #include "report_deliver.h"
+#include "report_run.h"
 #include "router.h"
 #include "serve.h"
 
@@ -38,6 +39,7 @@ static int usage(void)
             "  serve                 FastCGI master and workers (see the README)\n"
             "  push [--once] [--pidfile FILE]   deliver the publication outbox to the portal\n"
             "  report deliver [--once] [--pidfile FILE]   deliver approved reports (HTTPS, e-mail)\n"
+            "  report run [--today YYYY-MM-DD]   one pass over the report schedules (drafts, auto-approvals)\n"
             "  migrate               apply sql/migrations\n"
             "  user add NAME --role ROLE [--unit CODE] [--agency CODE]   (password on stdin)\n"
             "  user list\n"
@@ -84,6 +86,8 @@ int main(int argc, char **argv)
         return push_main(&cfg, argc - i, argv + i);
     if (strcmp(cmd, "report") == 0 && i < argc && strcmp(argv[i], "deliver") == 0)
         return report_deliver_main(&cfg, argc - i - 1, argv + i + 1);
+    if (strcmp(cmd, "report") == 0 && i < argc && strcmp(argv[i], "run") == 0)
+        return report_run_main(&cfg, argc - i - 1, argv + i + 1);
     if (strcmp(cmd, "migrate") == 0)
         return migrate_main(&cfg);
     if (strcmp(cmd, "user") == 0)

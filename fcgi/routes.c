@@ -30,6 +30,6 @@ const route *const route_groups[] = {
     award_decisions_routes, award_dossier_routes, nomination_comments_routes, award_history_routes,
     blocs_routes,
     reports_routes,
-    report_destinations_routes, report_deliveries_routes,
+    report_destinations_routes, report_deliveries_routes, report_schedules_routes,
     NULL,
 };

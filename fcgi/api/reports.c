@@ -16,20 +16,23 @@
  * The frozen content, whose canonical JSON the sha256 is of, is the
  * report object without "state", "sha256" and "changes": the members id,
  * campaign_id, kind, number, as_of, period_from, period_to, sections,
- * figures, replaces_id, approved_at, approved_by, generated_at. */
+ * figures, replaces_id, approved_at, approved_by, generated_at. A report
+ * of a schedule also answers due_on and late (report_make.h), outside the
+ * frozen content.
+ *
+ * Generating and approving are report_make.h's, shared with `thidua
+ * report run` (report_run.h). */
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/campaign_scope.h"
 #include "api/resources.h"
-#include "jcs.h"
 #include "jsontext.h"
 #include "log.h"
 #include "report_figures.h"
-#include "report_pdf.h"
+#include "report_make.h"
 #include "report_render.h"
-#include "report_xlsx.h"
 #include "text.h"
 
 static const char *const kinds[] = {"mid_year", "year_end", "award_statistics", NULL};
@@ -71,37 +74,21 @@ enum { Q_FORMAT, Q_EXPLAIN };
 static const char not_found[] = "Không có báo cáo này.";
 static const char not_draft[] = "Báo cáo đã được duyệt: nội dung không thay đổi được nữa (sửa thì lập báo cáo mới thay thế).";
 
-#define UTC(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define SECTIONS(r)                                                                                           \
-    "(jsonb_build_object('strengths', NULL, 'shortcomings', NULL, 'lessons', NULL, 'next_steps', NULL,"      \
-    " 'proposals', NULL) || " r ".sections)"
-/* The report object as GET answers it, without state, sha256 and changes. */
-#define REPORT_OBJ(r)                                                                                                \
-    "jsonb_build_object('id', " r ".id, 'campaign_id', " r ".campaign_id, 'kind', " r ".kind, 'number', " r ".number," \
-    " 'as_of', " r ".as_of, 'period_from', " r ".period_from, 'period_to', " r ".period_to, 'sections', " SECTIONS(r) "," \
-    " 'figures', " r ".figures, 'replaces_id', " r ".replaces_id, 'approved_at', " UTC(r ".approved_at") ","            \
-    " 'approved_by', (SELECT coalesce(u.full_name, u.username) FROM users u WHERE u.id = " r ".approved_by),"       \
-    " 'generated_at', " UTC(r ".generated_at") ")"
-
 static const db_stmt STMT_LIST = {
     "reports_list",
     API_LIST_OF_CAMPAIGN("SELECT r.* FROM reports r WHERE r.campaign_id = $3",
-                         "json_build_object('id', p.id, 'campaign_id', p.campaign_id, 'kind', p.kind, 'number', p.number,"
+                         "(jsonb_build_object('id', p.id, 'campaign_id', p.campaign_id, 'kind', p.kind, 'number', p.number,"
                          " 'as_of', p.as_of, 'period_from', p.period_from, 'period_to', p.period_to, 'state', p.state,"
-                         " 'sha256', p.sha256, 'replaces_id', p.replaces_id, 'approved_at', " UTC("p.approved_at") ","
-                         " 'generated_at', " UTC("p.generated_at") ")",
+                         " 'sha256', p.sha256, 'replaces_id', p.replaces_id, 'approved_at', " REPORT_UTC("p.approved_at") ","
+                         " 'generated_at', " REPORT_UTC("p.generated_at") ") || coalesce(" REPORT_DEADLINE("p") ", '{}'))",
                          "id")};
 static const db_stmt STMT_GET = {
-    "reports_get", "SELECT coalesce(r.content, " REPORT_OBJ("r") ")::text, r.state, r.sha256, r.figures_before::text"
-                   " FROM reports r WHERE r.id = $1"};
+    "reports_get", "SELECT coalesce(r.content, " REPORT_OBJ("r") ")::text, r.state, r.sha256, r.figures_before::text,"
+                   " " REPORT_DEADLINE("r") "::text FROM reports r WHERE r.id = $1"};
 static const db_stmt STMT_SCOPE = SCOPE_VIA_CAMPAIGN("reports_scope", "reports");
 static const db_stmt STMT_CAMPAIGN = {"reports_campaign", "SELECT year FROM campaigns WHERE id = $1"};
 static const db_stmt STMT_REPLACES = {
     "reports_replaces", "SELECT 1 FROM reports WHERE id = $1 AND campaign_id = $2 AND state <> 'draft'"};
-static const db_stmt STMT_INSERT = {
-    "reports_insert",
-    "INSERT INTO reports (campaign_id, kind, as_of, period_from, period_to, figures, replaces_id, created_by)"
-    " VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, nullif($8::bigint, 0)) RETURNING id"};
 static const db_stmt STMT_LOCK = {
     "reports_lock", "SELECT state, kind, campaign_id, as_of, period_from, period_to FROM reports WHERE id = $1 FOR UPDATE"};
 static const db_stmt STMT_SECTIONS = {
@@ -110,31 +97,8 @@ static const db_stmt STMT_SECTIONS = {
 static const db_stmt STMT_REGENERATE = {
     "reports_regenerate",
     "UPDATE reports SET figures_before = figures, figures = $2::jsonb, generated_at = now() WHERE id = $1 RETURNING id"};
-/* The content as it is frozen: the report with its number, the approval's
- * instant (the transaction's) and the approver's name. */
-static const db_stmt STMT_CONTENT = {
-    "reports_content",
-    "SELECT (" REPORT_OBJ("r") " || jsonb_build_object('number', $2::text, 'approved_at', " UTC("now()") ","
-    " 'approved_by', (SELECT coalesce(u.full_name, u.username) FROM users u WHERE u.id = $3::bigint)))::text"
-    " FROM reports r WHERE r.id = $1"};
-static const db_stmt STMT_APPROVE = {
-    "reports_approve",
-    "UPDATE reports SET state = 'approved', number = $2, approved_by = nullif($3::bigint, 0), approved_at = now(),"
-    " content = $4::jsonb, sha256 = $5 WHERE id = $1 RETURNING id"};
-static const db_stmt STMT_FILE = {
-    "reports_file_insert",
-    "INSERT INTO report_files (report_id, format, bytes, sha256) VALUES ($1, $2, decode($3, 'hex'), $4) RETURNING id"};
 static const db_stmt STMT_FILE_GET = {
     "reports_file_get", "SELECT encode(bytes, 'hex') FROM report_files WHERE report_id = $1 AND format = $2"};
-/* One delivery per active destination of the report's agency that takes
- * its kind (the outbox that `thidua report deliver` drains). */
-static const db_stmt STMT_QUEUE = {
-    "reports_queue",
-    "INSERT INTO report_deliveries (report_id, destination_id)"
-    " SELECT r.id, d.id FROM reports r JOIN campaigns c ON c.id = r.campaign_id"
-    " JOIN report_destinations d ON d.agency_id = c.agency_id AND d.active AND r.kind = ANY (d.kinds)"
-    " WHERE r.id = $1 ORDER BY d.id"};
-
 /* ------------------------------------------------------------------ reading */
 
 static void answer_json(response *res, int status, json_t *body)
@@ -174,6 +138,10 @@ static json_t *load(request *req, response *res, const char *id)
         json_object_set_new(rep, "changes", draft ? report_figures_changes(before, json_object_get(rep, "figures"))
                                                   : json_array());
     }
+    json_t *deadline = db_value(r, 0, 4) ? json_loads(db_value(r, 0, 4), 0, NULL) : NULL;
+    if (rep && deadline)
+        json_object_update(rep, deadline);
+    json_decref(deadline);
     json_decref(before);
     db_free(r);
     if (!rep)
@@ -206,20 +174,24 @@ static const char xlsx_type[] = "application/vnd.openxmlformats-officedocument.s
 static int render(request *req, response *res, const json_t *rep, const char *format, unsigned char **out,
                   size_t *len)
 {
-    struct report_doc doc;
-    if (report_render_doc(req->mem, rep, &doc) != 0) {
-        http_problem(res, 500, "Báo cáo thiếu dữ liệu để trình bày.");
-        return -1;
-    }
-    char err[256] = "";
-    enum report_rc rc = strcmp(format, "pdf") == 0 ? report_pdf_render(&doc, out, len, err, sizeof err)
-                                                    : report_xlsx_render(&doc, NULL, out, len, err, sizeof err);
-    if (rc != REPORT_OK) {
-        log_error("report render (%s): %s", format, err);
-        http_problem(res, 500, "Không trình bày được báo cáo.");
+    rm_rc rc = report_make_render(req->mem, rep, format, out, len);
+    if (rc != RM_OK) {
+        http_problem(res, 500, report_make_message(rc));
         return -1;
     }
     return 0;
+}
+
+/* Answers a failure rc of report_make in the open transaction (rolled
+ * back); db errors through on_db. */
+static void make_error(request *req, response *res, rm_rc rc, void (*on_db)(request *, response *))
+{
+    if (rc == RM_DB) {
+        on_db(req, res);
+        return;
+    }
+    db_rollback(req->db);
+    http_problem(res, rc == RM_NOT_FOUND ? 404 : 500, report_make_message(rc));
 }
 
 static void answer_file(request *req, response *res, const char *format, const unsigned char *bytes, size_t len,
@@ -333,27 +305,13 @@ static void list(request *req, response *res)
 static const char *figures_text(request *req, response *res, long long campaign, const char *kind,
                                 const report_period *p)
 {
-    json_t *f = NULL;
-    rf_rc rc = report_figures_generate(req->db, req->mem, campaign, kind, p, &f);
-    if (rc == RF_DB_ERROR) {
-        api_db_error(req, res);
+    const char *text = NULL;
+    rm_rc rc = report_make_figures(req->db, req->mem, campaign, kind, p, &text);
+    if (rc != RM_OK) {
+        make_error(req, res, rc, api_db_error);
         return NULL;
     }
-    if (rc != RF_OK) {
-        db_rollback(req->db);
-        http_problem(res, rc == RF_NOT_FOUND ? 404 : 500, rc == RF_NOT_FOUND ? "Không có phong trào này." : "Lỗi máy chủ.");
-        return NULL;
-    }
-    char *text = jsontext_dumps(f, JSON_COMPACT);
-    json_decref(f);
-    if (!text) {
-        db_rollback(req->db);
-        http_problem(res, 500, "Lỗi máy chủ.");
-        return NULL;
-    }
-    const char *out = arena_strdup(req->mem, text);
-    free(text);
-    return out;
+    return text;
 }
 
 static void answer_report(request *req, response *res, int status, long long id)
@@ -400,18 +358,13 @@ static void create(request *req, response *res)
         return;
     if (api_begin(req, res) != 0)
         return;
-    const char *figures = figures_text(req, res, c.id, v[K_KIND].s, &per);
-    if (!figures)
-        return;
-    const char *p[] = {cid,        v[K_KIND].s, per.as_of, per.period_from, per.period_to, figures, replaces,
-                       api_itoa(req, req->user ? req->user->id : 0)};
-    r = db_run(req->db, &STMT_INSERT, 8, p);
-    if (!r) {
-        api_db_error(req, res);
+    long long id = 0;
+    rm_rc rc = report_make_draft(req->db, req->mem, c.id, v[K_KIND].s, &per, replaces,
+                                 req->user ? req->user->id : 0, 0, &id);
+    if (rc != RM_OK) {
+        make_error(req, res, rc, api_db_error);
         return;
     }
-    long long id = db_int(r, 0, 0);
-    db_free(r);
     if (api_commit(req, res) != 0)
         return;
     api_location(req, res, "/api/v1/reports/%lld", id);
@@ -555,33 +508,6 @@ static void regenerate(request *req, response *res)
         answer_report(req, res, 200, req->path_ids[0]);
 }
 
-/* Renders rep as format and stores it with its digest, in the open
- * transaction. 0, or -1 with res filled and the transaction rolled back. */
-static int store_file(request *req, response *res, const char *id, const json_t *rep, const char *format)
-{
-    unsigned char *bytes = NULL;
-    size_t len = 0;
-    if (render(req, res, rep, format, &bytes, &len) != 0) {
-        db_rollback(req->db);
-        return -1;
-    }
-    unsigned char d[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(d, bytes, len);
-    char digest[65];
-    sodium_bin2hex(digest, sizeof digest, d, sizeof d);
-    char *hex = arena_alloc(req->mem, len * 2 + 1);
-    sodium_bin2hex(hex, len * 2 + 1, bytes, len);
-    free(bytes);
-    const char *p[] = {id, format, hex, digest};
-    db_result *r = db_run(req->db, &STMT_FILE, 4, p);
-    if (!r) {
-        write_error(req, res);
-        return -1;
-    }
-    db_free(r);
-    return 0;
-}
-
 static void approve(request *req, response *res)
 {
     field_val v[1];
@@ -592,48 +518,11 @@ static void approve(request *req, response *res)
     if (!cur)
         return;
     db_free(cur);
-    const char *user = api_itoa(req, req->user ? req->user->id : 0);
-    const char *p[] = {id, v[0].s, user};
-    db_result *r = db_run(req->db, &STMT_CONTENT, 3, p);
-    if (!r) {
-        api_db_error(req, res);
+    rm_rc rc = report_make_approve(req->db, req->mem, req->path_ids[0], v[0].s, req->user ? req->user->id : 0);
+    if (rc != RM_OK) {
+        make_error(req, res, rc, write_error);
         return;
     }
-    json_t *content = json_loads(db_value(r, 0, 0), 0, NULL);
-    db_free(r);
-    char *canon = content ? jcs_dump(content, NULL) : NULL;
-    char digest[65];
-    if (!canon || jcs_sha256_hex(content, digest) != 0) {
-        free(canon);
-        json_decref(content);
-        db_rollback(req->db);
-        http_problem(res, 500, "Không chuẩn hóa được nội dung báo cáo.");
-        return;
-    }
-    const char *canon_text = arena_strdup(req->mem, canon);
-    free(canon);
-    const char *pa[] = {id, v[0].s, user, canon_text, digest};
-    r = db_run(req->db, &STMT_APPROVE, 5, pa);
-    if (!r) {
-        json_decref(content);
-        write_error(req, res);
-        return;
-    }
-    db_free(r);
-    json_object_set_new(content, "state", json_string("approved"));
-    int rc = store_file(req, res, id, content, "pdf");
-    if (rc == 0)
-        rc = store_file(req, res, id, content, "xlsx");
-    json_decref(content);
-    if (rc != 0)
-        return;
-    const char *pq[] = {id};
-    r = db_run(req->db, &STMT_QUEUE, 1, pq);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    db_free(r);
     if (api_commit(req, res) == 0)
         answer_report(req, res, 200, req->path_ids[0]);
 }

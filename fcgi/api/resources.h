@@ -34,6 +34,6 @@ extern const route registrations_routes[];
 extern const route award_decisions_routes[], award_dossier_routes[], nomination_comments_routes[], award_history_routes[];
 extern const route blocs_routes[];
 extern const route reports_routes[];
-extern const route report_destinations_routes[], report_deliveries_routes[];
+extern const route report_destinations_routes[], report_deliveries_routes[], report_schedules_routes[];
 
 #endif

@@ -95,6 +95,8 @@ static struct {
     long long destination[POSITIONS];
     /* Reports (issue 12): a draft of the position's campaign. */
     long long report[POSITIONS];
+    /* Report schedules (issue 12): one of the position's campaign. */
+    long long schedule[POSITIONS];
 } fx = {
     .unit_code = {"MU1", "MU2", "MV1"},
     .staff_code = {"MS1", "MS2", "MSV1"},
@@ -231,6 +233,14 @@ static long long new_destination(int pos)
     return sql1("INSERT INTO report_destinations (agency_id, name, channel, address)"
                 " VALUES ($1, 'Khối thi đua', 'email', 'khoi@thi-dua.example.gov.vn') RETURNING id",
                 num(fx.agency[pos]));
+}
+
+/* A schedule of the position's campaign, drafting on a fresh day. */
+static long long new_schedule(int pos)
+{
+    return sql2("INSERT INTO report_schedules (campaign_id, kind, draft_on, due_on)"
+                " VALUES ($1, 'year_end', '2040-01-01'::date + $2::int, '2099-12-31') RETURNING id",
+                num(fx.campaign[pos]), num(++seq));
 }
 
 /* --------------------------------------------------------------- fixture */
@@ -391,6 +401,8 @@ static int setup(void **state)
     }
     for (int pos = 0; pos < POSITIONS; pos++)
         fx.report[pos] = pos == OTHER_UNIT ? fx.report[OWN] : new_report(fx.campaign[pos]);
+    for (int pos = 0; pos < POSITIONS; pos++)
+        fx.schedule[pos] = pos == OTHER_UNIT ? fx.schedule[OWN] : new_schedule(pos);
     /* The calendar is the installation's: one day, whatever the position. */
     free(t_sql("DELETE FROM holidays WHERE date >= '2096-01-01' AND date < '2097-01-01'", 0, NULL));
     fx.holiday[OWN] = sql1("INSERT INTO holidays (date, name, kind) VALUES ('2096-01-01', $1, 'holiday') RETURNING id",
@@ -768,6 +780,28 @@ static void b_destination_patch(call *c, int role, int pos)
 {
     (void)pos;
     json_body(c, "{\"name\":\"Khối thi đua (sửa bởi %s)\"}", role_name[role]);
+}
+
+/* A schedule of the position's campaign on a day no other has. */
+static void b_schedule_post(call *c, int role, int pos)
+{
+    (void)role;
+    ++seq;
+    json_body(c, "{\"campaign_id\":%lld,\"kind\":\"mid_year\",\"draft_on\":\"2031-%02d-%02d\","
+                 "\"due_on\":\"2031-12-31\"}",
+              fx.campaign[pos], 1 + seq / 28 % 12, 1 + seq % 28);
+}
+
+static void b_schedule_patch(call *c, int role, int pos)
+{
+    (void)pos;
+    json_body(c, "{\"due_on\":\"2099-12-%02d\"}", 1 + role);
+}
+
+static void b_schedule_delete(call *c, int role, int pos)
+{
+    (void)role;
+    c->id = new_schedule(pos);
 }
 
 static void b_destination_delete(call *c, int role, int pos)
@@ -1187,6 +1221,13 @@ static const row table[] = {
     {"PATCH", "/api/v1/report-destinations/{id}", fx.destination, b_destination_patch,
      {{200, 200, 200}, NO, NO, NO, NO, NO}},
     {"DELETE", "/api/v1/report-destinations/{id}", NULL, b_destination_delete, {{204, 204, 204}, NO, NO, NO, NO, NO}},
+    /* Report schedules: the admin's (here the installation admin), of the
+     * campaign's agency. */
+    {"GET", "/api/v1/report-schedules", NULL, b_agency_filter, {{200, 200, 200}, NO, NO, NO, NO, NO}},
+    {"POST", "/api/v1/report-schedules", NULL, b_schedule_post, {{201, 201, 201}, NO, NO, NO, NO, NO}},
+    {"GET", "/api/v1/report-schedules/{id}", fx.schedule, NULL, {{200, 200, 200}, NO, NO, NO, NO, NO}},
+    {"PATCH", "/api/v1/report-schedules/{id}", fx.schedule, b_schedule_patch, {{200, 200, 200}, NO, NO, NO, NO, NO}},
+    {"DELETE", "/api/v1/report-schedules/{id}", NULL, b_schedule_delete, {{204, 204, 204}, NO, NO, NO, NO, NO}},
     {"POST", "/api/v1/report-deliveries/{id}/retry", NULL, b_failed_delivery,
      {{200, 200, 200}, {200, 200, 404}, NO, NO, {200, 200, 404}, NO}},
     {"GET", "/api/v1/reports/{id}/deliveries", fx.approved_report, NULL,
