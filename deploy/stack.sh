@@ -169,6 +169,14 @@ load_demo() {
   "$root/deploy/demo.sh" "$var/thidua.conf" "$bin" "$stack"
 }
 
+# The demo's reports (step 4 of deploy/demo.sh) go through the API, once
+# the server, the SMTP server and the deliverer run: the approved one is
+# delivered by e-mail into var/dev/mail/.
+load_demo_reports() {
+  [ "$stack" = dev ] && [ "${THIDUA_DEMO:-1}" != 0 ] || return 0
+  "$root/deploy/demo.sh" "$var/thidua.conf" "$bin" "$stack" "http://127.0.0.1:$http_port"
+}
+
 start_thidua() {
   if [ -f "$var/run/thidua.pid" ] && kill -0 "$(cat "$var/run/thidua.pid")" 2>/dev/null; then
     return 0
@@ -354,6 +362,7 @@ start() {
   start_push
   case $stack in dev|test) start_smtp ;; esac
   start_report_deliver
+  load_demo_reports
   say "ready: http://127.0.0.1:$http_port/  (API: http://127.0.0.1:$http_port/api/v1/health)"
   if [ "$stack" = dev ]; then
     say "demo logins (invented people and data): admin, office, vanphong (unit head), council, council2..4, director, viewer — password: thidua-demo"
