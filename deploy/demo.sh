@@ -16,7 +16,8 @@
 #   3. the awards round sql/demo/awards/*.sql, in one transaction, unless
 #      the campaign TD2025 has a council session: it needs the council's
 #      logins of step 2;
-#   4. (with URL) the demo reports of TD2025, through the API as `office`
+#   4. (with URL) the e-mail destination of sql/demo/reports/ unless it
+#      exists, then the demo reports of TD2025, through the API as `office`
 #      and `director` so that their figures, canonical JSON, SHA-256 and
 #      files are the application's own: the mid-year report made as of
 #      2025-06-30, its sections (sql/demo/reports/mid_year.json) and its
@@ -105,6 +106,8 @@ login() {
   printf '{"username":"%s","password":"thidua-demo"}' "$1" |
     api POST /sessions "" - | jq -er .token
 }
+# The e-mail destination first, so that the approval queues its delivery.
+psql "$db_url" -X -v ON_ERROR_STOP=1 -q -1 -f "$root/sql/demo/reports/destination.sql" >/dev/null
 office=$(login office)
 if [ -z "$mid" ]; then
   say "making the demo's mid-year report (as of 2025-06-30)"
