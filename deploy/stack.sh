@@ -10,7 +10,8 @@
 # Environment: THIDUA_DATABASE_URL (use that database, start no cluster;
 # THIDUA_DATABASE_OWNER_URL: migrate as that role there, default the same
 # URL), THIDUA_HTTP_PORT, THIDUA_PG_PORT, THIDUA_BIN (the binary to serve with),
-# THIDUA_WORKERS, THIDUA_DEMO=0 (dev: do not load the demo campaign).
+# THIDUA_WORKERS, THIDUA_DEMO=0 (dev: do not load the demo campaign, nor
+# make its reports through the API once the server runs).
 # The provincial portal (dev only; see deploy/portal.md): THIDUA_PORTAL_URL
 # (push there, start no stand-in), THIDUA_PORTAL_SECRET_FILE,
 # THIDUA_PORTAL_CA_FILE, THIDUA_PORTAL_PORT (the stand-in's, default 8091;
