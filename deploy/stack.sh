@@ -10,7 +10,8 @@
 # Environment: THIDUA_DATABASE_URL (use that database, start no cluster;
 # THIDUA_DATABASE_OWNER_URL: migrate as that role there, default the same
 # URL), THIDUA_HTTP_PORT, THIDUA_PG_PORT, THIDUA_BIN (the binary to serve with),
-# THIDUA_WORKERS, THIDUA_DEMO=0 (dev: do not load the demo campaign).
+# THIDUA_WORKERS, THIDUA_DEMO=0 (dev: do not load the demo campaign, nor
+# make its reports through the API once the server runs).
 # The provincial portal (dev only; see deploy/portal.md): THIDUA_PORTAL_URL
 # (push there, start no stand-in), THIDUA_PORTAL_SECRET_FILE,
 # THIDUA_PORTAL_CA_FILE, THIDUA_PORTAL_PORT (the stand-in's, default 8091;
@@ -167,6 +168,14 @@ CONF
 load_demo() {
   [ "$stack" = dev ] && [ "${THIDUA_DEMO:-1}" != 0 ] || return 0
   "$root/deploy/demo.sh" "$var/thidua.conf" "$bin" "$stack"
+}
+
+# The demo's reports (step 4 of deploy/demo.sh) go through the API, once
+# the server, the SMTP server and the deliverer run: the approved one is
+# delivered by e-mail into var/dev/mail/.
+load_demo_reports() {
+  [ "$stack" = dev ] && [ "${THIDUA_DEMO:-1}" != 0 ] || return 0
+  "$root/deploy/demo.sh" "$var/thidua.conf" "$bin" "$stack" "http://127.0.0.1:$http_port"
 }
 
 start_thidua() {
@@ -364,6 +373,7 @@ start() {
   start_push
   case $stack in dev|test) start_smtp ;; esac
   start_report_deliver
+  load_demo_reports
   run_report_schedules
   say "ready: http://127.0.0.1:$http_port/  (API: http://127.0.0.1:$http_port/api/v1/health)"
   if [ "$stack" = dev ]; then

@@ -421,24 +421,57 @@ static double text_width(struct render *r, const char *text, enum style st, doub
     return w;
 }
 
-/* The narrowest a column may be: its header's longest word (no "ST-T"),
- * and for numbers and dates their longest value, on one line. */
-static double column_min_width(struct render *r, const struct report_table *t, size_t c)
+/* The width of the longest word of text, or -1 after fail(). */
+static double longest_word(struct render *r, const char *text, enum style st)
 {
-    const struct report_column *col = &t->columns[c];
     double min = 0;
     char word[256];
-    const char *h = col->header ? col->header : "";
+    const char *h = text ? text : "";
+    h += strspn(h, " ");
     while (*h) {
         size_t n = strcspn(h, " ");
         snprintf(word, sizeof word, "%.*s", (int)n, h);
-        double w = text_width(r, word, BOLD, TABLE_SIZE);
+        double w = text_width(r, word, st, TABLE_SIZE);
         if (w < 0)
             return -1;
         if (w > min)
             min = w;
         h += n;
         h += strspn(h, " ");
+    }
+    return min;
+}
+
+/* A text column whose cells are all this short (on one line) is never
+ * wrapped when the table has room: "Thường xuyên" stays on one line. */
+#define SHORT_TEXT (TEXT_W / 4)
+
+/* The narrowest a column may be: its header's longest word (no "ST-T"),
+ * for numbers and dates their longest value, on one line; for text the
+ * longest word of a cell (a word is never cut), and with `whole` the
+ * longest cell on one line when every cell is short (SHORT_TEXT). */
+static double column_min_width(struct render *r, const struct report_table *t, size_t c, int whole)
+{
+    const struct report_column *col = &t->columns[c];
+    double min = longest_word(r, col->header, BOLD);
+    if (min < 0)
+        return -1;
+    if (col->type == REPORT_COL_TEXT) {
+        double widest = 0;
+        for (size_t row = 0; row < t->nrows; row++) {
+            const char *cell = t->cells[row * t->ncolumns + c];
+            if (cell == NULL || cell[0] == '\0' || !text_valid_utf8(cell, strlen(cell)))
+                continue; /* row_layouts refuses bad UTF-8 */
+            double w = whole ? text_width(r, cell, REGULAR, TABLE_SIZE) : longest_word(r, cell, REGULAR);
+            if (w < 0)
+                return -1;
+            if (w > widest)
+                widest = w;
+        }
+        if (whole && widest > SHORT_TEXT)
+            widest = longest_word(r, col->header, BOLD); /* long text: wrapped, the header's word as before */
+        if (widest > min)
+            min = widest;
     }
     if (col->type != REPORT_COL_TEXT) {
         size_t longest = 0, at = 0;
@@ -468,7 +501,8 @@ static double column_min_width(struct render *r, const struct report_table *t, s
 
 /* Widths by weight over the text width, each at least its minimum: a
  * column below its minimum gets it, the others share what is left by
- * weight, until none is below. */
+ * weight, until none is below. The minimum keeps short text cells whole
+ * when all the minima fit in the width together, else only their words. */
 static int column_widths(struct render *r, const struct report_table *t, double *widths)
 {
     size_t n = t->ncolumns;
@@ -479,9 +513,16 @@ static int column_widths(struct render *r, const struct report_table *t, double 
         fail(r, REPORT_LIBRARY, "out of memory");
         goto done;
     }
-    for (size_t c = 0; c < n; c++)
-        if ((min[c] = column_min_width(r, t, c)) < 0)
-            goto done;
+    for (int whole = 1; whole >= 0; whole--) {
+        double sum = 0;
+        for (size_t c = 0; c < n; c++) {
+            if ((min[c] = column_min_width(r, t, c, whole)) < 0)
+                goto done;
+            sum += min[c];
+        }
+        if (sum <= TEXT_W)
+            break;
+    }
     for (size_t round = 0; round <= n; round++) {
         double left = TEXT_W;
         unsigned total = 0;
@@ -574,14 +615,14 @@ static void draw_row(struct render *r, const struct row_layouts *rl, size_t n, c
 }
 
 /* A bordered table; a row that does not fit starts a new page, which gets
- * the header row again. A row taller than a page is drawn as it is. */
+ * the header row again. A row taller than a page is drawn as it is. The
+ * caption, the header row and the first row (or 20 pt of an empty table)
+ * go on one page: never a caption or a header alone at a page's foot. */
 static void draw_table(struct render *r, const struct report_table *t)
 {
     if (t->ncolumns == 0)
         return;
-    if (t->caption && t->caption[0])
-        flow_text(r, t->caption, BOLD, 13, PANGO_ALIGN_CENTER, 0, 0, 8);
-    r->y += 4;
+    PangoLayout *caption = NULL;
     double *widths = calloc(t->ncolumns, sizeof *widths);
     PangoLayout **hcells = calloc(t->ncolumns, sizeof *hcells);
     PangoLayout **bcells = calloc(t->ncolumns, sizeof *bcells);
@@ -595,11 +636,31 @@ static void draw_table(struct render *r, const struct report_table *t)
     struct row_layouts head = {hcells, 0}, body = {bcells, 0};
     if (row_layouts(r, t, 0, 1, widths, &head) < 0)
         goto done;
-    if (r->y + head.height + 20 > Y_END) /* no header alone at a page's foot */
+    if (t->nrows > 0 && row_layouts(r, t, 0, 0, widths, &body) < 0) {
+        row_free(&head, t->ncolumns);
+        row_free(&body, t->ncolumns);
+        goto done;
+    }
+    double need = 4 + head.height + (t->nrows > 0 ? body.height : 20);
+    if (t->caption && t->caption[0]) {
+        caption = layout_new(r, t->caption, BOLD, 13, TEXT_W, PANGO_ALIGN_CENTER, 0, 0);
+        if (caption == NULL) {
+            row_free(&head, t->ncolumns);
+            row_free(&body, t->ncolumns);
+            goto done;
+        }
+        need += 8 + layout_height(caption);
+    }
+    if (r->y + need > Y_END && r->y > MARGIN_TOP)
         new_page(r);
+    if (caption) {
+        r->y += 8;
+        flow(r, caption, X0);
+    }
+    r->y += 4;
     draw_row(r, &head, t->ncolumns, widths, 1);
     for (size_t row = 0; row < t->nrows && r->rc == REPORT_OK; row++) {
-        if (row_layouts(r, t, row, 0, widths, &body) < 0)
+        if (row > 0 && row_layouts(r, t, row, 0, widths, &body) < 0)
             break;
         if (r->y + body.height > Y_END) {
             new_page(r);
@@ -613,6 +674,8 @@ static void draw_table(struct render *r, const struct report_table *t)
     row_free(&head, t->ncolumns);
     r->y += 10;
 done:
+    if (caption)
+        g_object_unref(caption);
     free(widths);
     free(hcells);
     free(bcells);

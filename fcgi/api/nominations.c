@@ -19,6 +19,7 @@
 #include "jsontext.h"
 
 static const char *const subject_types[] = {"staff", "unit", NULL};
+static const char *const achievements[] = {"thuong_xuyen", "chuyen_de", "dot_xuat", NULL};
 static const char *const states[] = {"proposed",        "in_session", "recommended", "not_recommended", "decided",
                                      "proposed_upward", "granted",    "refused",     "withdrawn",       NULL};
 
@@ -27,15 +28,19 @@ static const field_def nomination_fields[] = {
     {"subject_id", FT_ID, F_REQUIRED, 0, 0, NULL, "Id của cán bộ hoặc đơn vị (thuộc cơ quan của phong trào)"},
     {"award", FT_CODE, F_REQUIRED, 1, 60, NULL, "Mã khen thưởng trong bản sao quy tắc của phong trào (vd. LDTT)"},
     {"reason", FT_TEXT, F_NULLABLE, 0, 4000, NULL, "Thành tích, lý do đề nghị"},
+    {"achievement", FT_ENUM, F_NULLABLE, 0, 0, achievements,
+     "Loại thành tích: thuong_xuyen (thường xuyên, mặc định), chuyen_de (chuyên đề), dot_xuat (đột xuất)"},
     {0},
 };
-enum { K_TYPE, K_SUBJECT, K_AWARD, K_REASON, K_COUNT };
+enum { K_TYPE, K_SUBJECT, K_AWARD, K_REASON, K_ACHIEVEMENT, K_COUNT };
 
 static const field_def patch_fields[] = {
     {"reason", FT_TEXT, F_NULLABLE, 0, 4000, NULL, "Thành tích, lý do đề nghị (sửa được khi còn proposed)"},
+    {"achievement", FT_ENUM, F_NULLABLE, 0, 0, achievements,
+     "Loại thành tích (sửa được khi còn proposed; null: thuong_xuyen)"},
     {0},
 };
-enum { P_REASON, P_COUNT };
+enum { P_REASON, P_ACHIEVEMENT, P_COUNT };
 
 static const field_def list_query[] = {
     API_QUERY_PAGE,
@@ -59,6 +64,7 @@ static const field_def eligibility_query[] = {
 #define NOM_JSON(n)                                                                                                 \
     "json_build_object('id', " n ".id, 'campaign_id', " n ".campaign_id, 'subject_type', " n ".subject_type,"      \
     " 'subject_id', coalesce(" n ".staff_id, " n ".unit_id), 'award', " n ".award, 'reason', " n ".reason,"        \
+    " 'achievement', " n ".achievement,"                                                                             \
     " 'state', " n ".state, 'proposed_at', " n ".proposed_at,"                                                      \
     " 'subject_name', coalesce((SELECT s.full_name FROM staff s WHERE s.id = " n ".staff_id),"                     \
     "   (SELECT u.name FROM units u WHERE u.id = " n ".unit_id)),"                                                  \
@@ -93,11 +99,16 @@ static const db_stmt STMT_SCOPE = {
     " LEFT JOIN staff s ON s.id = n.staff_id WHERE n.id = $1"};
 static const db_stmt STMT_INSERT = {
     "nominations_insert",
-    "INSERT INTO nominations (campaign_id, subject_type, staff_id, unit_id, award, reason, proposed_by)"
+    "INSERT INTO nominations (campaign_id, subject_type, staff_id, unit_id, award, reason, proposed_by, achievement)"
     " VALUES ($1, $2, CASE WHEN $2 = 'staff' THEN $3::bigint END, CASE WHEN $2 = 'unit' THEN $3::bigint END, $4, $5,"
-    " nullif($6::bigint, 0)) RETURNING id"};
+    " nullif($6::bigint, 0), coalesce($7, 'thuong_xuyen')) RETURNING id"};
+/* $3 / $5: whether the reason ($2) / the achievement ($4; null:
+ * thuong_xuyen) was given. */
 static const db_stmt STMT_REASON = {
-    "nominations_reason", "UPDATE nominations SET reason = $2 WHERE id = $1 RETURNING id"};
+    "nominations_reason",
+    "UPDATE nominations SET reason = CASE WHEN $3::boolean THEN $2 ELSE reason END,"
+    " achievement = CASE WHEN $5::boolean THEN coalesce($4, 'thuong_xuyen') ELSE achievement END"
+    " WHERE id = $1 RETURNING id"};
 static const db_stmt STMT_WITHDRAW = {
     "nominations_withdraw", "UPDATE nominations SET state = 'withdrawn' WHERE id = $1 RETURNING id"};
 /* Has campaign $1 a copy of the rules; the subject the award $2 is for
@@ -313,11 +324,12 @@ static void create(request *req, response *res)
     if (scope_errors(res, errors, NULL) != 0)
         return;
 
-    const char *p[] = {api_itoa(req, c.id), v[K_TYPE].s, v[K_SUBJECT].s, v[K_AWARD].s, v[K_REASON].s,
-                       api_itoa(req, req->user ? req->user->id : 0)};
+    const char *p[] = {api_itoa(req, c.id), v[K_TYPE].s,   v[K_SUBJECT].s,
+                       v[K_AWARD].s,        v[K_REASON].s, api_itoa(req, req->user ? req->user->id : 0),
+                       v[K_ACHIEVEMENT].s};
     if (api_begin(req, res) != 0)
         return;
-    db_result *r = api_run_unique(req, res, &STMT_INSERT, 6, p, "nominations_open_", NULL,
+    db_result *r = api_run_unique(req, res, &STMT_INSERT, 7, p, "nominations_open_", NULL,
                                   "Đối tượng này đã có một đề nghị khen thưởng này đang mở trong phong trào.");
     if (!r)
         return;
@@ -358,13 +370,14 @@ static void change(request *req, response *res)
     const char *id = api_itoa(req, req->path_ids[0]);
     if (lock_proposed(req, res, id) != 0)
         return;
-    if (!v[P_REASON].present) {
+    if (!v[P_REASON].present && !v[P_ACHIEVEMENT].present) {
         db_rollback(req->db);
         get(req, res);
         return;
     }
-    const char *p[] = {id, v[P_REASON].s};
-    db_result *r = api_run(req, res, &STMT_REASON, 2, p);
+    const char *p[] = {id, v[P_REASON].s, v[P_REASON].present ? "true" : "false", v[P_ACHIEVEMENT].s,
+                       v[P_ACHIEVEMENT].present ? "true" : "false"};
+    db_result *r = api_run(req, res, &STMT_REASON, 5, p);
     if (!r)
         return;
     db_free(r);
@@ -400,7 +413,7 @@ const route nominations_routes[] = {
      &scope_in_campaign},
     {"GET", "/api/v1/nominations/{id}", get, ACCESS_READ, BODY_NONE, "Một đề nghị khen thưởng", NULL, 0, NULL,
      &nominations_scope},
-    {"PATCH", "/api/v1/nominations/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa lý do đề nghị (khi còn proposed)",
+    {"PATCH", "/api/v1/nominations/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa lý do đề nghị, loại thành tích (khi còn proposed)",
      patch_fields, 0, NULL, &nominations_scope},
     {"DELETE", "/api/v1/nominations/{id}", withdraw, ACCESS_DATA, BODY_NONE, "Rút đề nghị (khi còn proposed)", NULL, 0,
      NULL, &nominations_scope},

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 static const char *const subject_types[] = {"staff", "unit", NULL};
+static const char *const achievements[] = {"thuong_xuyen", "chuyen_de", "dot_xuat", NULL};
 static const char *const title_codes[] = {"LDTT", "CSTDCS", "CSTD_TINH", "CSTD_TOAN_QUOC", "TTLDTT", "TTLDXS", NULL};
 
 static const field_def title_fields[] = {
@@ -23,12 +24,29 @@ static const field_def title_fields[] = {
      "Cá nhân: LDTT, CSTDCS, CSTD_TINH, CSTD_TOAN_QUOC; tập thể: TTLDTT, TTLDXS"},
     {"decision_no", FT_STRING, F_NULLABLE, 0, 100, NULL, "Số quyết định"},
     {"decided_on", FT_DATE, F_REQUIRED, 0, 0, NULL, "Ngày quyết định, từ starts_on đến closes_on của phong trào"},
+    {"achievement", FT_ENUM, F_NULLABLE, 0, 0, achievements,
+     "Loại thành tích: thuong_xuyen (thường xuyên, mặc định), chuyen_de (chuyên đề), dot_xuat (đột xuất)"},
     {0},
 };
-enum { D_TYPE, D_SUBJECT, D_TITLE, D_NO, D_DECIDED, D_COUNT };
+enum { D_TYPE, D_SUBJECT, D_TITLE, D_NO, D_DECIDED, D_ACHIEVEMENT, D_COUNT };
+/* The columns every import has; achievement is optional (absent:
+ * thuong_xuyen). */
+enum { D_IMPORT_REQUIRED = D_ACHIEVEMENT };
 
-/* The columns of an import, in the same order (a code instead of an id). */
+/* The columns of an import, in the same order (a code instead of an id);
+ * the header must have the first D_IMPORT_REQUIRED, achievement may be
+ * absent. */
 static const field_def import_fields[] = {
+    {"subject_type", FT_ENUM, F_REQUIRED, 0, 0, subject_types, NULL},
+    {"subject_code", FT_CODE, F_REQUIRED, 1, 40, NULL, NULL},
+    {"title", FT_ENUM, F_REQUIRED, 0, 0, title_codes, NULL},
+    {"decision_no", FT_STRING, F_NULLABLE, 0, 100, NULL, NULL},
+    {"decided_on", FT_DATE, F_REQUIRED, 0, 0, NULL, NULL},
+    {"achievement", FT_ENUM, F_NULLABLE, 0, 0, achievements, NULL},
+    {0},
+};
+/* The columns csv_body_read requires: the table above without its last. */
+static const field_def import_required[] = {
     {"subject_type", FT_ENUM, F_REQUIRED, 0, 0, subject_types, NULL},
     {"subject_code", FT_CODE, F_REQUIRED, 1, 40, NULL, NULL},
     {"title", FT_ENUM, F_REQUIRED, 0, 0, title_codes, NULL},
@@ -40,7 +58,8 @@ static const field_def import_fields[] = {
 #define TITLE_JSON(t) \
     "json_build_object('id', " t ".id, 'campaign_id', " t ".campaign_id, 'subject_type', " t ".subject_type," \
     " 'subject_id', coalesce(" t ".staff_id, " t ".unit_id), 'title', " t ".title, 'decision_no', " t ".decision_no," \
-    " 'decided_on', " t ".decided_on)"
+    " 'decided_on', " t ".decided_on," \
+    " 'achievement', " t ".achievement)"
 
 static const field_def list_query[] = {
     API_QUERY_PAGE,
@@ -59,22 +78,26 @@ static const db_stmt STMT_LIST = {
 static const db_stmt STMT_GET = {"titles_get", "SELECT " TITLE_JSON("t") " FROM titles t WHERE t.id = $1"};
 static const db_stmt STMT_INSERT = {
     "titles_insert",
-    "INSERT INTO titles (campaign_id, subject_type, staff_id, unit_id, title, decision_no, decided_on)"
-    " VALUES ($1, $2, CASE WHEN $2 = 'staff' THEN $3::bigint END, CASE WHEN $2 = 'unit' THEN $3::bigint END, $4, $5, $6)"
+    "INSERT INTO titles (campaign_id, subject_type, staff_id, unit_id, title, decision_no, decided_on, achievement)"
+    " VALUES ($1, $2, CASE WHEN $2 = 'staff' THEN $3::bigint END, CASE WHEN $2 = 'unit' THEN $3::bigint END, $4, $5, $6,"
+    " coalesce($7, 'thuong_xuyen'))"
     " RETURNING id, " TITLE_JSON("titles")};
-/* $1 campaign, $2 [{"t", "id", "title", "no", "on"}, ...] without two of
- * the same subject and title. Rows go in key order, so that concurrent
+/* $1 campaign, $2 [{"t", "id", "title", "no", "on", "a"}, ...] without two of
+ * the same subject and title; "a" (achievement) absent: a new title is
+ * thuong_xuyen, an existing one keeps its own. Rows go in key order, so that concurrent
  * imports wait for each other rather than deadlock. xmax is 0 on a row
  * inserted, not on one updated. */
 #define UPSERT_ONE(type, col) \
-    "INSERT INTO titles (campaign_id, subject_type, " col ", title, decision_no, decided_on)" \
-    " SELECT $1::bigint, t, id, title, no, d FROM g WHERE t = '" type "' ORDER BY id, title" \
-    " ON CONFLICT (campaign_id, " col ", title) WHERE " col " IS NOT NULL" \
-    " DO UPDATE SET decision_no = EXCLUDED.decision_no, decided_on = EXCLUDED.decided_on RETURNING xmax = 0 AS created"
+    "INSERT INTO titles (campaign_id, subject_type, " col ", title, decision_no, decided_on, achievement)" \
+    " SELECT $1::bigint, t, id, title, no, d, coalesce(a, 'thuong_xuyen') FROM g WHERE t = '" type "'" \
+    " ORDER BY id, title ON CONFLICT (campaign_id, " col ", title) WHERE " col " IS NOT NULL" \
+    " DO UPDATE SET decision_no = EXCLUDED.decision_no, decided_on = EXCLUDED.decided_on," \
+    " achievement = coalesce((SELECT g.a FROM g WHERE g.t = '" type "' AND g.id = EXCLUDED." col \
+    "   AND g.title = EXCLUDED.title), titles.achievement) RETURNING xmax = 0 AS created"
 static const db_stmt STMT_UPSERT = {
     "titles_upsert",
     "WITH g AS (SELECT e->>'t' AS t, (e->>'id')::bigint AS id, e->>'title' AS title, e->>'no' AS no,"
-    "   (e->>'on')::date AS d FROM json_array_elements($2::json) AS e),"
+    "   (e->>'on')::date AS d, e->>'a' AS a FROM json_array_elements($2::json) AS e),"
     " s AS (" UPSERT_ONE("staff", "staff_id") "), u AS (" UPSERT_ONE("unit", "unit_id") "),"
     " x AS (SELECT created FROM s UNION ALL SELECT created FROM u)"
     " SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM x"};
@@ -107,8 +130,9 @@ static void create(request *req, response *res)
     scope_date_within(req, errors, "decided_on", 0, v[D_DECIDED].s, c.starts_on, c.closes_on);
     if (scope_errors(res, errors, NULL) != 0)
         return;
-    const char *p[] = {api_itoa(req, c.id), v[D_TYPE].s, v[D_SUBJECT].s, v[D_TITLE].s, v[D_NO].s, v[D_DECIDED].s};
-    scope_insert_201(req, res, &STMT_INSERT, 6, p, "/api/v1/titles/%lld");
+    const char *p[] = {api_itoa(req, c.id), v[D_TYPE].s,    v[D_SUBJECT].s,    v[D_TITLE].s,
+                       v[D_NO].s,           v[D_DECIDED].s, v[D_ACHIEVEMENT].s};
+    scope_insert_201(req, res, &STMT_INSERT, 7, p, "/api/v1/titles/%lld");
 }
 
 /* One data row of an import: its values, what is wrong with each, its
@@ -145,7 +169,8 @@ static int check_rows(request *req, response *res, const campaign_ref *c, csv_do
     for (size_t i = 0; i < n; i++) {
         import_row *r = &rows[i];
         for (int f = 0; f < D_COUNT; f++)
-            r->msg[f] = fields_from_text(req->mem, &import_fields[f], csv_field(doc, i, (size_t)cols[f]), &r->v[f]);
+            r->msg[f] = fields_from_text(req->mem, &import_fields[f],
+                                         cols[f] < 0 ? "" : csv_field(doc, i, (size_t)cols[f]), &r->v[f]);
         r->keyed = !r->msg[D_TYPE] && !r->msg[D_SUBJECT] && !r->msg[D_TITLE];
         if (!r->msg[D_TYPE] && !r->msg[D_SUBJECT])
             subjects[ns++] = (subject_ref){r->v[D_TYPE].s, r->v[D_SUBJECT].s, 0, false, true};
@@ -188,9 +213,10 @@ static void import(request *req, response *res)
     long cols[D_COUNT];
     if (scope_campaign(req, res, req->path_ids[0], &c) != 0)
         return;
-    csv_doc *doc = csv_body_read(req, res, import_fields, CSV_OTHER_COLUMNS_IGNORED, cols);
+    csv_doc *doc = csv_body_read(req, res, import_required, CSV_OTHER_COLUMNS_IGNORED, cols);
     if (!doc)
         return;
+    cols[D_ACHIEVEMENT] = csv_column(doc, "achievement");
     size_t n = csv_nrows(doc);
     import_row *rows = arena_alloc(req->mem, n * sizeof *rows);
     memset(rows, 0, n * sizeof *rows);
@@ -200,9 +226,10 @@ static void import(request *req, response *res)
         return;
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:s?, s:s}", "t", rows[i].v[D_TYPE].s, "id",
+        json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:s?, s:s, s:s?}", "t", rows[i].v[D_TYPE].s, "id",
                                              (json_int_t)rows[i].s.id, "title", rows[i].v[D_TITLE].s, "no",
-                                             rows[i].v[D_NO].s, "on", rows[i].v[D_DECIDED].s));
+                                             rows[i].v[D_NO].s, "on", rows[i].v[D_DECIDED].s, "a",
+                                             rows[i].v[D_ACHIEVEMENT].s));
     const char *p[] = {api_itoa(req, c.id), scope_json_text(req, arr)};
     if (api_begin(req, res) != 0)
         return;
@@ -226,7 +253,8 @@ const route titles_routes[] = {
     {"POST", "/api/v1/campaigns/{id}/titles", create, ACCESS_DECIDE, BODY_JSON, "Ghi một danh hiệu thi đua", title_fields,
      0, NULL, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/titles/import", import, ACCESS_DECIDE, BODY_CSV,
-     "Nhập danh hiệu từ CSV (subject_type,subject_code,title,decision_no,decided_on); cập nhật nếu đã có. "
+     "Nhập danh hiệu từ CSV (subject_type,subject_code,title,decision_no,decided_on; cột achievement tùy chọn,"
+     " mặc định thuong_xuyen); cập nhật nếu đã có. "
      CSV_BODY_LIMITS_TEXT, NULL, 0, NULL, &scope_in_campaign},
     {"GET", "/api/v1/titles/{id}", get, ACCESS_READ, BODY_NONE, "Một danh hiệu thi đua", NULL, 0, NULL, &titles_scope},
     {0},

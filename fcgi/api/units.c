@@ -13,13 +13,17 @@ static const field_def unit_fields[] = {
     {"kind", FT_ENUM, F_REQUIRED, 0, 0, unit_kinds, "agency, division (thuộc), affiliated (trực thuộc), party, union"},
     {"parent_id", FT_ID, F_NULLABLE, 0, 0, NULL, "Đơn vị cha; null chỉ với agency"},
     {"dissolved_on", FT_DATE, F_NULLABLE, 0, 0, NULL, "Ngày giải thể, null nếu còn hoạt động"},
+    {"parent_body", FT_STRING, F_NULLABLE, 1, 200, NULL,
+     "Cơ quan cấp trên in trên tiêu đề văn bản (vd. UBND TỈNH SÓC TRĂNG); chỉ với agency"},
+    {"place", FT_STRING, F_NULLABLE, 1, 100, NULL, "Địa danh ghi trước ngày của văn bản (vd. Sóc Trăng); chỉ với agency"},
     {0},
 };
-enum { U_CODE, U_NAME, U_KIND, U_PARENT, U_DISSOLVED, U_COUNT };
+enum { U_CODE, U_NAME, U_KIND, U_PARENT, U_DISSOLVED, U_PARENT_BODY, U_PLACE, U_COUNT };
 
 #define UNIT_JSON(u) \
     "json_build_object('id', " u ".id, 'code', " u ".code, 'name', " u ".name, 'kind', " u ".kind," \
-    " 'parent_id', " u ".parent_id, 'agency_id', " u ".agency_id, 'dissolved_on', " u ".dissolved_on)"
+    " 'parent_id', " u ".parent_id, 'agency_id', " u ".agency_id, 'dissolved_on', " u ".dissolved_on," \
+    " 'parent_body', " u ".parent_body, 'place', " u ".place)"
 
 static const field_def list_query[] = {
     API_QUERY_PAGE,
@@ -44,11 +48,13 @@ static const db_stmt STMT_GET = {"units_get", "SELECT " UNIT_JSON("u") " FROM un
 static const db_stmt STMT_LOCK = {"units_lock", "SELECT " UNIT_JSON("u") " FROM units u WHERE u.id = $1 FOR UPDATE"};
 static const db_stmt STMT_INSERT = {
     "units_insert",
-    "INSERT INTO units (agency_id, code, name, kind, parent_id, dissolved_on) VALUES (0, $1, $2, $3, $4, $5)"
+    "INSERT INTO units (agency_id, code, name, kind, parent_id, dissolved_on, parent_body, place)"
+    " VALUES (0, $1, $2, $3, $4, $5, $6, $7)"
     " RETURNING id, " UNIT_JSON("units")};
 static const db_stmt STMT_UPDATE = {
     "units_update",
-    "UPDATE units SET code = $2, name = $3, kind = $4, parent_id = $5, dissolved_on = $6 WHERE id = $1"
+    "UPDATE units SET code = $2, name = $3, kind = $4, parent_id = $5, dissolved_on = $6,"
+    " parent_body = $7, place = $8 WHERE id = $1"
     " RETURNING " UNIT_JSON("units")};
 static const db_stmt STMT_DELETE = {"units_delete", "DELETE FROM units WHERE id = $1"};
 
@@ -75,6 +81,13 @@ static int check_shape(response *res, const field_val *v)
     }
     if (!agency && v[U_PARENT].null) {
         http_field_error(res, 422, "parent_id", "là bắt buộc với đơn vị không phải cơ quan gốc");
+        return -1;
+    }
+    /* What a document prints above the agency's name and before its date
+     * is the agency's (report_render.c reads the root's). */
+    if (!agency && (!v[U_PARENT_BODY].null || !v[U_PLACE].null)) {
+        http_field_error(res, 422, !v[U_PARENT_BODY].null ? "parent_body" : "place",
+                         "Chỉ cơ quan gốc (agency) có cơ quan cấp trên và địa danh trên văn bản.");
         return -1;
     }
     return 0;
@@ -104,8 +117,9 @@ static void create(request *req, response *res)
         return;
     if (api_begin(req, res) != 0)
         return;
-    const char *p[] = {v[U_CODE].s, v[U_NAME].s, v[U_KIND].s, v[U_PARENT].s, v[U_DISSOLVED].s};
-    api_write_commit(req, res, &STMT_INSERT, 5, p, "/api/v1/units/%lld");
+    const char *p[] = {v[U_CODE].s,      v[U_NAME].s,        v[U_KIND].s, v[U_PARENT].s,
+                       v[U_DISSOLVED].s, v[U_PARENT_BODY].s, v[U_PLACE].s};
+    api_write_commit(req, res, &STMT_INSERT, 7, p, "/api/v1/units/%lld");
 }
 
 static void change(request *req, response *res)
@@ -124,8 +138,9 @@ static void change(request *req, response *res)
         db_rollback(req->db);
         return;
     }
-    const char *up[] = {id, v[U_CODE].s, v[U_NAME].s, v[U_KIND].s, v[U_PARENT].s, v[U_DISSOLVED].s};
-    api_write_commit(req, res, &STMT_UPDATE, 6, up, NULL);
+    const char *up[] = {id,           v[U_CODE].s,      v[U_NAME].s,        v[U_KIND].s,
+                        v[U_PARENT].s, v[U_DISSOLVED].s, v[U_PARENT_BODY].s, v[U_PLACE].s};
+    api_write_commit(req, res, &STMT_UPDATE, 8, up, NULL);
 }
 
 static void destroy(request *req, response *res)

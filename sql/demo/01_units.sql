@@ -13,8 +13,10 @@
 -- People, figures and decisions of the demo are invented.
 
 -- The root: agency_id is set to its own id by the units_place trigger.
-INSERT INTO units (code, name, kind)
-VALUES ('SNV', 'Sở Nội vụ tỉnh Sóc Trăng', 'agency');
+-- Its documents print "UBND TỈNH SÓC TRĂNG" above its name and date from
+-- "Sóc Trăng" (migration 0016).
+INSERT INTO units (code, name, kind, parent_body, place)
+VALUES ('SNV', 'Sở Nội vụ tỉnh Sóc Trăng', 'agency', 'UBND TỈNH SÓC TRĂNG', 'Sóc Trăng');
 
 -- Units directly under the agency, in display order.
 INSERT INTO units (parent_id, code, name, kind, dissolved_on)

@@ -377,6 +377,121 @@ static void font_file_missing(void **state)
     free(out);
 }
 
+/* The page (1-based) of text's first occurrence in the pages, 0 if none. */
+static int page_of(char **pages, int n, const char *text)
+{
+    for (int k = 0; k < n; k++)
+        if (strstr(pages[k], text))
+            return k + 1;
+    return 0;
+}
+
+/* A table is never begun by its caption alone at the foot of a page: with
+ * more and more lines of text before it, the table's start moves down page
+ * 1 to its very bottom, then to page 2; at every step the caption, the
+ * header row and the first row are on one page, and once the three no
+ * longer fit at the foot of page 1 the caption goes to page 2 with them. */
+static void caption_kept_with_table(void **state)
+{
+    (void)state;
+    static const char *const lines[40] = {
+        "Dòng một.", "Dòng hai.", "Dòng ba.", "Dòng bốn.", "Dòng năm.", "Dòng sáu.", "Dòng bảy.", "Dòng tám.",
+        "Dòng chín.", "Dòng mười.", "Dòng mười một.", "Dòng mười hai.", "Dòng mười ba.", "Dòng mười bốn.",
+        "Dòng mười lăm.", "Dòng mười sáu.", "Dòng mười bảy.", "Dòng mười tám.", "Dòng mười chín.", "Dòng hai mươi.",
+        "Dòng 21.", "Dòng 22.", "Dòng 23.", "Dòng 24.", "Dòng 25.", "Dòng 26.", "Dòng 27.", "Dòng 28.", "Dòng 29.",
+        "Dòng 30.", "Dòng 31.", "Dòng 32.", "Dòng 33.", "Dòng 34.", "Dòng 35.", "Dòng 36.", "Dòng 37.", "Dòng 38.",
+        "Dòng 39.", "Dòng 40.",
+    };
+    static const struct report_column cols[2] = {{"Mã bảng", REPORT_COL_TEXT, 1}, {"Số lượt", REPORT_COL_INTEGER, 1}};
+    static const char *const cells[6] = {"Hàng đầu tiên", "7", "Hàng thứ hai", "8", "Hàng thứ ba", "9"};
+    struct report_table table = {.caption = "Bảng 9. Bảng giữ liền tiêu đề", .columns = cols, .ncolumns = 2,
+                                 .cells = cells, .nrows = 3};
+    int moved = 0, on_page1 = 0;
+    for (size_t k = 20; k <= 40; k++) {
+        struct report_section sec = {"NỘI DUNG", lines, k, &table, 1};
+        struct report_doc doc = sample_doc();
+        doc.sections = &sec;
+        doc.nsections = 1;
+        unsigned char *out;
+        size_t len;
+        char err[256];
+        assert_int_equal(report_pdf_render(&doc, &out, &len, err, sizeof err), REPORT_OK);
+        FILE *f = fopen(ARTIFACTS "/report-caption.pdf", "wb");
+        assert_non_null(f);
+        assert_int_equal(fwrite(out, 1, len, f), len);
+        assert_int_equal(fclose(f), 0);
+        free(out);
+        char *text = run("pdftotext -layout -enc UTF-8 %s/report-caption.pdf -", ARTIFACTS);
+        int n;
+        char **pages = text_pages(text, &n);
+        int cap = page_of(pages, n, "Bảng 9. Bảng giữ liền tiêu đề");
+        int head = page_of(pages, n, "Số lượt"), first = page_of(pages, n, "Hàng đầu tiên");
+        int last_line = page_of(pages, n, lines[k - 1]);
+        if (cap == 0 || cap != head || cap != first)
+            fail_msg("%zu lines before the table: caption on page %d, header row on page %d, first row on page %d", k,
+                     cap, head, first);
+        if (cap == 1)
+            on_page1++;
+        if (cap == 2 && last_line == 1)
+            moved++; /* the text ends on page 1, the table starts page 2 */
+        free(text);
+    }
+    assert_true(on_page1 > 0);
+    assert_true(moved > 0);
+}
+
+/* The award statistics' table (report_render.c) of seven awards: eight
+ * narrow columns beside "Đối tượng" and "Loại thành tích"; each kind of
+ * achievement is on one line. */
+static void short_labels_whole(void **state)
+{
+    (void)state;
+    enum { NC = 11 };
+    static const struct report_column cols[NC] = {
+        {"STT", REPORT_COL_INTEGER, 1},          {"Đối tượng", REPORT_COL_TEXT, 5},
+        {"Loại thành tích", REPORT_COL_TEXT, 3}, {"Lao động tiên tiến", REPORT_COL_INTEGER, 2},
+        {"CSTĐ cơ sở", REPORT_COL_INTEGER, 2},   {"CSTĐ cấp tỉnh", REPORT_COL_INTEGER, 2},
+        {"Bằng khen UBND tỉnh", REPORT_COL_INTEGER, 2}, {"Giấy khen", REPORT_COL_INTEGER, 2},
+        {"Tập thể LĐTT", REPORT_COL_INTEGER, 2}, {"Tập thể LĐXS", REPORT_COL_INTEGER, 2},
+        {"Tổng cộng", REPORT_COL_INTEGER, 2},
+    };
+    static const char *const labels[3] = {"Thường xuyên", "Chuyên đề", "Đột xuất"};
+    static const char *cells[6 * NC];
+    for (size_t row = 0; row < 6; row++) {
+        const char **c = &cells[row * NC];
+        c[0] = row % 2 ? "1" : "12";
+        c[1] = row < 3 ? "Cá nhân là lãnh đạo phòng, đơn vị" : "Tập thể";
+        c[2] = labels[row % 3];
+        for (size_t k = 3; k < NC - 1; k++)
+            c[k] = k % 3 ? "0" : "155";
+        c[NC - 1] = "1036";
+    }
+    struct report_table table = {.caption = "Bảng 1. Thống kê khen thưởng", .columns = cols, .ncolumns = NC,
+                                 .cells = cells, .nrows = 6};
+    struct report_section sec = {"THỐNG KÊ", NULL, 0, &table, 1};
+    struct report_doc doc = sample_doc();
+    doc.sections = &sec;
+    doc.nsections = 1;
+    unsigned char *out;
+    size_t len;
+    assert_int_equal(report_pdf_render(&doc, &out, &len, NULL, 0), REPORT_OK);
+    FILE *f = fopen(ARTIFACTS "/report-statistics.pdf", "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(out, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    free(out);
+    char *text = run("pdftotext -layout -enc UTF-8 %s/report-statistics.pdf -", ARTIFACTS);
+    for (size_t i = 0; i < 3; i++)
+        if (strstr(text, labels[i]) == NULL)
+            fail_msg("\"%s\" is not on one line:\n%s", labels[i], text);
+    free(text);
+    /* And within the margins: the narrow columns are not pushed out. */
+    char *html = run("pdftotext -bbox %s/report-statistics.pdf -", ARTIFACTS);
+    for (const char *p = html; (p = strstr(p, "<word ")) != NULL; p++)
+        assert_true(attr(p, "xMax=\"") < 595.28 - 15 * MM + 0.5);
+    free(html);
+}
+
 /* The lines whose form Nghị định 30/2020 fixes. */
 static void dated_lines(void **state)
 {
@@ -423,6 +538,8 @@ int main(void)
         cmocka_unit_test(missing_glyph_refused),
         cmocka_unit_test(font_file_missing),
         cmocka_unit_test(dated_lines),
+        cmocka_unit_test(caption_kept_with_table),
+        cmocka_unit_test(short_labels_whole),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
