@@ -8,7 +8,7 @@
 // director and the office; the delivery to a destination the admin made
 // shows queued. Loads sql/demo/*.sql when the database has no demo agency
 // (as dashboard.test.mjs does) and makes its own users and facts.
-// Artifacts: var/test/artifacts/reports.png, reports-phone.png.
+// Artifacts: var/test/artifacts/reports-draft.png, reports.png, reports-phone.png.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -237,6 +237,7 @@ test('after a task is added, "Cập nhật số liệu" lists what changed in Vi
   }
   // What was written is kept.
   assertEqual(await browser.exec('return document.getElementById("report-section-lessons").value'), LESSONS, 'the sections are kept');
+  await browser.screenshotFullPage(join(ARTIFACTS, 'reports-draft.png'));
 });
 
 test('the PDF preview behind the page\'s link is the draft\'s PDF; the workbook link answers XLSX', async () => {
@@ -335,15 +336,41 @@ test('editing is gone for the office after approval; the delivery to the admin\'
   const row = await browser.exec(`const tr = document.querySelector('#report-deliveries tr[data-delivery="${mine.id}"]');
     if (!tr) return null;
     const t = (c) => tr.querySelector('[data-col=' + c + ']').textContent.trim();
-    return { state: tr.dataset.state, destination: t('destination'), stateText: t('state'), attempts: t('attempts'), acknowledged: t('acknowledged') };`);
+    return { state: tr.dataset.state, destination: t('destination'), stateText: tr.querySelector('[data-col=state] .state-badge').textContent,
+             attempts: t('attempts'), error: t('error'), acknowledged: t('acknowledged') };`);
   assert(row, 'the delivery is listed');
   assertEqual(row.state, 'queued', 'queued');
   assertEqual(row.stateText, 'Chờ gửi', 'queued in words');
   assertEqual(row.destination, `${DESTINATION}Thư điện tử: khoi-thi-dua-${RUN}@example.gov.vn`, 'the destination by name and address');
   assertEqual(row.attempts, '0', 'no attempt yet');
+  assertEqual(row.error, '–', 'no error');
   assertEqual(row.acknowledged, 'Chưa', 'not acknowledged');
   const item = await browser.exec(`return document.querySelector('#reports-list li[data-report="${reportId}"] [data-role=state]').textContent`);
   assertEqual(item, 'Đã duyệt', 'the list says approved');
+});
+
+test('once delivered (thidua report deliver --once, to the stack\'s SMTP server), the row says when it was acknowledged', async () => {
+  execFileSync(env('THIDUA_BIN_PATH'), ['--config', env('THIDUA_CONFIG_FILE'), 'report', 'deliver', '--once'], {
+    stdio: ['ignore', 'ignore', 'ignore'], timeout: 120000,
+  });
+  const dl = await api(`/api/v1/reports/${reportId}/deliveries`);
+  const mine = dl.items.find((x) => x.destination.id === destination.id);
+  assertEqual(mine.state, 'sent', 'the API says sent');
+  await browser.go(reportsUrl());
+  await browser.waitFor('the page again', async () => (await state()) === 'ready' && (await loadedCount()) > 0);
+  await open(reportId);
+  const row = await browser.exec(`const tr = document.querySelector('#report-deliveries tr[data-delivery="${mine.id}"]');
+    const t = (c) => tr.querySelector('[data-col=' + c + ']').textContent.trim();
+    return { state: tr.dataset.state, stateText: t('state'), attempts: t('attempts'), acknowledged: t('acknowledged') };`);
+  assertEqual(row.state, 'sent', 'sent');
+  assertEqual(row.stateText, 'Đã gửi', 'sent in words');
+  assertEqual(row.attempts, '1', 'one attempt');
+  assertEqual(row.acknowledged, formatDateTime(mine.acknowledged_at), 'acknowledged at, in Vietnam\'s time');
+  assert(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/.test(row.acknowledged), `dd/mm/yyyy hh:mm: ${row.acknowledged}`);
+  if (dl.state === 'delivered') {
+    const badge = await browser.exec('return document.querySelector("#report-detail [data-role=state]").textContent');
+    assertEqual(badge, 'Đã gửi', 'the report is delivered');
+  }
 });
 
 test('the reports page fits a phone\'s width; screenshots; nothing refused by the policy', async () => {

@@ -171,7 +171,8 @@ export class ReportsPage {
         h('p', { class: 'nom-meta' }, [
           h('span', { 'data-role': 'as-of', text: `Số liệu tính đến ngày ${formatDate(r.as_of)}` }),
           ` · Kỳ báo cáo ${periodText(r)}`,
-          r.approved_at ? ` · Duyệt lúc ${formatDateTime(r.approved_at)}` : '',
+          r.approved_at ? ` · Duyệt lúc ${formatDateTime(r.approved_at)}`
+            : r.generated_at ? ` · Số liệu tính lúc ${formatDateTime(r.generated_at)}` : '',
         ]),
         deadline(r),
       ]);
@@ -390,9 +391,13 @@ export class ReportsPage {
           h('span', { class: 'cell-main', text: t.name || '' }),
           h('span', { class: 'cell-sub', text: `${CHANNELS[t.channel] || t.channel || ''}: ${t.url || t.address || ''}` }),
         ]),
-        h('td', { 'data-col': 'state' }, h('span', { class: `state-badge delivery-${x.state}`, text: deliveryStateLabel(x.state) })),
+        h('td', { 'data-col': 'state' }, [
+          h('span', { class: `state-badge delivery-${x.state}`, text: deliveryStateLabel(x.state) }),
+          x.state === 'queued' && x.next_attempt_at
+            ? h('span', { class: 'cell-sub', text: `Lần gửi tới: ${formatDateTime(x.next_attempt_at)}` }) : null,
+        ]),
         h('td', { class: 'numcol', 'data-col': 'attempts', text: formatInteger(x.attempts || 0) }),
-        h('td', { 'data-col': 'error', class: 'delivery-error', text: x.last_error || (x.state === 'queued' && x.next_attempt_at ? `Lần gửi tới: ${formatDateTime(x.next_attempt_at)}` : '–') }),
+        h('td', { 'data-col': 'error', class: 'delivery-error', text: x.last_error || '–' }),
         h('td', { 'data-col': 'acknowledged', text: x.acknowledged_at ? formatDateTime(x.acknowledged_at) : 'Chưa' }),
       ]);
     });
@@ -427,6 +432,7 @@ export class ReportsPage {
       const r = await rp.createReport(this.campaign.id, kind, asOf);
       $('report-as-of').value = '';
       say(msg, '');
+      $('report-create').open = false;
       this.selected = r.id;
       await this.load();
       say($('reports-message'), `Đã tạo dự thảo ${kindLabel(r.kind).toLowerCase()}, số liệu tính đến ngày ${formatDate(r.as_of)}.`, 'info');
