@@ -97,17 +97,20 @@ export class ReportsPage {
     const seq = ++this.seq;
     const page = $('page-reports');
     page.setAttribute('aria-busy', 'true');
-    const list = await rp.reports(this.campaign.id);
-    if (seq !== this.seq) return;
-    this.items = list.items || [];
-    if (!this.items.some((r) => r.id === this.selected)) {
-      // The newest report first: a draft in the works, or the last approved.
-      const newest = [...this.items].sort((a, b) => b.id - a.id);
-      this.selected = (newest.find((r) => r.state === 'draft') || newest[0] || {}).id || null;
+    try {
+      const list = await rp.reports(this.campaign.id);
+      if (seq !== this.seq) return;
+      this.items = list.items || [];
+      if (!this.items.some((r) => r.id === this.selected)) {
+        // The newest report first: a draft in the works, or the last approved.
+        const newest = [...this.items].sort((a, b) => b.id - a.id);
+        this.selected = (newest.find((r) => r.state === 'draft') || newest[0] || {}).id || null;
+      }
+      await this.loadReport(seq);
+      if (seq !== this.seq) return;
+    } finally {
+      if (seq === this.seq) page.removeAttribute('aria-busy');
     }
-    await this.loadReport(seq);
-    if (seq !== this.seq) return;
-    page.removeAttribute('aria-busy');
     this.render();
     this.loaded++;
     page.dataset.loaded = String(this.loaded);
