@@ -1,7 +1,8 @@
 // main.js — the dashboard page: login and logout, the campaign and the
 // "as of" date (kept in the address so a view can be bookmarked or
 // printed), then the scorecard, the units' table and the chart; or, on the
-// "Khen thưởng" page (?page=awards, awards.js), the awards workflow.
+// "Khen thưởng" page (?page=awards, awards.js), the awards workflow; or,
+// on the "Báo cáo" page (?page=reports, reports.js), the campaign's reports.
 // body[data-state] is "login", "loading", "ready" or "error", and
 // #dashboard[data-as-of] the date of the figures shown: what a person sees
 // and what the browser tests wait for.
@@ -12,6 +13,7 @@ import { renderScorecard, isPercent } from './scorecard.js';
 import { UnitsTable } from './units.js';
 import { renderChart } from './chart.js';
 import { AwardsPage } from './awards.js';
+import { ReportsPage } from './reports.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -40,7 +42,14 @@ const state = {
 
 let unitsTable;
 let awardsPage;
-const PAGES = ['scorecard', 'awards'];
+let reportsPage;
+const PAGES = ['scorecard', 'awards', 'reports'];
+// The pages other than the scorecard: their object (show, clear) and what
+// a failed load says.
+const OTHER_PAGES = {
+  awards: { page: () => awardsPage, failure: 'Không tải được trang khen thưởng' },
+  reports: { page: () => reportsPage, failure: 'Không tải được trang báo cáo' },
+};
 
 function setState(name) {
   document.body.dataset.state = name;
@@ -72,6 +81,7 @@ function showLogin(message = '', kind = 'error') {
   msg.hidden = !message;
   $('password').value = '';
   if (awardsPage) awardsPage.clear();
+  if (reportsPage) reportsPage.clear();
   setState('login');
   // After an expired session the name is still there: only the password is asked.
   ($('username').value ? $('password') : $('username')).focus();
@@ -209,15 +219,14 @@ async function chooseCampaign(c, asOf) {
 
 // ----------------------------------------------------------------- pages
 
-/** Shows one page ("scorecard" or "awards") and loads its data afresh. */
+/** Shows one page ("scorecard", "awards" or "reports") and loads its data afresh. */
 async function showPage(name) {
   state.page = PAGES.includes(name) ? name : 'scorecard';
-  const awards = state.page === 'awards';
+  const other = OTHER_PAGES[state.page];
   $('dashboard').dataset.page = state.page;
-  $('page-scorecard').hidden = awards;
-  $('page-awards').hidden = !awards;
-  // On the awards page the toolbar only chooses the campaign.
-  $('toolbar').hidden = awards && $('campaign-field').hidden;
+  for (const p of PAGES) $(`page-${p}`).hidden = p !== state.page;
+  // On the other pages the toolbar only chooses the campaign.
+  $('toolbar').hidden = !!other && $('campaign-field').hidden;
   for (const a of document.querySelectorAll('nav.pages a')) {
     if (a.dataset.page === state.page) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -226,19 +235,20 @@ async function showPage(name) {
     a.href = `?${q}`;
   }
   keepInAddress();
-  if (!awards) {
+  if (!other) {
     await load();
     return;
   }
+  const shown = state.page;
   state.loadSeq++; // a scorecard still loading no longer sets the page state
   setState('loading');
   notice('');
   try {
-    await awardsPage.show(state.user, state.campaign);
-    if (state.page === 'awards') setState('ready');
+    await other.page().show(state.user, state.campaign);
+    if (state.page === shown) setState('ready');
   } catch (e) {
-    if (e.status === 401) return;
-    fail(`Không tải được trang khen thưởng: ${e.message}`);
+    if (e.status === 401 || state.page !== shown) return;
+    fail(`${other.failure}: ${e.message}`);
   }
 }
 
@@ -375,6 +385,7 @@ function drawChart() {
 function bind() {
   unitsTable = new UnitsTable($('units-host'), $('units-note'));
   awardsPage = new AwardsPage();
+  reportsPage = new ReportsPage();
   for (const a of document.querySelectorAll('nav.pages a')) {
     a.addEventListener('click', (ev) => {
       if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return; // a new tab: the link
