@@ -33,6 +33,7 @@ static ps_portal P;
 static const char *dir;
 static pid_t nginx_pid;
 static char url[256];
+static PGconn *locker, *watch; /* the approval test's; closed after it, whatever happened */
 
 static void start_nginx(void)
 {
@@ -112,6 +113,11 @@ static int after_test(void **state)
             ps_children[i] = 0;
         }
     }
+    if (locker)
+        PQfinish(locker); /* its lock on report_files goes with it */
+    if (watch)
+        PQfinish(watch);
+    locker = watch = NULL;
     if (nginx_pid == 0)
         start_nginx();
     ps_portal_mode(&P, "{\"mode\":\"up\"}");
@@ -242,7 +248,8 @@ static void approval_killed_midway_leaves_a_draft(void **state)
     /* The approval's INSERT into report_files waits on this lock: by then
      * the report row is updated (approved, number, digest, content) and the
      * PDF rendered, in the approval's open transaction. */
-    PGconn *locker = pg(), *watch = pg();
+    locker = pg();
+    watch = pg();
     pg_ok(locker, "BEGIN");
     pg_ok(locker, "LOCK TABLE report_files IN SHARE MODE");
     int fds[2];
@@ -279,6 +286,7 @@ static void approval_killed_midway_leaves_a_draft(void **state)
     /* The lock goes; the orphaned transaction can only end rolled back. */
     pg_ok(locker, "ROLLBACK");
     PQfinish(locker);
+    locker = NULL;
     bool gone = false;
     for (int i = 0; i < 600 && !gone; i++) {
         gone = pg_long(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
@@ -288,6 +296,7 @@ static void approval_killed_midway_leaves_a_draft(void **state)
             ps_sleep_ms(100);
     }
     PQfinish(watch);
+    watch = NULL;
     assert_true(gone);
     /* the master replaced its workers */
     bool up = false;

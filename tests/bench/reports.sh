@@ -125,7 +125,7 @@ fresh_worker() {
     if [ -n "$new" ] && [ "$new" != "$old" ]; then break; fi
     sleep 0.05
   done
-  [ -n "$new" ] && [ "$new" != "$old" ] || { say "the master did not replace its worker"; exit 1; }
+  if [ -z "$new" ] || [ "$new" = "$old" ]; then say "the master did not replace its worker"; exit 1; fi
   curl -sf -o /dev/null "$base/api/v1/health" || { say "the new worker does not answer"; exit 1; }
   echo "$new"
 }
