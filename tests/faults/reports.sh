@@ -137,6 +137,7 @@ wait_healthy() {
 
 # The kills land at 0, 1/5, 2/5... of the draft's PDF time after the
 # approval's UPDATE: the PDF is rendered first, the workbook after it.
+stamp=$(date +%s) # numbers unique in the campaign, also on a reused stack
 bad=0
 done_kills=0
 missed=0
@@ -148,7 +149,7 @@ while [ "$done_kills" -lt "$kills" ]; do
   delay=$(awk -v k="$done_kills" -v n="$kills" -v r="$render_s" -v m="$missed" \
     'BEGIN {printf "%.2f", k / (n + 1) * r / (m + 1)}')
   curl -s -o "$work/approve-$i.json" -w '%{http_code}' -X POST -H "$auth" -H 'Content-Type: application/json' \
-    -d "{\"number\":\"$i/BC-TDKT\"}" "$base/api/v1/reports/$report/approve" > "$work/approve-$i.status" &
+    -d "{\"number\":\"$stamp-$i/BC-TDKT\"}" "$base/api/v1/reports/$report/approve" > "$work/approve-$i.status" &
   approver_pid=$!
   opened=0
   for _ in $(seq 1 600); do
@@ -173,6 +174,7 @@ while [ "$done_kills" -lt "$kills" ]; do
   what=$(outcome)
   case $what in
     draft)
+      [ -n "$killed" ] || die "the approval answered $status by itself: $(head -c 400 "$work/approve-$i.json")"
       done_kills=$((done_kills + 1))
       lines+=("kill $done_kills at +$delay s into the approval's render (workers $killed): answer $status;\
  the report is a draft, nothing stored") ;;
@@ -192,7 +194,7 @@ done
 say "the approval, whole"
 t0=$(date +%s.%N)
 status=$(curl -s -o "$work/approve-final.json" -w '%{http_code}' -X POST -H "$auth" -H 'Content-Type: application/json' \
-  -d "{\"number\":\"$((i + 1))/BC-TDKT\"}" "$base/api/v1/reports/$report/approve")
+  -d "{\"number\":\"$stamp-$((i + 1))/BC-TDKT\"}" "$base/api/v1/reports/$report/approve")
 approve_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
 final=$(sql -c "SELECT r.state || ' ' || (SELECT count(*) FROM report_files f WHERE f.report_id = r.id
                   AND f.sha256 = encode(sha256(f.bytes), 'hex')) || ' '
