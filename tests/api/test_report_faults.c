@@ -176,10 +176,13 @@ static int workers(pid_t *out, int cap)
     char path[1100];
     snprintf(path, sizeof path, "%s/run/thidua.pid", ps_env("THIDUA_VAR"));
     FILE *f = fopen(path, "r");
-    long master = 0;
-    if (!f || fscanf(f, "%ld", &master) != 1)
+    char text[32] = "";
+    if (!f || !fgets(text, sizeof text, f))
         fail_msg("cannot read %s", path);
     fclose(f);
+    long master = strtol(text, NULL, 10);
+    if (master <= 1)
+        fail_msg("no master pid in %s", path);
     int n = 0;
     DIR *d = opendir("/proc");
     struct dirent *e;
@@ -196,10 +199,13 @@ static int workers(pid_t *out, int cap)
         size_t len = fread(line, 1, sizeof line - 1, s);
         fclose(s);
         line[len] = '\0';
+        /* "pid (comm) state ppid ...": comm may hold spaces, so from the last ')' */
         const char *close_paren = strrchr(line, ')');
-        char st;
-        long ppid;
-        if (close_paren && sscanf(close_paren + 2, "%c %ld", &st, &ppid) == 2 && ppid == master && st != 'Z')
+        if (!close_paren || strlen(close_paren) < 5)
+            continue;
+        char st = close_paren[2];
+        long ppid = strtol(close_paren + 4, NULL, 10);
+        if (ppid == master && st != 'Z')
             out[n++] = (pid_t)pid;
     }
     if (d)
