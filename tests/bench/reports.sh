@@ -156,6 +156,7 @@ for n in "${size_list[@]}"; do
   units=$(sql -c "SELECT count(*) FROM units u JOIN campaigns c ON c.agency_id = u.agency_id WHERE c.id = $c")
   say "$n staff ($units units): generating a $kind report"
   step "gen-$n.json" POST "/api/v1/campaigns/$c/reports" "{\"kind\":\"$kind\"}"
+  [ -n "$baseline" ] || baseline=$base_mb
   if [ "$code" != 201 ]; then
     # a failure is a figure too (at 1 000 000 staff, say): the row says it
     say "POST /campaigns/$c/reports: HTTP $code: $(head -c 300 "$work/gen-$n.json")"
@@ -177,7 +178,6 @@ for n in "${size_list[@]}"; do
   t_pdf=$t
   pdf_mb=$(mib "$size") m_pdf=$peak_mb
   [ "$code" = 200 ] || t_pdf="HTTP$code"
-  [ -n "$baseline" ] || baseline=$base_mb
   pages=$(pdfinfo "$work/report-$n.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
   say "$n staff: workbook of the draft"
   step "report-$n.xlsx" GET "/api/v1/reports/$rep?format=xlsx"
