@@ -153,6 +153,7 @@ bench: deps
 	@tests/bench/platform.sh
 	@tests/bench/import.sh
 	@tests/bench/run.sh
+	@tests/bench/reports.sh
 
 # Faults under load (tests/faults/run.sh): writes through nginx while workers
 # are killed and PostgreSQL restarts, then a burst of publications to a portal
@@ -160,6 +161,7 @@ bench: deps
 faults: deps
 	@$(MAKE) --no-print-directory all build/plain/tools/standin build/plain/tools/faultload
 	@tests/faults/run.sh
+	@tests/faults/reports.sh
 
 build/plain/tools/faultload: tests/faults/faultload.c
 	@mkdir -p $(@D)
