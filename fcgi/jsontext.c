@@ -1,6 +1,7 @@
 #include "jsontext.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* How jansson writes the first character of a jsontext_decimal string. */
@@ -151,4 +152,64 @@ char *jsontext_dumps(const json_t *j, size_t flags)
     }
     text[out] = '\0';
     return text;
+}
+
+/* Writes "text" (quoted) at o; returns the bytes written. */
+static size_t quote_decimal(char *o, const char *text)
+{
+    size_t n = strlen(text);
+    o[0] = '"';
+    memcpy(o + 1, text, n);
+    o[n + 1] = '"';
+    return n + 2;
+}
+
+char *jsontext_reals_as_strings(const char *json)
+{
+    size_t len = strlen(json);
+    /* A number grows most as "1e-18" (5 bytes) becoming the 22 of
+     * "0.000000000000000001" quoted: at most five times the text. */
+    size_t cap = len * 5 + DECIMAL_TEXT_MAX + 3;
+    char *out = malloc(cap), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = json; *p;) {
+        if (*p == '"') { /* a string, escapes and all */
+            const char *q = p + 1;
+            while (*q && *q != '"')
+                q += (*q == '\\' && q[1]) ? 2 : 1;
+            q += *q == '"';
+            memcpy(o, p, (size_t)(q - p));
+            o += q - p;
+            p = q;
+            continue;
+        }
+        if (*p != '-' && (*p < '0' || *p > '9')) {
+            *o++ = *p++;
+            continue;
+        }
+        const char *q = p;
+        bool real = false;
+        while (*q == '-' || *q == '+' || *q == '.' || *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9')) {
+            real |= *q == '.' || *q == 'e' || *q == 'E';
+            q++;
+        }
+        size_t n = (size_t)(q - p);
+        decimal d;
+        char text[DECIMAL_TEXT_MAX];
+        if (!real) {
+            memcpy(o, p, n);
+            o += n;
+        } else if (decimal_parse(p, n, DECIMAL_JSON, NULL, &d) == DECIMAL_OK) {
+            o += quote_decimal(o, decimal_format(&d, text));
+        } else {
+            *o++ = '"';
+            memcpy(o, p, n);
+            o += n;
+            *o++ = '"';
+        }
+        p = q;
+    }
+    *o = '\0';
+    return out;
 }

@@ -35,5 +35,13 @@ json_t *jsontext_decimal(const decimal *d);
  * from PostgreSQL text or from a body that jansson parsed). NULL on
  * failure, as json_dumps. */
 char *jsontext_dumps(const json_t *j, size_t flags);
+/* A copy of JSON text json (malloc'd; NULL when out of memory) in which
+ * every number with a fraction or an exponent is a string of its
+ * canonical decimal text ("66.67", "0.000001", "100" for 100.0), never
+ * passing through a double: a document that must keep its decimals
+ * exactly (a report's figures) is then parsed by jansson as it is. A
+ * number a decimal cannot hold is quoted as written. Integers stay
+ * numbers. Strings are copied untouched. */
+char *jsontext_reals_as_strings(const char *json);
 
 #endif

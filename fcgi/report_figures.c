@@ -4,6 +4,8 @@
  * awards' items. */
 #include "report_figures.h"
 
+#include "jsontext.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,60 +162,6 @@ static const db_stmt STMT_FIGURES = {
     "      ORDER BY ex.published_on, ex.exemplar_id) FROM ex), '[]'::json))"
     " ) FROM c"};
 
-/* A number with a fraction as a decimal string, without an exponent: the
- * scorecard writes its percentages rounded to 2 places and its thresholds
- * as stored (98.6, 0.000001), which 15 significant digits give back
- * exactly ("66.67", "0.000001", never "1e-06"). */
-void report_decimal_text(double v, char *buf, size_t n)
-{
-    char g[40];
-    snprintf(g, sizeof g, "%.15g", v);
-    const char *e = strchr(g, 'e');
-    if (!e) {
-        snprintf(buf, n, "%s", g);
-        return;
-    }
-    /* d.ddde±XX: as many places as the mantissa's fraction minus the exponent. */
-    int frac = 0, exp = 0, sign = 1;
-    const char *dot = strchr(g, '.');
-    if (dot && dot < e)
-        frac = (int)(e - dot - 1);
-    const char *x = e + 1;
-    if (*x == '-' || *x == '+')
-        sign = *x++ == '-' ? -1 : 1;
-    for (; *x >= '0' && *x <= '9'; x++)
-        exp = exp * 10 + (*x - '0');
-    int places = frac - sign * exp;
-    snprintf(buf, n, "%.*f", places > 0 ? places : 0, v);
-}
-
-static void reals_to_strings(json_t *j)
-{
-    const char *key;
-    json_t *v;
-    size_t i;
-    char num[64];
-    if (json_is_object(j)) {
-        json_object_foreach(j, key, v) {
-            if (json_is_real(v)) {
-                report_decimal_text(json_real_value(v), num, sizeof num);
-                json_object_set_new(j, key, json_string(num));
-            } else {
-                reals_to_strings(v);
-            }
-        }
-    } else if (json_is_array(j)) {
-        json_array_foreach(j, i, v) {
-            if (json_is_real(v)) {
-                report_decimal_text(json_real_value(v), num, sizeof num);
-                json_array_set_new(j, i, json_string(num));
-            } else {
-                reals_to_strings(v);
-            }
-        }
-    }
-}
-
 /* The row key of an award item. */
 static const char *subject_of(const json_t *item)
 {
@@ -297,6 +245,17 @@ static json_t *statistics(const json_t *items)
                      (json_int_t)total);
 }
 
+/* JSON text parsed with every number that has a fraction as a string of
+ * its exact decimal text (jsontext_reals_as_strings): a report's figures
+ * keep 98.6 and 0.000001 as written, never through a double. */
+static json_t *load_decimals(const char *text)
+{
+    char *exact = jsontext_reals_as_strings(text);
+    json_t *j = exact ? json_loads(exact, 0, NULL) : NULL;
+    free(exact);
+    return j;
+}
+
 rf_rc report_figures_generate(db *d, arena *a, long long campaign_id, const char *kind, const report_period *p,
                               json_t **out)
 {
@@ -316,9 +275,9 @@ rf_rc report_figures_generate(db *d, arena *a, long long campaign_id, const char
         db_free(r);
         return RF_NOT_FOUND;
     }
-    json_t *f = json_loads(db_value(r, 0, 0), 0, NULL);
+    json_t *f = load_decimals(db_value(r, 0, 0));
     db_free(r);
-    json_t *s = json_loads(sc.body, 0, NULL), *u = json_loads(units.body, 0, NULL);
+    json_t *s = load_decimals(sc.body), *u = load_decimals(units.body);
     if (!f || !s || !u) {
         json_decref(f);
         json_decref(s);
@@ -333,7 +292,6 @@ rf_rc report_figures_generate(db *d, arena *a, long long campaign_id, const char
     json_decref(u);
     if (strcmp(kind, "award_statistics") == 0)
         json_object_set_new(f, "statistics", statistics(json_object_get(json_object_get(f, "awards"), "items")));
-    reals_to_strings(f);
     *out = f;
     return RF_OK;
 }

@@ -68,11 +68,6 @@ json_t *report_figures_changes(const json_t *before, const json_t *after);
  * NULL when the figures have no such row or column. */
 json_t *report_figures_explain(const json_t *figures, const char *row, const char *col);
 
-/* The decimal text of a number the scorecard wrote (15 significant
- * digits, no exponent): 66.67 -> "66.67", 1e-06 -> "0.000001",
- * 100.0 -> "100". */
-void report_decimal_text(double v, char *buf, size_t n);
-
 /* "Lao động tiên tiến" for "LDTT"; the code itself when unknown. */
 const char *report_award_label(const char *code);
 /* The row labels of the statistics ("Người lao động trực tiếp"...). */

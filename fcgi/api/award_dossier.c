@@ -12,6 +12,7 @@
 #include "api/nominations.h"
 #include "api/resources.h"
 #include "eligibility.h"
+#include "jsontext.h"
 #include "text.h"
 
 static const db_stmt STMT_DOSSIER = {
@@ -124,6 +125,31 @@ static const char *key_name(const char *key)
     WORDS(key_words, key, key, key);
 }
 
+/* e (consumed) with every decimal as a string of its exact text, never a
+ * double: the stand-ins of jsontext_decimal (a percent as the rules hold
+ * it) and any number with a fraction (jsontext_reals_as_strings). NULL
+ * when out of memory. */
+static json_t *exact_decimals(json_t *e)
+{
+    char *text = jsontext_dumps(e, JSON_COMPACT);
+    json_decref(e);
+    char *exact = text ? jsontext_reals_as_strings(text) : NULL;
+    free(text);
+    json_t *out = exact ? json_loads(exact, 0, NULL) : NULL;
+    free(exact);
+    return out;
+}
+
+/* "66,7" from the decimal text "66.7" (arena). */
+static const char *text_decimal_vi(arena *a, const char *s)
+{
+    char *out = arena_strdup(a, s);
+    char *dot = strchr(out, '.');
+    if (dot)
+        *dot = ',';
+    return out;
+}
+
 /* A date as dd/mm/yyyy (escaped text as it is when not a date). */
 static void date(FILE *f, arena *a, const char *iso)
 {
@@ -136,8 +162,11 @@ static void value(FILE *f, arena *a, const json_t *v)
 {
     if (json_is_string(v)) {
         const char *s = json_string_value(v);
+        decimal d;
         if (text_is_date(s))
             date(f, a, s);
+        else if (strchr(s, '.') && decimal_parse(s, strlen(s), DECIMAL_JSON, NULL, &d) == DECIMAL_OK)
+            text_html(f, text_decimal_vi(a, s)); /* a decimal as written, with a comma: 66,7 */
         else if (strcmp(s, "gt") == 0)
             fputs("trên", f);
         else if (strcmp(s, "ge") == 0)
@@ -146,8 +175,6 @@ static void value(FILE *f, arena *a, const json_t *v)
             text_html(f, s);
     } else if (json_is_integer(v)) {
         fprintf(f, "%lld", (long long)json_integer_value(v));
-    } else if (json_is_real(v)) {
-        fprintf(f, "%g", json_real_value(v));
     } else if (json_is_boolean(v)) {
         fputs(json_is_true(v) ? "có" : "không", f);
     } else if (json_is_array(v)) {
@@ -322,6 +349,8 @@ static void dossier(request *req, response *res)
     fputs("</h2>\n", f);
     json_t *e = NULL;
     elig_rc rc = eligibility_evaluate(req->db, req->mem, campaign, col[C_TYPE], subject, col[C_AWARD], day, &e);
+    if (rc == ELIG_OK)
+        e = exact_decimals(e);
     if (rc == ELIG_DB) {
         fclose(f);
         free(text);

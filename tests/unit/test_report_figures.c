@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "jsontext.h"
 #include "report_figures.h"
 #include "report_render.h"
 
@@ -48,15 +49,24 @@ static void periods(void **state)
 static void decimals(void **state)
 {
     (void)state;
+    /* Numbers with a fraction become their exact decimal text; integers
+     * and strings are left as they are. */
     const struct {
-        double v;
-        const char *want;
-    } cases[] = {{66.67, "66.67"}, {98.6, "98.6"}, {0.000001, "0.000001"}, {1.5e-7, "0.00000015"},
-                 {100.0, "100"},   {0.1, "0.1"},   {33.33, "33.33"},       {1e20, "100000000000000000000"}};
+        const char *json, *want;
+    } cases[] = {{"[66.67]", "[\"66.67\"]"},
+                 {"[98.6]", "[\"98.6\"]"},
+                 {"[0.000001]", "[\"0.000001\"]"},
+                 {"[1.5e-7]", "[\"0.00000015\"]"},
+                 {"[100.0]", "[\"100\"]"},
+                 {"[0.1, 33.33]", "[\"0.1\", \"33.33\"]"},
+                 {"[1e20]", "[\"1e20\"]"},
+                 {"{\"a\": 7, \"b\": \"9.5 \\\" 1.5\", \"c\": -2.50}", "{\"a\": 7, \"b\": \"9.5 \\\" 1.5\", \"c\": \"-2.5\"}"},
+                 {"[1e-18,1e-18]", "[\"0.000000000000000001\",\"0.000000000000000001\"]"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char buf[64];
-        report_decimal_text(cases[i].v, buf, sizeof buf);
-        assert_string_equal(buf, cases[i].want);
+        char *got = jsontext_reals_as_strings(cases[i].json);
+        assert_non_null(got);
+        assert_string_equal(got, cases[i].want);
+        free(got);
     }
 }
 
