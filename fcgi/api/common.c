@@ -339,6 +339,36 @@ int api_created(request *req, response *res, const db_stmt *st, long long id, co
     return 0;
 }
 
+int api_delete_commit(request *req, response *res, const db_stmt *st, const char *id, const char *not_found)
+{
+    const char *p[] = {id};
+    db_result *r = db_run(req->db, st, 1, p);
+    if (!r) {
+        api_db_error(req, res);
+        return -1;
+    }
+    long long n = db_affected(r);
+    db_free(r);
+    if (n == 0) {
+        db_rollback(req->db);
+        http_problem(res, 404, not_found);
+        return -1;
+    }
+    if (api_commit(req, res) != 0)
+        return -1;
+    http_empty(res, 204);
+    return 0;
+}
+
+bool api_json_repeated(const json_t *array, size_t i)
+{
+    const json_t *x = json_array_get(array, i);
+    for (size_t k = 0; k < i; k++)
+        if (json_equal(json_array_get(array, k), x))
+            return true;
+    return false;
+}
+
 db_result *api_lock_row(request *req, response *res, const db_stmt *st, const char *id, const char *not_found)
 {
     const char *p[] = {id};

@@ -111,6 +111,15 @@ int api_created(request *req, response *res, const db_stmt *st, long long id, co
  * (404 with not_found when no row) and the transaction rolled back. */
 db_result *api_lock_row(request *req, response *res, const db_stmt *st, const char *id, const char *not_found);
 
+/* Ends a delete in the open transaction: runs st (a DELETE by id, $1),
+ * commits and answers 204. No row deleted: 404 with not_found and the
+ * transaction rolled back; a row still referred to: api_db_error's 409.
+ * Returns 0 when answered 204. */
+int api_delete_commit(request *req, response *res, const db_stmt *st, const char *id, const char *not_found);
+
+/* Is the element at i of a JSON array equal to one before it? */
+bool api_json_repeated(const json_t *array, size_t i);
+
 /* "/api/v1/units/12" into Location. */
 void api_location(request *req, response *res, const char *fmt, long long id);
 

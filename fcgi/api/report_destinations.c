@@ -154,9 +154,7 @@ static int check(request *req, response *res, field_val *v, const char **kinds)
             bool known = false;
             for (int j = 0; s && report_kinds[j]; j++)
                 known = known || strcmp(s, report_kinds[j]) == 0;
-            bool repeated = false;
-            for (size_t j = 0; known && j < i; j++)
-                repeated = repeated || json_equal(json_array_get(v[D_KINDS].j, j), k);
+            bool repeated = known && api_json_repeated(v[D_KINDS].j, i);
             if (!known) {
                 fields_error(errors, arena_printf(req->mem, "kinds[%zu]", i),
                              "Loại báo cáo phải là mid_year, year_end hoặc award_statistics.", 0);
@@ -249,25 +247,11 @@ static void change(request *req, response *res)
     api_write_commit(req, res, &STMT_UPDATE, 7, p, NULL);
 }
 
+/* Deliveries refer to a destination that was used: api_db_error's 409. */
 static void remove_destination(request *req, response *res)
 {
-    if (api_begin(req, res) != 0)
-        return;
-    const char *id = api_itoa(req, req->path_ids[0]);
-    db_result *cur = api_lock_row(req, res, &STMT_LOCK, id, NOT_FOUND);
-    if (!cur)
-        return;
-    db_free(cur);
-    const char *p[] = {id};
-    db_result *r = db_run(req->db, &STMT_DELETE, 1, p);
-    if (!r) {
-        /* deliveries refer to it: api_db_error's 409 */
-        api_db_error(req, res);
-        return;
-    }
-    db_free(r);
-    if (api_commit(req, res) == 0)
-        http_empty(res, 204);
+    if (api_begin(req, res) == 0)
+        api_delete_commit(req, res, &STMT_DELETE, api_itoa(req, req->path_ids[0]), NOT_FOUND);
 }
 
 static const route_scope list_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, NULL, "agency_id"};

@@ -126,9 +126,7 @@ static int check(request *req, response *res, field_val *v, const char **dest)
             size_t i;
             json_t *d;
             json_array_foreach(given, i, d) {
-                bool repeated = false;
-                for (size_t k = 0; k < i; k++)
-                    repeated = repeated || json_equal(json_array_get(given, k), d);
+                bool repeated = api_json_repeated(given, i);
                 if (!json_is_integer(d) || json_integer_value(d) <= 0)
                     fields_error(errors, arena_printf(req->mem, "destinations[%zu]", i), "Cần id của một nơi nhận.", 0);
                 else if (repeated)
@@ -266,25 +264,11 @@ static void change(request *req, response *res)
         http_json_arena(res, 200, json);
 }
 
+/* Its report refers to a schedule whose draft is made: api_db_error's 409. */
 static void remove_schedule(request *req, response *res)
 {
-    if (api_begin(req, res) != 0)
-        return;
-    const char *id = api_itoa(req, req->path_ids[0]);
-    db_result *cur = api_lock_row(req, res, &STMT_LOCK, id, NOT_FOUND);
-    if (!cur)
-        return;
-    db_free(cur);
-    const char *p[] = {id};
-    db_result *r = db_run(req->db, &STMT_DELETE, 1, p);
-    if (!r) {
-        /* its report refers to it: api_db_error's 409 */
-        api_db_error(req, res);
-        return;
-    }
-    db_free(r);
-    if (api_commit(req, res) == 0)
-        http_empty(res, 204);
+    if (api_begin(req, res) == 0)
+        api_delete_commit(req, res, &STMT_DELETE, api_itoa(req, req->path_ids[0]), NOT_FOUND);
 }
 
 static const route_scope list_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, NULL, "agency_id"};

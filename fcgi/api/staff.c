@@ -152,15 +152,7 @@ static void destroy(request *req, response *res)
 {
     if (api_begin(req, res) != 0 || !lock_row(req, res))
         return;
-    const char *p[] = {api_itoa(req, req->path_ids[0])};
-    db_result *r = db_run(req->db, &STMT_DELETE, 1, p);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    db_free(r);
-    if (api_commit(req, res) == 0)
-        http_empty(res, 204);
+    api_delete_commit(req, res, &STMT_DELETE, api_itoa(req, req->path_ids[0]), "Không có cán bộ này.");
 }
 
 /* A new member goes into a unit; a change or a delete touches the

@@ -145,23 +145,8 @@ static void change(request *req, response *res)
 
 static void destroy(request *req, response *res)
 {
-    if (api_begin(req, res) != 0)
-        return;
-    const char *p[] = {api_itoa(req, req->path_ids[0])};
-    db_result *r = db_run(req->db, &STMT_DELETE, 1, p);
-    if (!r) {
-        api_db_error(req, res);
-        return;
-    }
-    long long n = db_affected(r);
-    db_free(r);
-    if (n == 0) {
-        db_rollback(req->db);
-        http_problem(res, 404, "Không có đơn vị này.");
-        return;
-    }
-    if (api_commit(req, res) == 0)
-        http_empty(res, 204);
+    if (api_begin(req, res) == 0)
+        api_delete_commit(req, res, &STMT_DELETE, api_itoa(req, req->path_ids[0]), "Không có đơn vị này.");
 }
 
 /* A new unit goes under its parent; no parent makes an agency root. */
