@@ -121,17 +121,7 @@ static long long notices_of(long long report, long long user)
 
 static json_t *messages(const char *message_id)
 {
-    char cmd[3000];
-    snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/smtp/read_mail.py' '%s' '%s'", ps_env("THIDUA_ROOT"), maildir,
-             message_id);
-    FILE *f = popen(cmd, "r");
-    if (!f)
-        fail_msg("cannot run %s", cmd);
-    json_error_t e;
-    json_t *j = json_loadf(f, 0, &e);
-    if (pclose(f) != 0 || !json_is_array(j))
-        fail_msg("read_mail.py failed on %s: %s", maildir, e.text);
-    return j;
+    return rd_messages(maildir, message_id);
 }
 
 static const char *mid(long long report, const char *event, long long user)
