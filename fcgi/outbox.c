@@ -121,6 +121,103 @@ size_t outbox_keep_answer(char *data, size_t size, size_t n, void *userp)
     return add; /* the rest is read and dropped */
 }
 
+static void transport_words(CURLcode rc, const outbox_post_req *q, char *out, size_t cap)
+{
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        snprintf(out, cap, "Hết thời gian chờ %s (timeout)", q->peer);
+        break;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        snprintf(out, cap, "Không kết nối được %s", q->peer);
+        break;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ISSUER_ERROR:
+        snprintf(out, cap, "Không xác thực được chứng chỉ TLS của %s; không gửi gì", q->peer);
+        break;
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+        snprintf(out, cap, "%s ngắt kết nối giữa chừng", q->Peer);
+        break;
+    default:
+        snprintf(out, cap, "Lỗi khi gửi đến %s", q->peer);
+    }
+}
+
+void outbox_post(outbox *o, const outbox_post_req *q, outbox_post_res *res)
+{
+    const config *cfg = o->cfg;
+    CURL *h = o->curl;
+    curl_easy_reset(h);
+    res->status = 0;
+    res->delay = 0;
+    res->error[0] = '\0';
+    outbox_answer_init(&res->answer);
+    char ts[24], sig[72], line[512];
+    snprintf(ts, sizeof ts, "%lld", (long long)time(NULL));
+    push_signature(q->secret, ts, q->body, q->len, sig);
+    struct curl_slist *hdrs = NULL;
+    snprintf(line, sizeof line, "Content-Type: %s", q->content_type);
+    hdrs = curl_slist_append(hdrs, line);
+    hdrs = curl_slist_append(hdrs, "Accept: application/json");
+    hdrs = curl_slist_append(hdrs, "Expect:");
+    snprintf(line, sizeof line, "Idempotency-Key: %s", q->key);
+    hdrs = curl_slist_append(hdrs, line);
+    snprintf(line, sizeof line, "X-Thidua-Timestamp: %s", ts);
+    hdrs = curl_slist_append(hdrs, line);
+    snprintf(line, sizeof line, "X-Thidua-Signature: %s", sig);
+    hdrs = curl_slist_append(hdrs, line);
+    snprintf(line, sizeof line, "X-Thidua-Attempt: %ld", q->attempts);
+    hdrs = curl_slist_append(hdrs, line);
+
+    char errbuf[CURL_ERROR_SIZE] = "";
+    CURLcode rc = CURLE_FAILED_INIT;
+    /* An attempt whose trust libcurl would not set is not made: it is one
+     * that did not go through (retried; its error kept on the row). */
+    if (push_set_trust(h, q->url, q->ca_file, res->error, sizeof res->error) == 0) {
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(h, CURLOPT_POST, 1L);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, q->body);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)q->len);
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+        curl_easy_setopt(h, CURLOPT_USERAGENT, q->user_agent);
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->portal_connect_timeout);
+        curl_easy_setopt(h, CURLOPT_TIMEOUT, q->timeout);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, outbox_keep_answer);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &res->answer);
+        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, outbox_keep_header);
+        curl_easy_setopt(h, CURLOPT_HEADERDATA, &res->answer);
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+        rc = curl_easy_perform(h);
+    } else {
+        log_error("attempt %ld to %s not made: %s", q->attempts, q->url, res->error);
+    }
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
+    push_outcome po = push_classify(rc == CURLE_OK, res->status);
+    res->out = po == PUSH_SENT ? OUTBOX_SENT : po == PUSH_RETRY ? OUTBOX_RETRY : OUTBOX_FAIL;
+    if (rc != CURLE_OK) {
+        if (!res->error[0]) { /* else push_set_trust's: nothing was sent */
+            char words[200];
+            transport_words(rc, q, words, sizeof words);
+            snprintf(res->error, sizeof res->error, "%s: %s", words, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        }
+    } else if (res->out != OUTBOX_SENT) {
+        char said[OUTBOX_ERROR_KEEP];
+        push_clean_text(said, sizeof said, res->answer.data, res->answer.len);
+        snprintf(res->error, sizeof res->error, "%s trả lời HTTP %ld: %s", q->Peer, res->status,
+                 said[0] ? said : "(không có nội dung)");
+    }
+    if (res->out == OUTBOX_RETRY)
+        res->delay = outbox_delay(cfg, q->attempts, res->status, res->answer.retry_after);
+    curl_slist_free_all(hdrs);
+}
+
 int outbox_read_trimmed(const char *path, char *out, size_t cap)
 {
     FILE *f = fopen(path, "r");

@@ -109,6 +109,35 @@ void outbox_answer_free(outbox_answer *a);
 size_t outbox_keep_header(char *line, size_t size, size_t n, void *userp);
 size_t outbox_keep_answer(char *data, size_t size, size_t n, void *userp);
 
+/* One signed HTTP POST of an outbox row (deploy/portal.md "The request"):
+ * Idempotency-Key the row's key, X-Thidua-Timestamp now, X-Thidua-
+ * Signature the HMAC of "<timestamp>.<body>" under secret, X-Thidua-
+ * Attempt, redirects not followed, the peer's certificate verified (its
+ * ca_file's CAs only when given; push_set_trust). peer and Peer name the
+ * receiver in errors, inside and at the start of a sentence ("nơi nhận",
+ * "Nơi nhận"). */
+typedef struct outbox_post_req {
+    const char *url, *ca_file, *content_type, *user_agent;
+    const char *key, *secret;
+    const char *body;
+    size_t len;
+    long attempts, timeout;
+    const char *peer, *Peer;
+} outbox_post_req;
+
+/* What the POST came to: the outcome (push_classify), the HTTP status (0:
+ * none), the error in Vietnamese ("" when sent), the wait before a retry,
+ * and the answer (free it with outbox_answer_free). */
+typedef struct outbox_post_res {
+    outbox_outcome out;
+    long status;
+    char error[OUTBOX_ERROR_KEEP + 300];
+    double delay;
+    outbox_answer answer;
+} outbox_post_res;
+
+void outbox_post(outbox *o, const outbox_post_req *q, outbox_post_res *res);
+
 /* The first cap-1 bytes of path, trailing spaces and line ends trimmed,
  * into out; 0, or -1 (unreadable, empty). */
 int outbox_read_trimmed(const char *path, char *out, size_t cap);

@@ -15,7 +15,7 @@
 #include "log.h"
 #include "outbox.h"
 
-enum { ERROR_KEEP = OUTBOX_ERROR_KEEP, REF_KEEP = 200 };
+enum { REF_KEEP = 200 };
 /* The longest wait a portal may ask for: a wrong date (a year ahead) must
  * not park a publication for good. */
 enum { RETRY_AFTER_MAX = 86400 };
@@ -268,30 +268,6 @@ static void portal_reference(const outbox_answer *a, char *out, size_t cap)
     json_decref(j);
 }
 
-static const char *transport_words(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_OPERATION_TIMEDOUT:
-        return "Hết thời gian chờ Cổng thông tin (timeout)";
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-        return "Không kết nối được Cổng thông tin";
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_ISSUER_ERROR:
-        return "Không xác thực được chứng chỉ TLS của Cổng thông tin; không gửi gì";
-    case CURLE_GOT_NOTHING:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-        return "Cổng thông tin ngắt kết nối giữa chừng";
-    default:
-        return "Lỗi khi gửi đến Cổng thông tin";
-    }
-}
-
 static void record(pusher *p, const claimed *c, push_outcome outcome, long status, const char *error,
                    double delay, const char *ref)
 {
@@ -318,83 +294,21 @@ static void record(pusher *p, const claimed *c, push_outcome outcome, long statu
     db_free(r);
 }
 
-/* The POST of an attempt on h, whose trust push_set_trust has set: the
- * rest of the options (none of which widens whom it trusts), then the
- * request. */
-static CURLcode send_attempt(CURL *h, const config *cfg, const char *body, size_t body_len, struct curl_slist *hdrs,
-                             outbox_answer *a, char *errbuf)
-{
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "thidua-push/1");
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->portal_connect_timeout);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, cfg->portal_timeout);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, outbox_keep_answer);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, outbox_keep_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, a);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    return curl_easy_perform(h);
-}
-
-/* One HTTP attempt for a claimed row, then its outcome recorded. An
- * attempt whose trust libcurl would not set is not made: it is recorded
- * as one that did not go through (retried; its error kept on the row). */
+/* One HTTP attempt for a claimed row, then its outcome recorded. */
 static void deliver(pusher *p, const claimed *c)
 {
     const config *cfg = p->cfg;
-    CURL *h = p->o->curl;
-    curl_easy_reset(h);
-    char ts[24], sig[72], line[256];
-    snprintf(ts, sizeof ts, "%lld", (long long)time(NULL));
-    size_t body_len = strlen(c->body);
-    push_signature(p->secret, ts, c->body, body_len, sig);
-    struct curl_slist *hdrs = NULL;
-    hdrs = curl_slist_append(hdrs, "Content-Type: application/json; charset=utf-8");
-    hdrs = curl_slist_append(hdrs, "Accept: application/json");
-    hdrs = curl_slist_append(hdrs, "Expect:");
-    snprintf(line, sizeof line, "Idempotency-Key: %s", c->key);
-    hdrs = curl_slist_append(hdrs, line);
-    snprintf(line, sizeof line, "X-Thidua-Timestamp: %s", ts);
-    hdrs = curl_slist_append(hdrs, line);
-    snprintf(line, sizeof line, "X-Thidua-Signature: %s", sig);
-    hdrs = curl_slist_append(hdrs, line);
-    snprintf(line, sizeof line, "X-Thidua-Attempt: %ld", c->attempts);
-    hdrs = curl_slist_append(hdrs, line);
-
-    outbox_answer a;
-    outbox_answer_init(&a);
-    char errbuf[CURL_ERROR_SIZE] = "";
-    char error[ERROR_KEEP + 300] = "";
-    CURLcode rc = CURLE_FAILED_INIT;
-    if (push_set_trust(h, cfg->portal_url, cfg->portal_ca_file, error, sizeof error) == 0)
-        rc = send_attempt(h, cfg, c->body, body_len, hdrs, &a, errbuf);
-    else
-        log_error("publication %s: attempt %ld not made: %s", c->id, c->attempts, error);
-    long status = 0;
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    push_outcome outcome = push_classify(rc == CURLE_OK, status);
+    const outbox_post_req q = {cfg->portal_url, cfg->portal_ca_file, "application/json; charset=utf-8", "thidua-push/1",
+                               c->key, p->secret, c->body, strlen(c->body), c->attempts, cfg->portal_timeout,
+                               "Cổng thông tin", "Cổng thông tin"};
+    outbox_post_res res;
+    outbox_post(p->o, &q, &res);
     char ref[REF_KEEP] = "";
-    double delay = 0;
-    if (rc != CURLE_OK) {
-        if (!error[0]) /* else push_set_trust's: nothing was sent */
-            snprintf(error, sizeof error, "%s: %s", transport_words(rc), errbuf[0] ? errbuf : curl_easy_strerror(rc));
-    } else if (outcome != PUSH_SENT) {
-        char said[ERROR_KEEP];
-        push_clean_text(said, sizeof said, a.data, a.len);
-        snprintf(error, sizeof error, "Cổng thông tin trả lời HTTP %ld: %s", status, said[0] ? said : "(không có nội dung)");
-    } else {
-        portal_reference(&a, ref, sizeof ref);
-    }
-    if (outcome == PUSH_RETRY)
-        delay = outbox_delay(cfg, c->attempts, status, a.retry_after);
-    record(p, c, outcome, status, error, delay, ref);
-    curl_slist_free_all(hdrs);
-    outbox_answer_free(&a);
+    if (res.out == OUTBOX_SENT)
+        portal_reference(&res.answer, ref, sizeof ref);
+    push_outcome outcome = res.out == OUTBOX_SENT ? PUSH_SENT : res.out == OUTBOX_RETRY ? PUSH_RETRY : PUSH_FAIL;
+    record(p, c, outcome, res.status, res.error, res.delay, ref);
+    outbox_answer_free(&res.answer);
 }
 
 /* ------------------------------------------------------------ the process */

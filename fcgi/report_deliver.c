@@ -15,7 +15,6 @@
 #include "outbox.h"
 #include "push.h"
 
-enum { ERROR_KEEP = OUTBOX_ERROR_KEEP };
 
 /* ------------------------------------------------------------ pure helpers */
 
@@ -404,30 +403,6 @@ static int destination_secret(const config *cfg, long long destination, char *ou
 
 /* ------------------------------------------------------------ HTTPS */
 
-static const char *https_words(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_OPERATION_TIMEDOUT:
-        return "Hết thời gian chờ nơi nhận (timeout)";
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-        return "Không kết nối được nơi nhận";
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_ISSUER_ERROR:
-        return "Không xác thực được chứng chỉ TLS của nơi nhận; không gửi gì";
-    case CURLE_GOT_NOTHING:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-        return "Nơi nhận ngắt kết nối giữa chừng";
-    default:
-        return "Lỗi khi gửi đến nơi nhận";
-    }
-}
-
 typedef struct buf {
     char *data;
     size_t len, cap;
@@ -512,68 +487,16 @@ static void deliver_https(deliverer *p, const delivery *c, const unsigned char *
         return;
     }
     buf body = {0};
-    char boundary[200];
+    char boundary[200], type[260];
     https_body(c, pdf, pdf_len, xlsx, xlsx_len, &body, boundary, sizeof boundary);
-    char ts[24], sig[72], line[512];
-    snprintf(ts, sizeof ts, "%lld", (long long)time(NULL));
-    push_signature(secret, ts, body.data, body.len, sig);
+    snprintf(type, sizeof type, "multipart/form-data; boundary=%s", boundary);
+    const outbox_post_req q = {c->target, cfg->report_ca_file, type, "thidua-report/1", c->key, secret, body.data,
+                               body.len, c->attempts, cfg->report_timeout, "nơi nhận", "Nơi nhận"};
+    outbox_post_res res;
+    outbox_post(p->o, &q, &res);
     sodium_memzero(secret, sizeof secret);
-    struct curl_slist *hdrs = NULL;
-    snprintf(line, sizeof line, "Content-Type: multipart/form-data; boundary=%s", boundary);
-    hdrs = curl_slist_append(hdrs, line);
-    hdrs = curl_slist_append(hdrs, "Accept: application/json");
-    hdrs = curl_slist_append(hdrs, "Expect:");
-    snprintf(line, sizeof line, "Idempotency-Key: %s", c->key);
-    hdrs = curl_slist_append(hdrs, line);
-    snprintf(line, sizeof line, "X-Thidua-Timestamp: %s", ts);
-    hdrs = curl_slist_append(hdrs, line);
-    snprintf(line, sizeof line, "X-Thidua-Signature: %s", sig);
-    hdrs = curl_slist_append(hdrs, line);
-    snprintf(line, sizeof line, "X-Thidua-Attempt: %ld", c->attempts);
-    hdrs = curl_slist_append(hdrs, line);
-
-    CURL *h = p->o->curl;
-    curl_easy_reset(h);
-    outbox_answer a;
-    outbox_answer_init(&a);
-    char errbuf[CURL_ERROR_SIZE] = "";
-    char error[ERROR_KEEP + 300] = "";
-    CURLcode rc = CURLE_FAILED_INIT;
-    if (push_set_trust(h, c->target, cfg->report_ca_file, error, sizeof error) == 0) {
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(h, CURLOPT_POST, 1L);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-        curl_easy_setopt(h, CURLOPT_USERAGENT, "thidua-report/1");
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->portal_connect_timeout);
-        curl_easy_setopt(h, CURLOPT_TIMEOUT, cfg->report_timeout);
-        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, outbox_keep_answer);
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
-        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, outbox_keep_header);
-        curl_easy_setopt(h, CURLOPT_HEADERDATA, &a);
-        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-        rc = curl_easy_perform(h);
-    }
-    long status = 0;
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    push_outcome po = push_classify(rc == CURLE_OK, status);
-    outcome out = po == PUSH_SENT ? OUTBOX_SENT : po == PUSH_RETRY ? OUTBOX_RETRY : OUTBOX_FAIL;
-    if (rc != CURLE_OK) {
-        if (!error[0])
-            snprintf(error, sizeof error, "%s: %s", https_words(rc), errbuf[0] ? errbuf : curl_easy_strerror(rc));
-    } else if (out != OUTBOX_SENT) {
-        char said[ERROR_KEEP];
-        push_clean_text(said, sizeof said, a.data, a.len);
-        snprintf(error, sizeof error, "Nơi nhận trả lời HTTP %ld: %s", status, said[0] ? said : "(không có nội dung)");
-    }
-    double delay = 0;
-    if (out == OUTBOX_RETRY)
-        delay = outbox_delay(cfg, c->attempts, status, a.retry_after);
-    record(p, c, out, status, error, delay, NULL);
-    curl_slist_free_all(hdrs);
-    outbox_answer_free(&a);
+    record(p, c, res.out, res.status, res.error, res.delay, NULL);
+    outbox_answer_free(&res.answer);
     free(body.data);
 }
 
