@@ -314,7 +314,9 @@ test('a failed delivery has "Gửi lại" for the office (not for a viewer), whi
   const mine = dl.items.find((x) => x.destination.id === destination.id);
   // As if the mail server had refused it for good.
   psql(`UPDATE report_deliveries SET state = 'failed', last_error = 'Máy chủ thư từ chối (SMTP 550): hộp thư không tồn tại'
-        WHERE id = ${Number(mine.id)}; UPDATE reports SET state = 'delivery_failed' WHERE id = ${Number(reportId)};`);
+        WHERE id = ${Number(mine.id)}; UPDATE reports SET state = 'delivery_failed' WHERE id = ${Number(reportId)};
+        INSERT INTO report_delivery_attempts (delivery_id, ok, interrupted, ended_at, error)
+        VALUES (${Number(mine.id)}, false, true, now(), 'Lần gửi bị gián đoạn');`);
   const rows = () => browser.exec(`return [...document.querySelectorAll('#report-deliveries tr[data-delivery]')].map((tr) => ({
     id: tr.dataset.delivery, state: tr.dataset.state, retry: !!tr.querySelector('[data-action=retry]'),
     stateText: tr.querySelector('[data-col=state] .state-badge').textContent, attempts: tr.querySelector('[data-col=attempts]').textContent }))`);
@@ -329,6 +331,8 @@ test('a failed delivery has "Gửi lại" for the office (not for a viewer), whi
   seen = await rows();
   const row = seen.find((x) => x.id === String(mine.id));
   assertEqual(row.stateText, 'Gửi lỗi', 'failed in words');
+  const cut = await browser.exec(`return document.querySelector('#report-deliveries tr[data-delivery="${mine.id}"] [data-role=interrupted]')?.textContent`);
+  assertEqual(cut, '1 lần gửi bị gián đoạn (tiến trình gửi dừng giữa chừng; không rõ nơi nhận đã nhận chưa)', 'an interrupted attempt is said');
   assert(row.retry, 'the failed delivery has "Gửi lại"');
   assert(seen.every((x) => x.retry === (x.state === 'failed')), `"Gửi lại" on failed deliveries only: ${JSON.stringify(seen)}`);
   const label = await browser.exec(`return document.querySelector('#report-deliveries tr[data-delivery="${mine.id}"] [data-action=retry]').getAttribute('aria-label')`);

@@ -27,6 +27,9 @@ const EDITORS = new Set(['office', 'admin']);
 const APPROVERS = new Set(['director', 'admin']);
 const RETRIERS = new Set(['office', 'director', 'admin']);
 
+/** How many attempts of delivery x were cut short (their deliverer stopped mid-send). */
+const interrupted = (x) => (x.attempt_history || []).filter((a) => a.outcome === 'interrupted').length;
+
 /** A draft made by a schedule that is not late yet: it waits for the office and the director. */
 const waiting = (r) => r.state === 'draft' && !!r.due_on && !r.late;
 
@@ -442,7 +445,13 @@ export class ReportsPage {
           x.state === 'failed' && RETRIERS.has(this.user.role) ? this.retryButton(x) : null,
         ]),
         h('td', { class: 'numcol', 'data-col': 'attempts', text: formatInteger(x.attempts || 0) }),
-        h('td', { 'data-col': 'error', class: 'delivery-error', text: x.last_error || '–' }),
+        h('td', { 'data-col': 'error', class: 'delivery-error' }, [
+          x.last_error || '–',
+          interrupted(x) ? h('span', {
+            class: 'cell-sub', 'data-role': 'interrupted',
+            text: `${formatInteger(interrupted(x))} lần gửi bị gián đoạn (tiến trình gửi dừng giữa chừng; không rõ nơi nhận đã nhận chưa)`,
+          }) : null,
+        ]),
         h('td', { 'data-col': 'acknowledged', text: x.acknowledged_at ? formatDateTime(x.acknowledged_at) : 'Chưa' }),
       ]);
     });
