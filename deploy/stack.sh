@@ -154,6 +154,8 @@ user = $svc_user
 socket_group = $web_group
 sql_dir = $root/sql
 workers = ${THIDUA_WORKERS:-0}
+# the link in the e-mails that tell the office and the director of a report
+dashboard_url = http://127.0.0.1:$http_port
 CONF
   if [ "$stack" = test ]; then
     # Logins lock sooner and for less time than by default (5 failures, 900

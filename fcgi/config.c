@@ -120,6 +120,7 @@ static int apply(config *cfg, const char *key, const char *val)
         {"smtp_credentials_file", cfg->smtp_credentials_file, sizeof cfg->smtp_credentials_file},
         {"smtp_from", cfg->smtp_from, sizeof cfg->smtp_from},
         {"report_mail_domain", cfg->report_mail_domain, sizeof cfg->report_mail_domain},
+        {"dashboard_url", cfg->dashboard_url, sizeof cfg->dashboard_url},
     };
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
         if (strcmp(key, strs[i].key) == 0) {

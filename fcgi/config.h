@@ -53,6 +53,7 @@ typedef struct config {
     long report_timeout;                  /* seconds for one delivery (the upload or the SMTP dialogue) */
     long report_max_attempts;             /* after which a delivery is failed */
     long report_attachment_limit;         /* bytes of PDF + XLSX an e-mail may carry */
+    char dashboard_url[CONFIG_STR];       /* the dashboard's address in notices; "" = https://<host name> */
 } config;
 
 /* Loads defaults, then `path` (or the default search when path is NULL:

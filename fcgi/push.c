@@ -1,11 +1,7 @@
 #include "push.h"
 
 #include <curl/curl.h>
-#include <errno.h>
-#include <grp.h>
 #include <jansson.h>
-#include <pwd.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,13 +9,13 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 #include <utf8proc.h>
 
 #include "db.h"
 #include "log.h"
+#include "outbox.h"
 
-enum { RESPONSE_KEEP = 64 * 1024, ERROR_KEEP = 4000, REF_KEEP = 200 };
+enum { REF_KEEP = 200 };
 /* The longest wait a portal may ask for: a wrong date (a year ahead) must
  * not park a publication for good. */
 enum { RETRY_AFTER_MAX = 86400 };
@@ -204,34 +200,24 @@ static const db_stmt STMT_CLAIM = {
 static const db_stmt STMT_SENT = {
     "push_sent",
     "UPDATE publications SET state = 'sent', sent_at = now(), leased_until = NULL, lease_token = NULL,"
-    " portal_ref = $3, last_status = $4::int WHERE id = $1 AND lease_token = $2 AND state = 'sending'"};
+    " portal_ref = $4, last_status = $3::int WHERE id = $1 AND lease_token = $2 AND state = 'sending' RETURNING state"};
 static const db_stmt STMT_RETRY = {
     "push_retry",
     "UPDATE publications SET state = CASE WHEN attempts >= $5::int THEN 'failed' ELSE 'queued' END,"
     " next_attempt_at = now() + make_interval(secs => $3::double precision), last_error = $4,"
-    " last_status = $6::int, leased_until = NULL, lease_token = NULL"
+    " last_status = $6::int, leased_until = NULL, lease_token = NULL, portal_ref = coalesce($7, portal_ref)"
     " WHERE id = $1 AND lease_token = $2 AND state = 'sending' RETURNING state"};
 static const db_stmt STMT_FAIL = {
     "push_fail",
     "UPDATE publications SET state = 'failed', last_error = $3, last_status = $4::int, leased_until = NULL,"
-    " lease_token = NULL WHERE id = $1 AND lease_token = $2 AND state = 'sending'"};
-
-static volatile sig_atomic_t stopping;
-
-static void on_stop(int sig)
-{
-    (void)sig;
-    stopping = 1;
-}
+    " lease_token = NULL, portal_ref = coalesce($5, portal_ref)"
+    " WHERE id = $1 AND lease_token = $2 AND state = 'sending' RETURNING state"};
+static const outbox_writes WRITES = {&STMT_SENT, &STMT_RETRY, &STMT_FAIL};
 
 typedef struct pusher {
     const config *cfg;
     char secret[512];
-    long lease;
-    char token_prefix[96];
-    unsigned long claims;
-    db *d;
-    CURL *curl;
+    outbox *o;
 } pusher;
 
 typedef struct claimed {
@@ -242,54 +228,12 @@ typedef struct claimed {
     char *body; /* malloc'd */
 } claimed;
 
-typedef struct answer {
-    char *data;
-    size_t len;
-    char retry_after[128]; /* the last response's Retry-After value, "" when none */
-} answer;
-
-/* Headers: keeps Retry-After of the last response (a status line starts
- * each response's headers, so an earlier one's is forgotten). */
-static size_t keep_header(char *line, size_t size, size_t n, void *userp)
-{
-    answer *a = userp;
-    size_t len = size * n;
-    const size_t name = strlen("Retry-After:");
-    if (len >= 5 && strncmp(line, "HTTP/", 5) == 0)
-        a->retry_after[0] = '\0';
-    else if (len > name && strncasecmp(line, "Retry-After:", name) == 0)
-        snprintf(a->retry_after, sizeof a->retry_after, "%.*s", (int)(len - name), line + name);
-    return len;
-}
-
-static size_t keep_answer(char *data, size_t size, size_t n, void *userp)
-{
-    answer *a = userp;
-    size_t add = size * n;
-    size_t room = RESPONSE_KEEP - a->len;
-    size_t take = add < room ? add : room;
-    if (take) {
-        memcpy(a->data + a->len, data, take);
-        a->len += take;
-        a->data[a->len] = '\0';
-    }
-    return add; /* the rest is read and dropped */
-}
-
 /* 1 and the row when one was claimed; 0 when nothing is due; -1 on a
  * database error. */
 static int claim(pusher *p, claimed *c)
 {
     memset(c, 0, sizeof *c);
-    char lease[24];
-    snprintf(lease, sizeof lease, "%ld", p->lease);
-    unsigned char rnd[8];
-    randombytes_buf(rnd, sizeof rnd);
-    char hex[17];
-    sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
-    snprintf(c->lease_token, sizeof c->lease_token, "%s:%lu:%s", p->token_prefix, ++p->claims, hex);
-    const char *params[] = {lease, c->lease_token};
-    db_result *r = db_run(p->d, &STMT_CLAIM, 2, params);
+    db_result *r = outbox_claim(p->o, &STMT_CLAIM, c->lease_token, sizeof c->lease_token);
     if (!r)
         return -1;
     if (db_rows(r) == 0) {
@@ -308,7 +252,7 @@ static int claim(pusher *p, claimed *c)
 
 /* The portal's reference for what it stored: "reference" (or "id") of a
  * JSON answer, as text. "" when none. */
-static void portal_reference(const answer *a, char *out, size_t cap)
+static void portal_reference(const outbox_answer *a, char *out, size_t cap)
 {
     out[0] = '\0';
     json_t *j = a->len ? json_loadb(a->data, a->len, 0, NULL) : NULL;
@@ -324,52 +268,15 @@ static void portal_reference(const answer *a, char *out, size_t cap)
     json_decref(j);
 }
 
-static const char *transport_words(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_OPERATION_TIMEDOUT:
-        return "Hết thời gian chờ Cổng thông tin (timeout)";
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-        return "Không kết nối được Cổng thông tin";
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_ISSUER_ERROR:
-        return "Không xác thực được chứng chỉ TLS của Cổng thông tin; không gửi gì";
-    case CURLE_GOT_NOTHING:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-        return "Cổng thông tin ngắt kết nối giữa chừng";
-    default:
-        return "Lỗi khi gửi đến Cổng thông tin";
-    }
-}
-
 static void record(pusher *p, const claimed *c, push_outcome outcome, long status, const char *error,
                    double delay, const char *ref)
 {
-    char st[16], wait[32], max[24];
-    snprintf(st, sizeof st, "%ld", status);
-    snprintf(wait, sizeof wait, "%.3f", delay);
-    snprintf(max, sizeof max, "%ld", p->cfg->push_max_attempts);
-    const char *status_p = status > 0 ? st : NULL;
-    db_result *r;
-    if (outcome == PUSH_SENT) {
-        const char *params[] = {c->id, c->lease_token, ref && ref[0] ? ref : NULL, status_p};
-        r = db_run(p->d, &STMT_SENT, 4, params);
-    } else if (outcome == PUSH_RETRY) {
-        const char *params[] = {c->id, c->lease_token, wait, error, max, status_p};
-        r = db_run(p->d, &STMT_RETRY, 6, params);
-    } else {
-        const char *params[] = {c->id, c->lease_token, error, status_p};
-        r = db_run(p->d, &STMT_FAIL, 4, params);
-    }
+    outbox_outcome out = outcome == PUSH_SENT ? OUTBOX_SENT : outcome == PUSH_RETRY ? OUTBOX_RETRY : OUTBOX_FAIL;
+    db_result *r = outbox_write(p->o, &WRITES, out, c->id, c->lease_token, status, error, delay,
+                                p->cfg->push_max_attempts, outcome == PUSH_SENT ? ref : NULL);
     if (!r) {
         /* The lease runs out and the row is sent again with the same key. */
-        log_error("publication %s: could not record the outcome: %s", c->id, db_last_error(p->d)->message);
+        log_error("publication %s: could not record the outcome: %s", c->id, db_last_error(p->o->d)->message);
         return;
     }
     if (db_affected(r) == 0)
@@ -387,90 +294,21 @@ static void record(pusher *p, const claimed *c, push_outcome outcome, long statu
     db_free(r);
 }
 
-/* The POST of an attempt on h, whose trust push_set_trust has set: the
- * rest of the options (none of which widens whom it trusts), then the
- * request. */
-static CURLcode send_attempt(CURL *h, const config *cfg, const char *body, size_t body_len, struct curl_slist *hdrs,
-                             answer *a, char *errbuf)
-{
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "thidua-push/1");
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, cfg->portal_connect_timeout);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, cfg->portal_timeout);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_answer);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, keep_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, a);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    return curl_easy_perform(h);
-}
-
-/* One HTTP attempt for a claimed row, then its outcome recorded. An
- * attempt whose trust libcurl would not set is not made: it is recorded
- * as one that did not go through (retried; its error kept on the row). */
+/* One HTTP attempt for a claimed row, then its outcome recorded. */
 static void deliver(pusher *p, const claimed *c)
 {
     const config *cfg = p->cfg;
-    CURL *h = p->curl;
-    curl_easy_reset(h);
-    char ts[24], sig[72], line[256];
-    snprintf(ts, sizeof ts, "%lld", (long long)time(NULL));
-    size_t body_len = strlen(c->body);
-    push_signature(p->secret, ts, c->body, body_len, sig);
-    struct curl_slist *hdrs = NULL;
-    hdrs = curl_slist_append(hdrs, "Content-Type: application/json; charset=utf-8");
-    hdrs = curl_slist_append(hdrs, "Accept: application/json");
-    hdrs = curl_slist_append(hdrs, "Expect:");
-    snprintf(line, sizeof line, "Idempotency-Key: %s", c->key);
-    hdrs = curl_slist_append(hdrs, line);
-    snprintf(line, sizeof line, "X-Thidua-Timestamp: %s", ts);
-    hdrs = curl_slist_append(hdrs, line);
-    snprintf(line, sizeof line, "X-Thidua-Signature: %s", sig);
-    hdrs = curl_slist_append(hdrs, line);
-    snprintf(line, sizeof line, "X-Thidua-Attempt: %ld", c->attempts);
-    hdrs = curl_slist_append(hdrs, line);
-
-    answer a = {malloc(RESPONSE_KEEP + 1), 0, ""};
-    if (!a.data)
-        abort();
-    a.data[0] = '\0';
-    char errbuf[CURL_ERROR_SIZE] = "";
-    char error[ERROR_KEEP + 300] = "";
-    CURLcode rc = CURLE_FAILED_INIT;
-    if (push_set_trust(h, cfg->portal_url, cfg->portal_ca_file, error, sizeof error) == 0)
-        rc = send_attempt(h, cfg, c->body, body_len, hdrs, &a, errbuf);
-    else
-        log_error("publication %s: attempt %ld not made: %s", c->id, c->attempts, error);
-    long status = 0;
-    if (rc == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    push_outcome outcome = push_classify(rc == CURLE_OK, status);
+    const outbox_post_req q = {cfg->portal_url, cfg->portal_ca_file, "application/json; charset=utf-8", "thidua-push/1",
+                               c->key, p->secret, c->body, strlen(c->body), c->attempts, cfg->portal_timeout,
+                               "Cổng thông tin", "Cổng thông tin"};
+    outbox_post_res res;
+    outbox_post(p->o, &q, &res);
     char ref[REF_KEEP] = "";
-    double delay = 0;
-    if (rc != CURLE_OK) {
-        if (!error[0]) /* else push_set_trust's: nothing was sent */
-            snprintf(error, sizeof error, "%s: %s", transport_words(rc), errbuf[0] ? errbuf : curl_easy_strerror(rc));
-    } else if (outcome != PUSH_SENT) {
-        char said[ERROR_KEEP];
-        push_clean_text(said, sizeof said, a.data, a.len);
-        snprintf(error, sizeof error, "Cổng thông tin trả lời HTTP %ld: %s", status, said[0] ? said : "(không có nội dung)");
-    } else {
-        portal_reference(&a, ref, sizeof ref);
-    }
-    if (outcome == PUSH_RETRY) {
-        unsigned char j;
-        randombytes_buf(&j, 1);
-        double backoff = push_backoff(c->attempts, cfg->push_backoff_min, cfg->push_backoff_max, j / 255.0);
-        long retry_after = a.retry_after[0] ? push_retry_after(a.retry_after, time(NULL)) : -1;
-        delay = push_retry_delay(status, retry_after, backoff);
-    }
-    record(p, c, outcome, status, error, delay, ref);
-    curl_slist_free_all(hdrs);
-    free(a.data);
+    if (res.out == OUTBOX_SENT)
+        portal_reference(&res.answer, ref, sizeof ref);
+    push_outcome outcome = res.out == OUTBOX_SENT ? PUSH_SENT : res.out == OUTBOX_RETRY ? PUSH_RETRY : PUSH_FAIL;
+    record(p, c, outcome, res.status, res.error, res.delay, ref);
+    outbox_answer_free(&res.answer);
 }
 
 /* ------------------------------------------------------------ the process */
@@ -481,60 +319,18 @@ static int read_secret(const config *cfg, char *out, size_t cap)
         snprintf(out, cap, "%s", cfg->portal_secret);
         return out[0] ? 0 : -1;
     }
-    FILE *f = fopen(cfg->portal_secret_file, "r");
-    if (!f) {
-        log_error("cannot read %s: %s", cfg->portal_secret_file, strerror(errno));
-        return -1;
-    }
-    size_t n = fread(out, 1, cap - 1, f);
-    fclose(f);
-    out[n] = '\0';
-    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' '))
-        out[--n] = '\0';
-    return n ? 0 : -1;
-}
-
-static int drop_privileges(const config *cfg)
-{
-    if (geteuid() != 0)
-        return 0;
-    struct passwd *pw = getpwnam(cfg->user);
-    if (!pw) {
-        log_error("user %s does not exist: refusing to push as root", cfg->user);
-        return -1;
-    }
-    if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0 || setuid(0) == 0) {
-        log_error("cannot drop to user %s: %s", cfg->user, strerror(errno));
+    if (outbox_read_trimmed(cfg->portal_secret_file, out, cap) != 0) {
+        log_error("cannot read %s (or it is empty)", cfg->portal_secret_file);
         return -1;
     }
     return 0;
 }
 
-static void nap(long seconds)
+static int prepare(outbox *o, void *ctx)
 {
-    struct timespec ts = {seconds, 0};
-    while (!stopping && nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-int push_main(const config *cfg, int argc, char **argv)
-{
-    bool once = false;
-    const char *pidfile = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--once") == 0)
-            once = true;
-        else if (strcmp(argv[i], "--pidfile") == 0 && i + 1 < argc)
-            pidfile = argv[++i];
-        else {
-            fprintf(stderr, "usage: thidua [--config FILE] push [--once] [--pidfile FILE]\n");
-            return 2;
-        }
-    }
-    log_set_tag("push");
-    static pusher p;
-    memset(&p, 0, sizeof p);
-    p.cfg = cfg;
+    pusher *p = ctx;
+    const config *cfg = o->cfg;
+    p->o = o;
     if (!cfg->portal_url[0]) {
         log_error("portal_url is not set in %s: nothing to push to", cfg->path[0] ? cfg->path : "the configuration");
         return 1;
@@ -543,83 +339,47 @@ int push_main(const config *cfg, int argc, char **argv)
         log_error("portal_url must be https:// (plain http:// only to a loopback stand-in): %s", cfg->portal_url);
         return 1;
     }
-    if (sodium_init() < 0 || read_secret(cfg, p.secret, sizeof p.secret) != 0) {
+    if (read_secret(cfg, p->secret, sizeof p->secret) != 0) {
         log_error("no portal secret (portal_secret or portal_secret_file): refusing to send unsigned");
         return 1;
     }
-    p.lease = cfg->push_lease > 0 ? cfg->push_lease : cfg->portal_connect_timeout + cfg->portal_timeout + 30;
-    if (p.lease <= cfg->portal_timeout + cfg->portal_connect_timeout) {
-        log_error("push_lease (%ld s) must be longer than portal_connect_timeout + portal_timeout", p.lease);
-        return 1;
-    }
-    if (pidfile) {
-        FILE *f = fopen(pidfile, "w");
-        if (!f) {
-            log_error("cannot write %s: %s", pidfile, strerror(errno));
-            return 1;
-        }
-        fprintf(f, "%ld\n", (long)getpid());
-        fclose(f);
-    }
-    if (drop_privileges(cfg) != 0)
-        return 1;
-    char host[64] = "";
-    gethostname(host, sizeof host - 1);
-    snprintf(p.token_prefix, sizeof p.token_prefix, "%s:%ld", host, (long)getpid());
+    o->lease = outbox_lease(cfg, cfg->portal_timeout, "portal_timeout");
+    return o->lease < 0 ? 1 : 0;
+}
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+static void started(outbox *o, void *ctx)
+{
+    (void)ctx;
+    log_info("pushing to %s (lease %ld s, timeouts %ld/%ld s)%s", o->cfg->portal_url, o->lease,
+             o->cfg->portal_connect_timeout, o->cfg->portal_timeout, o->once ? ", once" : "");
+}
 
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        log_error("libcurl failed to initialise");
-        return 1;
-    }
-    p.curl = curl_easy_init();
-    p.d = db_open(cfg->database_url);
-    log_info("pushing to %s (lease %ld s, timeouts %ld/%ld s)%s", cfg->portal_url, p.lease,
-             cfg->portal_connect_timeout, cfg->portal_timeout, once ? ", once" : "");
-    int rc = 0;
-    while (!stopping) {
-        if (db_ensure(p.d) != 0) {
-            log_error("database unreachable; trying again in %ld s", cfg->push_interval);
-            if (once) {
-                rc = 1;
-                break;
-            }
-            nap(cfg->push_interval);
-            continue;
-        }
-        claimed c;
-        int got = claim(&p, &c);
-        if (got < 0) {
-            log_error("cannot claim from the outbox: %s", db_last_error(p.d)->message);
-            if (once) {
-                rc = 1;
-                break;
-            }
-            nap(cfg->push_interval);
-            continue;
-        }
-        if (got == 0) {
-            if (once)
-                break;
-            nap(cfg->push_interval);
-            continue;
-        }
-        deliver(&p, &c);
-        free(c.body);
-    }
-    log_info("stopping");
-    db_close(p.d);
-    curl_easy_cleanup(p.curl);
-    curl_global_cleanup();
-    sodium_memzero(p.secret, sizeof p.secret);
-    if (pidfile)
-        unlink(pidfile);
-    return rc;
+static int step(outbox *o, void *ctx)
+{
+    (void)o;
+    pusher *p = ctx;
+    claimed c;
+    int got = claim(p, &c);
+    if (got <= 0)
+        return got;
+    deliver(p, &c);
+    free(c.body);
+    return 1;
+}
+
+static void finish(outbox *o, void *ctx)
+{
+    (void)o;
+    pusher *p = ctx;
+    sodium_memzero(p->secret, sizeof p->secret);
+}
+
+int push_main(const config *cfg, int argc, char **argv)
+{
+    static const outbox_def def = {"push", "usage: thidua [--config FILE] push [--once] [--pidfile FILE]",
+                                   "the outbox", prepare, started, step, finish};
+    static pusher p;
+    memset(&p, 0, sizeof p);
+    p.cfg = cfg;
+    return outbox_main(cfg, &def, &p, argc, argv);
 }

@@ -46,4 +46,9 @@ int report_rfc2047(const char *text, char *out, size_t cap);
  * "<report-R.dest-D@domain>". out holds cap bytes. */
 void report_message_id(long long report, long long destination, const char *domain, char *out, size_t cap);
 
+/* The Message-ID of the notice of event ("drafted", "late") about report
+ * to user: "<report-R.EVENT.user-U@domain>". out holds cap bytes. */
+void report_notice_message_id(long long report, const char *event, long long user, const char *domain, char *out,
+                              size_t cap);
+
 #endif

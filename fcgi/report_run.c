@@ -2,6 +2,7 @@
 #include "report_run.h"
 
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@
 static const db_stmt STMT_CLAIM = {
     "report_run_claim",
     "SELECT s.id FROM report_schedules s WHERE s.id > $2 AND s.draft_on <= $1::date"
-    " AND (s.report_id IS NULL OR (s.auto_approve AND s.due_on <= $1::date"
+    " AND (s.report_id IS NULL OR ((s.auto_approve AND s.due_on <= $1::date OR NOT s.late_noticed AND s.due_on < $1::date)"
     "      AND EXISTS (SELECT 1 FROM reports r WHERE r.id = s.report_id AND r.state = 'draft')))"
     " ORDER BY s.id LIMIT 1 FOR UPDATE OF s SKIP LOCKED"};
 /* The claimed schedule read again (this statement's snapshot sees what
@@ -22,13 +23,24 @@ static const db_stmt STMT_CLAIM = {
 static const db_stmt STMT_SCHEDULE = {
     "report_run_schedule",
     "SELECT s.campaign_id, s.kind, s.as_of, s.report_id, s.auto_approve AND s.due_on <= $2::date,"
-    " c.year, c.starts_on, c.closes_on, a.code"
+    " c.year, c.starts_on, c.closes_on, a.code, s.due_on < $2::date AND NOT s.late_noticed"
     " FROM report_schedules s JOIN campaigns c ON c.id = s.campaign_id JOIN units a ON a.id = c.agency_id"
     " WHERE s.id = $1"};
 static const db_stmt STMT_LINK = {
     "report_run_link", "UPDATE report_schedules SET report_id = $2 WHERE id = $1 RETURNING id"};
 static const db_stmt STMT_REPORT_LOCK = {
     "report_run_report_lock", "SELECT state FROM reports WHERE id = $1 FOR UPDATE"};
+/* The office and the director of the report's agency who have an
+ * address are told of event ($2: drafted, late) by e-mail: one notice
+ * each, queued here, sent by `thidua report deliver`. */
+static const db_stmt STMT_NOTICES = {
+    "report_run_notices",
+    "INSERT INTO report_notices (report_id, user_id, event, address)"
+    " SELECT r.id, u.id, $2, u.email FROM reports r JOIN campaigns c ON c.id = r.campaign_id"
+    " JOIN users u ON u.agency_id = c.agency_id AND u.role IN ('office', 'director') AND u.active AND u.email IS NOT NULL"
+    " WHERE r.id = $1 ON CONFLICT (report_id, user_id, event) DO NOTHING"};
+static const db_stmt STMT_LATE_NOTICED = {
+    "report_run_late_noticed", "UPDATE report_schedules SET late_noticed = true WHERE id = $1"};
 static const db_stmt STMT_TODAY = {"report_run_today", "SELECT to_char(" REPORT_TODAY ", 'YYYY-MM-DD')"};
 static const db_stmt STMT_DATE = {"report_run_date", "SELECT to_char($1::date, 'YYYY-MM-DD')"};
 
@@ -61,7 +73,9 @@ static int handle(db *d, arena *a, long long schedule, const char *today)
     int year = (int)db_int(r, 0, 5);
     const char *starts_on = arena_strdup(a, db_value(r, 0, 6)), *closes_on = arena_strdup(a, db_value(r, 0, 7));
     const char *agency = arena_strdup(a, db_value(r, 0, 8));
+    bool late = strcmp(db_value(r, 0, 9), "t") == 0;
     db_free(r);
+    bool drafted = false;
     if (report == 0) {
         report_period per;
         if (report_period_of(a, kind, year, starts_on, closes_on, as_of, &per) != 0) {
@@ -81,11 +95,10 @@ static int handle(db *d, arena *a, long long schedule, const char *today)
             return -1;
         }
         db_free(r);
+        drafted = true;
         log_info("schedule %s: draft report %lld of campaign %lld (%s, as of %s)", id, report, campaign, kind,
                  per.as_of);
     }
-    if (!approve)
-        return 0;
     const char *pr[] = {arena_printf(a, "%lld", report)};
     r = db_run(d, &STMT_REPORT_LOCK, 1, pr);
     if (!r) {
@@ -94,16 +107,39 @@ static int handle(db *d, arena *a, long long schedule, const char *today)
     }
     bool draft = db_rows(r) == 1 && strcmp(db_value(r, 0, 0), "draft") == 0;
     db_free(r);
-    if (!draft)
+    if (approve && draft) {
+        const char *number = arena_printf(a, "TĐ-%lld/BC-%s", report, agency);
+        rm_rc rc = report_make_approve(d, a, report, number, 0);
+        if (rc != RM_OK) {
+            log_error("schedule %s: report %lld not approved: %s", id, report,
+                      rc == RM_DB ? db_last_error(d)->message : report_make_message(rc));
+            return -1;
+        }
+        log_info("schedule %s: report %lld approved as %s, deliveries queued", id, report, number);
         return 0;
-    const char *number = arena_printf(a, "TĐ-%lld/BC-%s", report, agency);
-    rm_rc rc = report_make_approve(d, a, report, number, 0);
-    if (rc != RM_OK) {
-        log_error("schedule %s: report %lld not approved: %s", id, report,
-                  rc == RM_DB ? db_last_error(d)->message : report_make_message(rc));
+    }
+    if (!draft || (!drafted && !late))
+        return 0;
+    /* A draft made already after due_on is told as late, once. */
+    const char *pn[] = {pr[0], late ? "late" : "drafted"};
+    r = db_run(d, &STMT_NOTICES, 2, pn);
+    if (!r) {
+        log_error("schedule %s: %s", id, db_last_error(d)->message);
         return -1;
     }
-    log_info("schedule %s: report %lld approved as %s, deliveries queued", id, report, number);
+    long long told = db_affected(r);
+    db_free(r);
+    if (late) {
+        const char *ps[] = {id};
+        r = db_run(d, &STMT_LATE_NOTICED, 1, ps);
+        if (!r) {
+            log_error("schedule %s: %s", id, db_last_error(d)->message);
+            return -1;
+        }
+        db_free(r);
+    }
+    log_info("schedule %s: report %lld %s: %lld notice(s) queued to the office and the director", id, report,
+             late ? "late" : "drafted", told);
     return 0;
 }
 

@@ -10,8 +10,12 @@
  * nobody (approved_by null), numbered "TĐ-<report id>/BC-<agency code>",
  * its deliveries queued (to the schedule's destinations; none named:
  * the agency's). The office and director see the draft, its due_on and,
- * after it, "late" in the campaign's reports; they are not e-mailed
- * (users have no address yet).
+ * after it, "late" in the campaign's reports, and each of them with an
+ * address (users.email) is told by e-mail: a notice queued in the
+ * transaction that makes the draft (event "drafted"), and one when a
+ * draft is found after its due_on (event "late", once per schedule:
+ * report_schedules.late_noticed); a draft made already after due_on is
+ * told as late only. `thidua report deliver` sends them.
  *
  * Safe on several hosts at once: each schedule is claimed with SELECT ...
  * FOR UPDATE SKIP LOCKED and handled in one transaction (draft, link,

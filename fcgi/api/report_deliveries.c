@@ -1,7 +1,9 @@
 /* api/report_deliveries.c — GET /reports/{id}/deliveries (reports.md
  * "Delivery"): one row per destination the approval queued, with its
  * state (queued, sending, sent, failed), the attempts made, the last
- * answer and error, when it was acknowledged, and every attempt. Any role
+ * answer and error, when it was acknowledged, and every attempt (at its
+ * start, ended_at when its outcome was written; outcome sending, sent,
+ * error, or interrupted when its deliverer stopped mid-send). Any role
  * of the report's agency reads it; another agency's report is a 404.
  * `thidua report deliver` (report_deliver.c) writes what it shows.
  * POST /report-deliveries/{id}/retry queues a failed delivery again (same
@@ -19,7 +21,9 @@ static const db_stmt STMT_GET = {
     "   'state', d.state, 'attempts', d.attempts, 'last_status', d.last_status, 'last_error', d.last_error,"
     "   'acknowledged_at', d.acknowledged_at, 'next_attempt_at', CASE WHEN d.state = 'queued' THEN d.next_attempt_at END,"
     "   'message_id', d.message_id, 'idempotency_key', d.idempotency_key, 'queued_at', d.created_at,"
-    "   'attempt_history', coalesce((SELECT json_agg(json_build_object('at', a.at, 'ok', a.ok, 'status', a.status,"
+    "   'attempt_history', coalesce((SELECT json_agg(json_build_object('at', a.at, 'ended_at', a.ended_at,"
+    "      'outcome', CASE WHEN a.interrupted THEN 'interrupted' WHEN a.ended_at IS NULL THEN 'sending'"
+    "        WHEN a.ok THEN 'sent' ELSE 'error' END, 'ok', a.ok, 'status', a.status,"
     "      'error', a.error) ORDER BY a.id) FROM report_delivery_attempts a WHERE a.delivery_id = d.id), '[]'::json))"
     "   ORDER BY t.name, d.id)"
     "  FROM report_deliveries d JOIN report_destinations t ON t.id = d.destination_id WHERE d.report_id = r.id),"

@@ -7,7 +7,9 @@
  * CA made for this run; a lost acknowledgement sends the same bytes again
  * and the receiver stores nothing twice; Retry-After is honoured; a 4xx
  * gives up and the report is delivery_failed; a wrong CA sends nothing;
- * three deliverers at once send each delivery once. */
+ * three deliverers at once send each delivery once; a deliverer killed
+ * mid-send leaves its attempt in the history, closed as interrupted when
+ * the delivery is attempted again. */
 #include "client.h"
 #include "push_support.h"
 #include "test_report_delivery.h"
@@ -460,6 +462,66 @@ static void several_deliverers_send_each_once(void **state)
         rd_assert_field("reports", reports[i], "state", "delivered");
 }
 
+/* A deliverer SIGKILLed while the receiver holds its answer leaves its
+ * attempt in the history (started, no outcome); once the lease has run
+ * out the next deliverer closes it as interrupted and sends the same key
+ * again: two attempts shown, the report stored once. */
+static void killed_deliverer_leaves_its_attempt(void **state)
+{
+    (void)state;
+    long long report = rd_report(&W, "year_end", 0);
+    long long dest = rd_destination(&W, "https", url);
+    long long d = rd_queue(report, dest);
+    ps_portal_mode(&P, "{\"mode\":\"stall\",\"seconds\":120,\"count\":1}");
+    pid_t k = rd_start(dir, config("killed", "ca1.crt"), "killed");
+    json_t *rec = NULL, *it = NULL;
+    for (int i = 0; i < 300; i++) {
+        it = item_of(d, &rec);
+        if (it && json_integer_value(json_object_get(it, "times")) >= 1)
+            break;
+        json_decref(rec);
+        rec = NULL;
+        ps_sleep_ms(100);
+    }
+    assert_non_null(rec);
+    json_decref(rec);
+    ps_sigkill(k);
+    rd_assert_field("report_deliveries", d, "state", "sending");
+    t_resp *r = t_getf(W.office, "/api/v1/reports/%lld/deliveries", report);
+    t_assert_status(r, 200);
+    json_t *hist = json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "attempt_history");
+    assert_int_equal(json_array_size(hist), 1);
+    assert_string_equal(t_json_str(json_array_get(hist, 0), "outcome"), "sending");
+    assert_true(json_is_null(json_object_get(json_array_get(hist, 0), "ended_at")));
+    t_free(r);
+    /* the lease runs out (as if its minutes had passed) */
+    char sid[32];
+    snprintf(sid, sizeof sid, "%lld", d);
+    const char *p[] = {sid};
+    free(t_sql("UPDATE report_deliveries SET leased_until = now() - interval '1 second' WHERE id = $1", 1, p));
+    ps_portal_mode(&P, "{\"mode\":\"ok\"}");
+    assert_int_equal(rd_once(dir, config("after-kill", "ca1.crt"), "after-kill"), 0);
+    rd_assert_field("report_deliveries", d, "state", "sent");
+    rd_assert_field("report_deliveries", d, "attempts", "2");
+    r = t_getf(W.office, "/api/v1/reports/%lld/deliveries", report);
+    t_assert_status(r, 200);
+    hist = json_object_get(json_array_get(json_object_get(r->json, "items"), 0), "attempt_history");
+    assert_int_equal(json_array_size(hist), 2);
+    json_t *lost = json_array_get(hist, 0), *sent = json_array_get(hist, 1);
+    assert_string_equal(t_json_str(lost, "outcome"), "interrupted");
+    assert_true(json_is_false(json_object_get(lost, "ok")));
+    assert_false(json_is_null(json_object_get(lost, "ended_at")));
+    assert_non_null(strstr(t_json_str(lost, "error"), "Lần gửi bị gián đoạn"));
+    assert_string_equal(t_json_str(sent, "outcome"), "sent");
+    assert_true(json_is_true(json_object_get(sent, "ok")));
+    t_free(r);
+    /* the receiver got the key twice and kept one report */
+    it = item_of(d, &rec);
+    assert_non_null(it);
+    assert_int_equal(json_integer_value(json_object_get(it, "times")), 2);
+    json_decref(rec);
+}
+
 int main(void)
 {
     t_init();
@@ -472,6 +534,7 @@ int main(void)
         cmocka_unit_test(delivered_only_when_every_destination_is),
         cmocka_unit_test(wrong_ca_sends_nothing),
         cmocka_unit_test(several_deliverers_send_each_once),
+        cmocka_unit_test(killed_deliverer_leaves_its_attempt),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

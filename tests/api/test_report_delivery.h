@@ -156,6 +156,23 @@ static PS_UNUSED int rd_once(const char *dir, const char *config, const char *na
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* The messages of maildir with that Message-ID ("": all), as
+ * tests/smtp/read_mail.py reads them: a JSON array. */
+static PS_UNUSED json_t *rd_messages(const char *maildir, const char *message_id)
+{
+    char cmd[3000];
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/smtp/read_mail.py' '%s' '%s'", ps_env("THIDUA_ROOT"), maildir,
+             message_id);
+    FILE *f = popen(cmd, "r");
+    if (!f)
+        fail_msg("cannot run %s", cmd);
+    json_error_t e;
+    json_t *j = json_loadf(f, 0, &e);
+    if (pclose(f) != 0 || !json_is_array(j))
+        fail_msg("read_mail.py failed on %s: %s", maildir, e.text);
+    return j;
+}
+
 static PS_UNUSED void rd_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static PS_UNUSED void rd_sh(const char *fmt, ...)
 {

@@ -10,23 +10,13 @@
 // Loads sql/demo/*.sql when the database has no demo agency (as
 // dashboard.test.mjs does) and makes its own users and facts.
 // Artifacts: var/test/artifacts/awards.png, awards-phone.png.
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { criterionText } from '../../nginx/www/js/criteria.js';
 import { formatFraction, formatInteger, formatPercent } from '../../nginx/www/js/format.js';
+import { ARTIFACTS, pageSession, psql, setUpDemo } from './session.mjs';
 import { Browser, assert, assertEqual, run, test } from './webdriver.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run through tests/run.sh (make test)`);
-  return v;
-};
-const BASE = env('THIDUA_URL');
-const DB = env('THIDUA_TEST_DB');
-const ARTIFACTS = join(env('THIDUA_VAR'), 'artifacts');
 const PASSWORD = 'browser-awards-7';
 const U = {
   office: 'aw_office', head: 'aw_head', director: 'aw_director',
@@ -54,55 +44,9 @@ let cardBefore;
 
 // ------------------------------------------------------------------ helpers
 
-function psql(sql, ...params) {
-  const args = [DB, '-v', 'ON_ERROR_STOP=1', '-Atq'];
-  params.forEach((p, i) => args.push('-v', `p${i + 1}=${p}`));
-  return execFileSync('psql', args, { input: sql, encoding: 'utf8' }).trim();
-}
-
-function cli(args, input) {
-  execFileSync(env('THIDUA_BIN_PATH'), ['--config', env('THIDUA_CONFIG_FILE'), ...args], {
-    input, stdio: ['pipe', 'ignore', 'inherit'],
-  });
-}
-
-async function api(path, { method = 'GET', body, as = 'office' } = {}) {
-  const r = await fetch(BASE + path, {
-    method,
-    headers: { Authorization: `Bearer ${tokens[as]}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-const state = () => browser.exec('return document.body.dataset.state');
-const waitState = (want) => browser.waitFor(`page state ${want}`, async () => (await state()) === want);
-const loadedCount = () => browser.exec('return Number(document.getElementById("page-awards").dataset.loaded || 0)');
-async function waitLoadedAfter(before, what) {
-  await browser.waitFor(what, async () => (await loadedCount()) > before && (await state()) === 'ready');
-}
-const awardsUrl = () => `${BASE}/?campaign=${campaign.id}&page=awards`;
-
-/** Logs the browser in as `who` on the awards page (logging out whoever was in). */
-async function loginAs(who) {
-  await browser.go(awardsUrl());
-  await browser.waitFor('the page to settle', async () => ['login', 'ready', 'error'].includes(await state()));
-  if ((await state()) !== 'login') {
-    await browser.click(await browser.find('#logout'));
-    await waitState('login');
-    await browser.go(awardsUrl());
-    await waitState('login');
-  }
-  const user = await browser.find('#username');
-  await browser.clear(user);
-  await browser.type(user, who);
-  await browser.type(await browser.find('#password'), `${PASSWORD}\uE007`);
-  await browser.waitFor(`the awards page for ${who}`, async () =>
-    (await state()) === 'ready' && (await loadedCount()) > 0
-    && browser.exec('return !document.getElementById("page-awards").hidden'));
-}
+const { api, state, loadedCount, waitLoadedAfter, url: awardsUrl, loginAs } = pageSession({
+  page: 'awards', password: PASSWORD, browser: () => browser, campaign: () => campaign, tokens,
+});
 
 async function choose(selectCss, value) {
   await browser.waitFor(`option ${value} in ${selectCss}`, () =>
@@ -140,29 +84,14 @@ const DATE = /\b\d{2}\/\d{2}\/\d{4}\b/;
 // ------------------------------------------------------------------ set-up
 
 async function before() {
-  if (psql("SELECT count(*) FROM units WHERE code = 'SNV' AND kind = 'agency'") === '0') {
-    const dir = join(root, 'sql', 'demo');
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.sql')).sort()) {
-      execFileSync('psql', [DB, '-v', 'ON_ERROR_STOP=1', '-q', '-1', '-f', join(dir, f)], { stdio: ['ignore', 'ignore', 'inherit'] });
-    }
-  }
-  cli(['user', 'add', U.office, '--role', 'office', '--agency', 'SNV'], `${PASSWORD}\n`);
-  cli(['user', 'add', U.head, '--role', 'unit_head', '--unit', HEAD_UNIT, '--agency', 'SNV'], `${PASSWORD}\n`);
-  cli(['user', 'add', U.director, '--role', 'director', '--agency', 'SNV'], `${PASSWORD}\n`);
-  for (const k of ['c1', 'c2', 'c3']) cli(['user', 'add', U[k], '--role', 'council', '--agency', 'SNV', '--name', NAMES[k]], `${PASSWORD}\n`);
-  for (const [k, name] of Object.entries(U)) {
-    const r = await fetch(`${BASE}/api/v1/sessions`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: name, password: PASSWORD }),
-    });
-    if (!r.ok) throw new Error(`login ${name}: ${r.status}`);
-    const out = await r.json();
-    tokens[k] = out.token;
-    ids[k] = out.user.id;
-  }
-  const list = await api('/api/v1/campaigns?limit=1000');
-  const agencyId = psql("SELECT id FROM units WHERE code = 'SNV' AND kind = 'agency'");
-  campaign = list.items.find((c) => String(c.agency_id) === agencyId && c.code === 'TD2025');
-  assert(campaign, 'the demo campaign TD2025 of SNV is listed by the API');
+  campaign = await setUpDemo({
+    password: PASSWORD, tokens, ids,
+    users: {
+      office: [U.office, 'office'], head: [U.head, 'unit_head', '--unit', HEAD_UNIT], director: [U.director, 'director'],
+      ...Object.fromEntries(['c1', 'c2', 'c3'].map((k) => [k, [U[k], 'council', '--name', NAMES[k]]])),
+    },
+  });
+  const agencyId = String(campaign.agency_id);
 
   // The subject: someone of the unit head's unit, on the staff since before
   // mid-2025, with no LDTT yet (nor a title above it, which the LDTT card

@@ -6,26 +6,20 @@
 // sections; the director is refused a number already used (409, in words)
 // and approves with another; editing is gone after approval, for the
 // director and the office; the delivery to a destination the admin made
-// shows queued. Loads sql/demo/*.sql when the database has no demo agency
+// shows queued, then sent; failed, it has "Gửi lại" for the office (not for
+// a viewer), which queues it again; a report late for approval and a draft
+// a schedule made stand out above the list and in it, and the link of the
+// e-mail that tells the office opens its report. Loads sql/demo/*.sql when the database has no demo agency
 // (as dashboard.test.mjs does) and makes its own users and facts.
-// Artifacts: var/test/artifacts/reports-draft.png, reports.png, reports-phone.png.
+// Artifacts: var/test/artifacts/reports-draft.png, reports-attention.png, reports.png, reports-phone.png.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { changeText, formatDateTime } from '../../nginx/www/js/reports-text.js';
+import { ARTIFACTS, cli, env, pageSession, psql, setUpDemo } from './session.mjs';
 import { Browser, assert, assertEqual, run, test } from './webdriver.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const env = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run through tests/run.sh (make test)`);
-  return v;
-};
-const BASE = env('THIDUA_URL');
-const DB = env('THIDUA_TEST_DB');
-const ARTIFACTS = join(env('THIDUA_VAR'), 'artifacts');
 const PASSWORD = 'browser-reports-9';
 const U = { office: 'rp_office', director: 'rp_director', admin: 'rp_admin', viewer: 'rp_viewer' };
 // Unique per run, so that running the test again on the same database works.
@@ -44,53 +38,9 @@ let destination;
 
 // ------------------------------------------------------------------ helpers
 
-function psql(sql) {
-  return execFileSync('psql', [DB, '-v', 'ON_ERROR_STOP=1', '-Atq'], { input: sql, encoding: 'utf8' }).trim();
-}
-
-function cli(args, input) {
-  execFileSync(env('THIDUA_BIN_PATH'), ['--config', env('THIDUA_CONFIG_FILE'), ...args], {
-    input, stdio: ['pipe', 'ignore', 'inherit'],
-  });
-}
-
-async function api(path, { method = 'GET', body, as = 'office' } = {}) {
-  const r = await fetch(BASE + path, {
-    method,
-    headers: { Authorization: `Bearer ${tokens[as]}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-const state = () => browser.exec('return document.body.dataset.state');
-const waitState = (want) => browser.waitFor(`page state ${want}`, async () => (await state()) === want);
-const loadedCount = () => browser.exec('return Number(document.getElementById("page-reports").dataset.loaded || 0)');
-async function waitLoadedAfter(before, what) {
-  await browser.waitFor(what, async () => (await loadedCount()) > before && (await state()) === 'ready');
-}
-const reportsUrl = () => `${BASE}/?campaign=${campaign.id}&page=reports`;
-
-/** Logs the browser in as `who` on the reports page (logging out whoever was in). */
-async function loginAs(who) {
-  await browser.go(reportsUrl());
-  await browser.waitFor('the page to settle', async () => ['login', 'ready', 'error'].includes(await state()));
-  if ((await state()) !== 'login') {
-    await browser.click(await browser.find('#logout'));
-    await waitState('login');
-    await browser.go(reportsUrl());
-    await waitState('login');
-  }
-  const user = await browser.find('#username');
-  await browser.clear(user);
-  await browser.type(user, who);
-  await browser.type(await browser.find('#password'), `${PASSWORD}\uE007`);
-  await browser.waitFor(`the reports page for ${who}`, async () =>
-    (await state()) === 'ready' && (await loadedCount()) > 0
-    && browser.exec('return !document.getElementById("page-reports").hidden'));
-}
+const { api, state, loadedCount, waitLoadedAfter, url: reportsUrl, loginAs } = pageSession({
+  page: 'reports', password: PASSWORD, browser: () => browser, campaign: () => campaign, tokens,
+});
 
 /** Text of a visible form message, once it shows. */
 function messageOf(id) {
@@ -127,27 +77,13 @@ function readDetail() {
 // ------------------------------------------------------------------ set-up
 
 async function before() {
-  if (psql("SELECT count(*) FROM units WHERE code = 'SNV' AND kind = 'agency'") === '0') {
-    const dir = join(root, 'sql', 'demo');
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.sql')).sort()) {
-      execFileSync('psql', [DB, '-v', 'ON_ERROR_STOP=1', '-q', '-1', '-f', join(dir, f)], { stdio: ['ignore', 'ignore', 'inherit'] });
-    }
-  }
-  cli(['user', 'add', U.office, '--role', 'office', '--agency', 'SNV'], `${PASSWORD}\n`);
-  cli(['user', 'add', U.director, '--role', 'director', '--agency', 'SNV', '--name', 'Trần Minh Đức'], `${PASSWORD}\n`);
-  cli(['user', 'add', U.admin, '--role', 'admin', '--agency', 'SNV'], `${PASSWORD}\n`);
-  cli(['user', 'add', U.viewer, '--role', 'viewer', '--agency', 'SNV'], `${PASSWORD}\n`);
-  for (const [k, name] of Object.entries(U)) {
-    const r = await fetch(`${BASE}/api/v1/sessions`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: name, password: PASSWORD }),
-    });
-    if (!r.ok) throw new Error(`login ${name}: ${r.status}`);
-    tokens[k] = (await r.json()).token;
-  }
-  const list = await api('/api/v1/campaigns?limit=1000');
-  const agencyId = psql("SELECT id FROM units WHERE code = 'SNV' AND kind = 'agency'");
-  campaign = list.items.find((c) => String(c.agency_id) === agencyId && c.code === 'TD2025');
-  assert(campaign, 'the demo campaign TD2025 of SNV is listed by the API');
+  campaign = await setUpDemo({
+    password: PASSWORD, tokens,
+    users: {
+      office: [U.office, 'office'], director: [U.director, 'director', '--name', 'Trần Minh Đức'],
+      admin: [U.admin, 'admin'], viewer: [U.viewer, 'viewer'],
+    },
+  });
   // Where approved mid-year reports go: an e-mail destination of the agency.
   destination = await api('/api/v1/report-destinations', {
     method: 'POST', as: 'admin',
@@ -371,6 +307,104 @@ test('once delivered (thidua report deliver --once, to the stack\'s SMTP server)
     const badge = await browser.exec('return document.querySelector("#report-detail [data-role=state]").textContent');
     assertEqual(badge, 'Đã gửi', 'the report is delivered');
   }
+});
+
+test('a failed delivery has "Gửi lại" for the office (not for a viewer), which queues it again', async () => {
+  const dl = await api(`/api/v1/reports/${reportId}/deliveries`);
+  const mine = dl.items.find((x) => x.destination.id === destination.id);
+  // As if the mail server had refused it for good.
+  psql(`UPDATE report_deliveries SET state = 'failed', last_error = 'Máy chủ thư từ chối (SMTP 550): hộp thư không tồn tại'
+        WHERE id = ${Number(mine.id)}; UPDATE reports SET state = 'delivery_failed' WHERE id = ${Number(reportId)};
+        INSERT INTO report_delivery_attempts (delivery_id, ok, interrupted, ended_at, error)
+        VALUES (${Number(mine.id)}, false, true, now(), 'Lần gửi bị gián đoạn');`);
+  const rows = () => browser.exec(`return [...document.querySelectorAll('#report-deliveries tr[data-delivery]')].map((tr) => ({
+    id: tr.dataset.delivery, state: tr.dataset.state, retry: !!tr.querySelector('[data-action=retry]'),
+    stateText: tr.querySelector('[data-col=state] .state-badge').textContent, attempts: tr.querySelector('[data-col=attempts]').textContent }))`);
+  await loginAs(U.viewer);
+  await open(reportId);
+  let seen = await rows();
+  assert(seen.some((x) => x.id === String(mine.id) && x.state === 'failed'), 'the viewer sees the failed delivery');
+  assert(seen.every((x) => !x.retry), 'no retry for a viewer');
+
+  await loginAs(U.office);
+  await open(reportId);
+  seen = await rows();
+  const row = seen.find((x) => x.id === String(mine.id));
+  assertEqual(row.stateText, 'Gửi lỗi', 'failed in words');
+  const cut = await browser.exec(`return document.querySelector('#report-deliveries tr[data-delivery="${mine.id}"] [data-role=interrupted]')?.textContent`);
+  assertEqual(cut, '1 lần gửi bị gián đoạn (tiến trình gửi dừng giữa chừng; không rõ nơi nhận đã nhận chưa)', 'an interrupted attempt is said');
+  assert(row.retry, 'the failed delivery has "Gửi lại"');
+  assert(seen.every((x) => x.retry === (x.state === 'failed')), `"Gửi lại" on failed deliveries only: ${JSON.stringify(seen)}`);
+  const label = await browser.exec(`return document.querySelector('#report-deliveries tr[data-delivery="${mine.id}"] [data-action=retry]').getAttribute('aria-label')`);
+  assertEqual(label, `Gửi lại đến ${DESTINATION}`, 'the button names where it sends');
+  const n = await loadedCount();
+  await browser.click(await browser.find(`#report-deliveries tr[data-delivery="${mine.id}"] [data-action=retry]`));
+  await waitLoadedAfter(n, 'the report after the retry');
+  assertEqual(await messageOf('report-deliveries-message'), `Đã xếp lại việc gửi đến ${DESTINATION}; báo cáo sẽ được gửi trong ít phút.`, 'the confirmation');
+  const after = (await api(`/api/v1/reports/${reportId}/deliveries`)).items.find((x) => x.id === mine.id);
+  assertEqual(after.state, 'queued', 'the API says queued again');
+  assertEqual(after.attempts, 0, 'attempts counted from 0');
+  assertEqual((await api(`/api/v1/reports/${reportId}`)).state, 'approved', 'the report is approved again');
+  const again = (await rows()).find((x) => x.id === String(mine.id));
+  assertEqual(again.stateText, 'Chờ gửi', 'queued in words');
+  assert(!again.retry, 'no "Gửi lại" once queued');
+});
+
+test('a report late for approval and a fresh scheduled draft stand out; the e-mail\'s link opens its report', async () => {
+  // Two schedules of the demo campaign, made and run on days unique to this run.
+  const day = (offset) => new Date(Date.UTC(2021, 0, 1) + (RUN * 2 + offset) * 86400000).toISOString().slice(0, 10);
+  const late = await api('/api/v1/report-schedules', {
+    method: 'POST', as: 'admin', body: { campaign_id: campaign.id, kind: 'year_end', draft_on: day(0), due_on: day(1) },
+  });
+  const fresh = await api('/api/v1/report-schedules', {
+    method: 'POST', as: 'admin', body: { campaign_id: campaign.id, kind: 'award_statistics', draft_on: day(0), due_on: '2099-12-31' },
+  });
+  try {
+    cli(['report', 'run', '--today', day(2)]);
+  } catch (e) {
+    if (e.status !== 1) throw e; // another test's schedule may fail; ours are checked below
+  }
+  const lateId = (await api(`/api/v1/report-schedules/${late.id}`, { as: 'admin' })).report_id;
+  const freshId = (await api(`/api/v1/report-schedules/${fresh.id}`, { as: 'admin' })).report_id;
+  assert(lateId && freshId, 'report run made both drafts');
+  assertEqual((await api(`/api/v1/reports/${lateId}`)).late, true, 'the API says late');
+
+  await loginAs(U.director);
+  const banner = await browser.exec(`const b = document.getElementById('reports-attention');
+    if (!b) return null;
+    const ids = (role) => [...b.querySelectorAll('[data-role=' + role + '] button[data-report]')].map((x) => x.dataset.report);
+    return { late: ids('attention-late'), waiting: ids('attention-waiting'),
+             lateText: b.querySelector('[data-role=attention-late]').textContent, waitText: b.querySelector('[data-role=attention-waiting]').textContent };`);
+  assert(banner, 'what needs someone is shown above the list');
+  assert(banner.late.includes(String(lateId)), 'the late report is named first');
+  assert(!banner.late.includes(String(freshId)), 'the fresh draft is not late');
+  assert(banner.waiting.includes(String(freshId)), 'the fresh scheduled draft is named');
+  assert(banner.lateText.startsWith('Quá hạn duyệt ('), `late in words: ${banner.lateText}`);
+  assert(banner.lateText.includes(`Báo cáo tổng kết năm (hạn duyệt ${day(1).split('-').reverse().join('/')})`), `its kind and due date: ${banner.lateText}`);
+  assert(banner.waitText.startsWith('Dự thảo mới theo lịch báo cáo ('), `waiting in words: ${banner.waitText}`);
+  const item = (id) => browser.exec(`const li = document.querySelector('#reports-list li[data-report="${id}"]');
+    return li && { late: li.dataset.late || null, waiting: li.dataset.waiting || null, cls: li.className,
+      lateBadge: li.querySelector('[data-role=late]')?.textContent || null, scheduled: li.querySelector('[data-role=scheduled]')?.textContent || null };`);
+  const l = await item(lateId);
+  assertEqual(l.late, 'true', 'the late report is marked in the list');
+  assert(l.cls.includes('report-late'), 'and styled');
+  assertEqual(l.lateBadge, '! Quá hạn', 'with its badge');
+  const f = await item(freshId);
+  assertEqual(f.waiting, 'true', 'the fresh draft is marked in the list');
+  assertEqual(f.scheduled, 'Dự thảo theo lịch, chờ duyệt', 'with its badge');
+  const style = await browser.exec(`return getComputedStyle(document.querySelector('#reports-list li[data-report="${lateId}"]')).backgroundColor`);
+  const plain = await browser.exec(`return getComputedStyle(document.querySelector('#reports-list li[data-report="${reportId}"]')).backgroundColor`);
+  assert(style !== plain, `a late report looks different from an approved one (${style} / ${plain})`);
+  await browser.screenshotFullPage(join(ARTIFACTS, 'reports-attention.png'));
+  // The banner's link opens it.
+  const n = await loadedCount();
+  await browser.click(await browser.find(`#reports-attention [data-role=attention-late] button[data-report="${lateId}"]`));
+  await waitLoadedAfter(n, 'the late report');
+  assertEqual(await browser.exec('return document.getElementById("report-detail").dataset.report'), String(lateId), 'the late report is shown');
+  // The e-mail's link: ?campaign=…&page=reports&report=ID.
+  await browser.go(`${reportsUrl()}&report=${freshId}`);
+  await browser.waitFor('the page from the e-mail\'s link', async () => (await state()) === 'ready' && (await loadedCount()) > 0
+    && (await browser.exec('return document.getElementById("report-detail").dataset.report')) === String(freshId));
 });
 
 test('the reports page fits a phone\'s width; screenshots; nothing refused by the policy', async () => {

@@ -1,6 +1,8 @@
 /* report_deliver: the Vietnamese subject as RFC 2047 encoded-words (each
  * at most 75 characters, cut between characters, decoding to the text
- * exactly) and the Message-ID made of the report and the destination. */
+ * exactly), the Message-ID made of the report and the destination, and
+ * that of a notice to a user; the users' e-mail addresses as `thidua
+ * user` takes them (cli_user). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_user.h"
 #include "report_deliver.h"
 
 /* Decodes every "=?UTF-8?B?...?=" of v (separated by one space) into out;
@@ -78,6 +81,53 @@ static void message_id_of_report_and_destination(void **state)
     assert_string_equal(id, "<report-12.dest-3@so-noi-vu.soctrang.gov.vn>");
 }
 
+static void notice_message_id_of_report_event_and_user(void **state)
+{
+    (void)state;
+    char id[128];
+    report_notice_message_id(41, "drafted", 7, "so-noi-vu.soctrang.gov.vn", id, sizeof id);
+    assert_string_equal(id, "<report-41.drafted.user-7@so-noi-vu.soctrang.gov.vn>");
+    report_notice_message_id(41, "late", 7, "x.vn", id, sizeof id);
+    assert_string_equal(id, "<report-41.late.user-7@x.vn>");
+}
+
+static void email_addresses(void **state)
+{
+    (void)state;
+    const char *ok[] = {"van-phong@snv.soctrang.gov.vn", "a.b+c@x-y.vn", "A_1@b.co", "o'brien@x.vn"};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        assert_true(cli_user_email_ok(ok[i]));
+    const char *bad[] = {"", "@x.vn", "a@", "a@localhost", "a b@x.vn", "a@b@x.vn", "a@-x.vn", "a@x-.vn", "a@x..vn",
+                         "a@.x.vn", "a@x.vn.", "<a@x.vn>", "a,b@x.vn", "a\"@x.vn", "a@x.vn\r\nBcc: b@y.vn",
+                         "thư@x.vn", "a@xn--t-ufa.vn\n", "a@x_y.vn"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (cli_user_email_ok(bad[i]))
+            fail_msg("taken: %s", bad[i]);
+    char local[70], domain[80], whole[300];
+    memset(local, 'a', 64);
+    local[64] = '\0';
+    snprintf(whole, sizeof whole, "%s@x.vn", local);
+    assert_true(cli_user_email_ok(whole));
+    memset(local, 'a', 65);
+    local[65] = '\0';
+    snprintf(whole, sizeof whole, "%s@x.vn", local);
+    assert_false(cli_user_email_ok(whole));
+    memset(domain, 'd', 63);
+    domain[63] = '\0';
+    snprintf(whole, sizeof whole, "a@%s.vn", domain);
+    assert_true(cli_user_email_ok(whole));
+    memset(domain, 'd', 64);
+    domain[64] = '\0';
+    snprintf(whole, sizeof whole, "a@%s.vn", domain);
+    assert_false(cli_user_email_ok(whole));
+    /* 254 characters at most in all */
+    snprintf(whole, sizeof whole, "%.64s@%.63s.%.63s.%.61s", local, domain, domain, domain);
+    assert_int_equal(strlen(whole), 254);
+    assert_true(cli_user_email_ok(whole));
+    snprintf(whole, sizeof whole, "%.64s@%.63s.%.63s.%.62s", local, domain, domain, domain);
+    assert_false(cli_user_email_ok(whole));
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -86,6 +136,8 @@ int main(void)
         cmocka_unit_test(subject_in_encoded_words),
         cmocka_unit_test(ascii_as_it_is_and_limits),
         cmocka_unit_test(message_id_of_report_and_destination),
+        cmocka_unit_test(notice_message_id_of_report_event_and_user),
+        cmocka_unit_test(email_addresses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

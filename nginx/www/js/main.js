@@ -181,6 +181,7 @@ async function startDashboard(user) {
   }
   const params = new URLSearchParams(location.search);
   if (PAGES.includes(params.get('page'))) state.page = params.get('page');
+  if (params.get('report')) reportsPage.want(params.get('report'));
   const select = $('campaign-select');
   select.replaceChildren(...[...state.campaigns]
     .sort((a, b) => b.year - a.year || a.name.localeCompare(b.name, 'vi'))

@@ -1,6 +1,6 @@
 // reports-api.js — the reports' calls (reports.md): the campaign's reports,
 // one report's JSON, the office's draft, edits and regeneration, the
-// director's approval, and each delivery's status. Everything goes through
+// director's approval, each delivery's status and a failed one's retry. Everything goes through
 // api.js's request (cookie session, CSRF token on writes, ApiError with the
 // problem's Vietnamese text). The PDF and the workbook are links (see
 // fileUrl): a browser's navigation sends the session cookie.
@@ -18,6 +18,8 @@ export const saveSections = (id, sections) => request('PATCH', `/reports/${enc(i
 export const regenerate = (id) => request('POST', `/reports/${enc(id)}/regenerate`);
 export const approve = (id, number) => request('POST', `/reports/${enc(id)}/approve`, { body: { number } });
 export const deliveries = (id) => get(`/reports/${enc(id)}/deliveries`);
+/** Queues a failed delivery again (office, director, admin): answers as deliveries(). */
+export const retryDelivery = (deliveryId) => request('POST', `/report-deliveries/${enc(deliveryId)}/retry`);
 
 /** The address of a rendering: "pdf" (shown inline) or "xlsx" (downloaded). */
 export const fileUrl = (id, format) => `/api/v1/reports/${enc(id)}?format=${enc(format)}`;

@@ -4,8 +4,13 @@
 // workbook, the draft's narrative sections (the office writes them, plain
 // text, one paragraph a line), "Cập nhật số liệu" with what changed, the
 // director's approval with the report's number, and each delivery's status
-// once approved. Everyone of the agency reads; the API decides who writes
-// (a refused write is said in words).
+// once approved, with "Gửi lại" on a failed one (office, director, admin).
+// What needs someone stands out above the list: the reports late for
+// approval and the drafts a schedule made that wait to be completed and
+// approved (they are also marked in the list). ?report=ID (the link of the
+// e-mail that tells the office and the director) opens that report.
+// Everyone of the agency reads; the API decides who writes (a refused
+// write is said in words).
 // #page-reports[data-loaded] counts the loads that finished: what the
 // browser tests wait for.
 import * as rp from './reports-api.js';
@@ -20,11 +25,19 @@ const $ = (id) => document.getElementById(id);
 
 const EDITORS = new Set(['office', 'admin']);
 const APPROVERS = new Set(['director', 'admin']);
+const RETRIERS = new Set(['office', 'director', 'admin']);
+
+/** How many attempts of delivery x were cut short (their deliverer stopped mid-send). */
+const interrupted = (x) => (x.attempt_history || []).filter((a) => a.outcome === 'interrupted').length;
+
+/** A draft made by a schedule that is not late yet: it waits for the office and the director. */
+const waiting = (r) => r.state === 'draft' && !!r.due_on && !r.late;
 
 /** "Hạn duyệt 15/07/2025", with "quá hạn" when the report JSON says so (scheduled reports). */
 function deadline(r) {
   if (!r.due_on && !r.late) return null;
   return h('span', { class: 'report-due', 'data-role': 'due' }, [
+    waiting(r) ? h('span', { class: 'scheduled-badge', 'data-role': 'scheduled', text: 'Dự thảo theo lịch, chờ duyệt' }) : null,
     r.due_on ? `Hạn duyệt: ${formatDate(r.due_on)}` : '',
     r.late ? h('span', { class: 'late-badge', 'data-role': 'late' }, [h('span', { 'aria-hidden': 'true', text: '! ' }), 'Quá hạn']) : null,
   ]);
@@ -51,6 +64,7 @@ export class ReportsPage {
     this.edits = new Map(); // "id:key" → text typed but not saved
     this.seq = 0;
     this.loaded = 0;
+    this.wanted = null; // ?report=ID: opened once it is listed
     this.bind();
   }
 
@@ -78,6 +92,11 @@ export class ReportsPage {
     say($('reports-message'), '');
   }
 
+  /** The report to open at the next load (the address's ?report=ID). */
+  want(id) {
+    this.wanted = Number(id) || null;
+  }
+
   /** Shows the page for this user and campaign; loads everything afresh. */
   async show(user, campaign) {
     const changed = !this.campaign || this.campaign.id !== campaign.id || !this.user || this.user.id !== user.id;
@@ -101,6 +120,8 @@ export class ReportsPage {
       const list = await rp.reports(this.campaign.id);
       if (seq !== this.seq) return;
       this.items = list.items || [];
+      if (this.wanted && this.items.some((r) => r.id === this.wanted)) this.selected = this.wanted;
+      this.wanted = null;
       if (!this.items.some((r) => r.id === this.selected)) {
         // The newest report first: a draft in the works, or the last approved.
         const newest = [...this.items].sort((a, b) => b.id - a.id);
@@ -158,10 +179,12 @@ export class ReportsPage {
       return;
     }
     const sorted = [...this.items].sort((a, b) => (a.as_of < b.as_of ? 1 : a.as_of > b.as_of ? -1 : b.id - a.id));
-    host.replaceChildren(h('ol', { class: 'reports', id: 'reports-list' }, sorted.map((r) => {
+    host.replaceChildren(this.attention(sorted), h('ol', { class: 'reports', id: 'reports-list' }, sorted.map((r) => {
       const current = r.id === this.selected;
+      const mark = r.late ? ' report-late' : waiting(r) ? ' report-waiting' : '';
       return h('li', {
-        class: `report-item state-${r.state}${current ? ' report-current' : ''}`, 'data-report': r.id, 'data-state': r.state,
+        class: `report-item state-${r.state}${mark}${current ? ' report-current' : ''}`, 'data-report': r.id, 'data-state': r.state,
+        'data-late': r.late ? 'true' : null, 'data-waiting': waiting(r) ? 'true' : null,
       }, [
         h('div', { class: 'nom-head' }, [
           h('h3', { class: 'nom-title' }, h('button', {
@@ -180,6 +203,27 @@ export class ReportsPage {
         deadline(r),
       ]);
     })));
+  }
+
+  /** Above the list: the reports late for approval, and the drafts a schedule made that wait. */
+  attention(sorted) {
+    const late = sorted.filter((r) => r.late);
+    const wait = sorted.filter(waiting);
+    if (!late.length && !wait.length) return '';
+    const links = (list) => list.map((r, i) => [i ? ', ' : '', h('button', {
+      type: 'button', class: 'link-btn', 'data-report': r.id, 'data-action': 'select',
+      text: `${kindLabel(r.kind)} (hạn duyệt ${formatDate(r.due_on)})`, onclick: () => this.select(r.id),
+    })]).flat();
+    return h('div', { class: 'report-attention', id: 'reports-attention', role: 'status' }, [
+      late.length ? h('p', { class: 'attention-late', 'data-role': 'attention-late' }, [
+        h('strong', { text: `Quá hạn duyệt (${formatInteger(late.length)}): ` }), ...links(late),
+        '. Văn phòng hoàn thiện, Giám đốc duyệt sớm.',
+      ]) : null,
+      wait.length ? h('p', { class: 'attention-waiting', 'data-role': 'attention-waiting' }, [
+        h('strong', { text: `Dự thảo mới theo lịch báo cáo (${formatInteger(wait.length)}): ` }), ...links(wait),
+        '. Văn phòng viết phần nhận xét, Giám đốc duyệt trước hạn.',
+      ]) : null,
+    ]);
   }
 
   renderReport() {
@@ -398,14 +442,22 @@ export class ReportsPage {
           h('span', { class: `state-badge delivery-${x.state}`, text: deliveryStateLabel(x.state) }),
           x.state === 'queued' && x.next_attempt_at
             ? h('span', { class: 'cell-sub', text: `Lần gửi tới: ${formatDateTime(x.next_attempt_at)}` }) : null,
+          x.state === 'failed' && RETRIERS.has(this.user.role) ? this.retryButton(x) : null,
         ]),
         h('td', { class: 'numcol', 'data-col': 'attempts', text: formatInteger(x.attempts || 0) }),
-        h('td', { 'data-col': 'error', class: 'delivery-error', text: x.last_error || '–' }),
+        h('td', { 'data-col': 'error', class: 'delivery-error' }, [
+          x.last_error || '–',
+          interrupted(x) ? h('span', {
+            class: 'cell-sub', 'data-role': 'interrupted',
+            text: `${formatInteger(interrupted(x))} lần gửi bị gián đoạn (tiến trình gửi dừng giữa chừng; không rõ nơi nhận đã nhận chưa)`,
+          }) : null,
+        ]),
         h('td', { 'data-col': 'acknowledged', text: x.acknowledged_at ? formatDateTime(x.acknowledged_at) : 'Chưa' }),
       ]);
     });
     return h('section', { class: 'report-deliveries', 'aria-labelledby': 'report-deliveries-title' }, [
       head,
+      h('p', { class: 'form-message', role: 'alert', id: 'report-deliveries-message', hidden: true }),
       h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Tình trạng gửi đến từng nơi nhận (cuộn ngang được)' },
         h('table', { class: 'deliveries', id: 'report-deliveries' }, [
           h('caption', { class: 'sr-only', text: 'Tình trạng gửi báo cáo đến từng nơi nhận' }),
@@ -415,6 +467,27 @@ export class ReportsPage {
           h('tbody', {}, rows),
         ])),
     ]);
+  }
+
+  /** "Gửi lại": queues failed delivery x again (same key and Message-ID, attempts from 0). */
+  retryButton(x) {
+    const name = (x.destination || {}).name || '';
+    const button = h('button', {
+      type: 'button', class: 'btn btn-small', 'data-action': 'retry', 'aria-label': `Gửi lại đến ${name}`, text: 'Gửi lại',
+    });
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        await rp.retryDelivery(x.id);
+        await this.load();
+        say($('report-deliveries-message'), `Đã xếp lại việc gửi đến ${name}; báo cáo sẽ được gửi trong ít phút.`, 'info');
+      } catch (e) {
+        if (e.status === 401) return;
+        say($('report-deliveries-message'), `Không gửi lại được: ${e.message}`);
+        button.disabled = false;
+      }
+    });
+    return button;
   }
 
   // ----------------------------------------------------------- create
