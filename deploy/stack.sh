@@ -59,7 +59,7 @@ else
   serve_hosts=${THIDUA_SERVE_HOSTS:-0}
   workers_default=0
 fi
-fcgi_port=${THIDUA_FCGI_PORT:-$((http_port + 10))}
+fcgi_port=${THIDUA_FCGI_PORT:-$((http_port + $([ "$stack" = scale ] && echo 20 || echo 10)))}
 replica_port=$((pg_port + 1))
 bin=${THIDUA_BIN:-$root/bin/thidua}
 

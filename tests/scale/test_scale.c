@@ -10,6 +10,10 @@
  *   the replica serves again;
  * - the TCP listener refuses a peer listen_allow does not name, before it
  *   reads the request;
+ * - a request in flight to a serve host that dies (its worker stopped, the
+ *   request seen waiting unread in its socket, then master and worker
+ *   killed): a GET is answered 200 by the other host; a POST is not sent
+ *   to the other host, fails visibly (503) and is not applied;
  * - one serve host killed (SIGKILL, master and workers) between requests
  *   of a stream of GETs and POSTs: no GET fails, every POST is answered
  *   and none is applied twice (rows counted in the database).
@@ -28,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -514,6 +519,159 @@ static void kill_host_1(void)
     fail_msg("host 1 still accepts connections");
 }
 
+/* A connection to 127.0.0.1:port holding bytes nobody has read yet (a
+ * request nginx sent to a host whose worker does not take it), from
+ * /proc/net/tcp. */
+static bool request_waiting_on(int port)
+{
+    FILE *f = fopen("/proc/net/tcp", "r");
+    assert_non_null(f);
+    char line[512];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f)) {
+        unsigned lport, st;
+        unsigned long txq, rxq;
+        char local[64], remote[64];
+        /* sl local rem st tx:rx ... */
+        char *colon = strchr(line, ':');
+        if (!colon)
+            continue;
+        char *p = colon + 1, *end;
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (n >= sizeof local)
+            continue;
+        snprintf(local, sizeof local, "%.*s", (int)n, p);
+        p += n;
+        while (*p == ' ')
+            p++;
+        n = strcspn(p, " ");
+        if (n >= sizeof remote)
+            continue;
+        snprintf(remote, sizeof remote, "%.*s", (int)n, p);
+        p += n;
+        st = (unsigned)strtoul(p, &end, 16);
+        p = end;
+        txq = strtoul(p, &end, 16);
+        if (*end != ':')
+            continue;
+        rxq = strtoul(end + 1, &end, 16);
+        char *lp = strchr(local, ':');
+        if (!lp)
+            continue;
+        lport = (unsigned)strtoul(lp + 1, &end, 16);
+        (void)txq;
+        found = lport == (unsigned)port && st == 1 && rxq > 0;
+    }
+    fclose(f);
+    return found;
+}
+
+/* A request in flight to a host that dies. Host 1's worker is stopped
+ * (SIGSTOP), so that a request nginx sends there waits, unread, in its
+ * socket; requests go out one at a time (each from a child process) until
+ * one is seen waiting there (those nginx gave to host 2 are answered at
+ * once, and must be: 201 or 200); then host 1 is killed, and the waiting
+ * request's answer is returned. A POST carries title. Host 1 is started
+ * again afterwards. */
+static long caught_on_a_dying_host(bool post, char *title, size_t cap)
+{
+    char path[1024], list[128];
+    snprintf(path, sizeof path, "%s/run/serve1.pid", env("THIDUA_VAR"));
+    snprintf(list, sizeof list, "/api/v1/campaigns/%lld/tasks", campaign);
+    int port = port_of("THIDUA_FCGI_PORT");
+    pid_t master = pid_in(path);
+    pid_t workers[64];
+    int nw = children_of(master, workers, 64);
+    assert_true(nw >= 1);
+    /* nginx uses host 1 (again: a host it found down is tried after
+     * fail_timeout): an answer from one of its workers, polled, bounded. */
+    bool seen = false;
+    for (int i = 0; i < 800 && !seen; i++) {
+        t_resp *r = t_get("/api/v1/health", NULL);
+        long long pid = r->status == 200 ? t_json_int(json_object_get(r->json, "worker"), "pid") : 0;
+        t_free(r);
+        for (int k = 0; k < nw; k++)
+            seen = seen || pid == (long long)workers[k];
+        if (!seen)
+            pause_ms(50);
+    }
+    assert_true(seen);
+    for (int i = 0; i < nw; i++)
+        assert_int_equal(kill(workers[i], SIGSTOP), 0);
+    int fds[2] = {-1, -1};
+    pid_t child = -1;
+    bool waiting = false;
+    for (int attempt = 0; attempt < 20 && !waiting; attempt++) {
+        snprintf(title, cap, "Nhiệm vụ đang gửi %s lần %d", t_unique(), attempt);
+        assert_int_equal(pipe(fds), 0);
+        child = fork();
+        assert_true(child >= 0);
+        if (child == 0) {
+            char body[512];
+            snprintf(body, sizeof body, "{\"title\":\"%s\",\"due_on\":\"2025-07-15\"}", title);
+            t_resp *r = post ? t_post(list, admin_a, body) : t_get(list, admin_a);
+            long st = r->status;
+            ssize_t w = write(fds[1], &st, sizeof st);
+            _exit(w == (ssize_t)sizeof st ? 0 : 1);
+        }
+        close(fds[1]);
+        /* Answered (host 2), or waiting unread on host 1: poll, bounded. */
+        for (int i = 0; i < 600; i++) {
+            if (request_waiting_on(port)) {
+                waiting = true;
+                break;
+            }
+            if (waitpid(child, NULL, WNOHANG) == child) {
+                long st = 0;
+                assert_int_equal(read(fds[0], &st, sizeof st), (ssize_t)sizeof st);
+                assert_int_equal(st, post ? 201 : 200);
+                child = -1;
+                break;
+            }
+            pause_ms(20);
+        }
+        if (!waiting) {
+            assert_int_equal(child, -1);
+            close(fds[0]);
+        }
+    }
+    assert_true(waiting);
+    /* Host 1 dies with the request unread in its socket. */
+    for (int i = 0; i < nw; i++)
+        kill(workers[i], SIGKILL);
+    kill(master, SIGKILL);
+    long st = 0;
+    assert_int_equal(waitpid(child, NULL, 0), child);
+    assert_int_equal(read(fds[0], &st, sizeof st), (ssize_t)sizeof st);
+    close(fds[0]);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "'%s/deploy/stack.sh' start scale >/dev/null", env("THIDUA_ROOT"));
+    assert_int_equal(system(cmd), 0);
+    return st;
+}
+
+/* A GET in flight to a dying host goes to the other host: answered 200. */
+static void a_get_in_flight_to_a_dying_host_is_answered_by_another(void **state)
+{
+    (void)state;
+    char title[160];
+    assert_int_equal(caught_on_a_dying_host(false, title, sizeof title), 200);
+}
+
+/* A POST in flight to a dying host is not sent to the other host (nginx
+ * sends a POST once): the client sees the failure (503, problem+json),
+ * and nothing was applied. */
+static void a_post_in_flight_to_a_dying_host_fails_visibly_and_once(void **state)
+{
+    (void)state;
+    char title[160];
+    assert_int_equal(caught_on_a_dying_host(true, title, sizeof title), 503);
+    const char *q[] = {title};
+    assert_int_equal(t_sql_int("SELECT count(*) FROM tasks WHERE title = $1", 1, q), 0);
+}
+
 /* (d) A stream of GETs and POSTs, one serve host killed in the middle:
  * every GET answers 200, every POST is answered 201, and each POST's task
  * is there exactly once. */
@@ -579,6 +737,8 @@ int main(void)
         cmocka_unit_test(a_login_is_a_write_and_a_lost_session_is_the_primarys_401),
         cmocka_unit_test(replica_stopped_then_back),
         cmocka_unit_test(listen_allow_refuses_other_peers),
+        cmocka_unit_test(a_get_in_flight_to_a_dying_host_is_answered_by_another),
+        cmocka_unit_test(a_post_in_flight_to_a_dying_host_fails_visibly_and_once),
         cmocka_unit_test(a_serve_host_killed_during_a_stream),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
