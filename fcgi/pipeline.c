@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "dbroute.h"
 #include "fields.h"
 #include "log.h"
 #include "router.h"
@@ -215,7 +216,40 @@ static void close_forgotten_transaction(request *req)
     }
 }
 
-void pipeline_handle(request *req, response *res)
+/* A ROUTE_REPLICA_OK GET: the database its handler reads from (dbroute.h),
+ * the primary's connection (req->db) unless a replica may serve it; its
+ * name in *name. */
+static struct db *choose_database(request *req, const char **name)
+{
+    *name = NULL;
+    if (!(req->route->flags & ROUTE_REPLICA_OK) || strcmp(req->method, "GET") != 0 || !req->db)
+        return req->db;
+    const char *hash = req->user ? req->user->token_hash_hex : NULL;
+    if (!hash && req->route->access != ACCESS_PUBLIC) {
+        response scratch = {.mem = req->mem};
+        if (auth_session_hash(req, &scratch, &hash) != 0)
+            hash = NULL;
+    }
+    struct db *replica = dbroute_choose(req->db, hash, req->route->access != ACCESS_PUBLIC, name);
+    return replica ? replica : req->db;
+}
+
+/* After a write that went through (not a GET, below 400): the WAL
+ * position after its commit, in Thidua-Commit-LSN and in the session. */
+static void record_write(request *req, response *res)
+{
+    if (!req->db || strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0 ||
+        (req->route->flags & ROUTE_NO_DB) || res->status == 0 || res->status >= 400)
+        return;
+    const char *session = req->write_session ? req->write_session : req->user ? req->user->token_hash_hex : NULL;
+    const char *lsn = dbroute_record_write(req->db, session, req->mem);
+    if (lsn)
+        http_set_header(res, "Thidua-Commit-LSN", lsn);
+}
+
+/* The steps and the handler; *db_name: the database that served a
+ * ROUTE_REPLICA_OK route's handler (NULL when it did not run). */
+static void handle(request *req, response *res, const char **db_name)
 {
     /* One step a line, in this order: each may rely on those above it. */
     if (find_route(req, res) != 0 ||
@@ -230,9 +264,24 @@ void pipeline_handle(request *req, response *res)
         check_query(req, res) != 0 ||
         check_scope(req, res) != 0)
         return;
+    struct db *primary = req->db;
+    req->db = choose_database(req, db_name);
     req->route->handler(req, res);
     check_session_accepted(req, res);
     close_forgotten_transaction(req);
+    req->db = primary;
+    record_write(req, res);
+}
+
+void pipeline_handle(request *req, response *res)
+{
+    const char *db_name = NULL;
+    handle(req, res, &db_name);
+    /* A route that may read from a replica says which database answered,
+     * a refusal before its handler (401, 403, 404...) included: the
+     * primary's. */
+    if (req->route && (req->route->flags & ROUTE_REPLICA_OK) && strcmp(req->method, "GET") == 0)
+        http_set_header(res, "Thidua-Database", db_name ? db_name : "primary");
 }
 
 size_t pipeline_body_limit(const request *req)
