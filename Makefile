@@ -6,6 +6,8 @@
 #   make bench      measure (prints figures; never a test)
 #   make fuzz       run each fuzzing harness FUZZ_SECONDS (default 60); not part of make test
 #   make faults     workers killed, PostgreSQL restarted, a failing portal, under load: what was lost
+#   make cluster    a primary, a streaming replica, two worker groups and nginx on this machine,
+#                   for trying a failover (deploy/cluster.sh stop|status|failover|rejoin); not a test
 
 CC      ?= gcc
 PG_INC  := $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
@@ -48,7 +50,7 @@ API_LIB  := tests/api/client.c
 API_SRC  := $(sort $(wildcard tests/api/test_*.c))
 API_BIN  := $(API_SRC:tests/api/%.c=build/asan/api/%)
 
-.PHONY: all asan tests deps run stop test bench fuzz faults clean install
+.PHONY: all asan tests deps run stop test bench fuzz faults cluster clean install
 all: bin/thidua
 
 bin/thidua: $(OBJ)
@@ -135,6 +137,13 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory all build/plain/tools/standin
 	@deploy/stack.sh start dev
+
+# The production topology (deploy/README-production.md section 11) on one
+# machine: var/cluster/, ports 24080 (nginx), 24432-24433 (PostgreSQL),
+# 24090-24091 (the worker groups). Stop it with deploy/cluster.sh stop.
+cluster: deps
+	@$(MAKE) --no-print-directory all
+	@deploy/cluster.sh start
 
 stop:
 	@deploy/stack.sh stop dev
