@@ -44,6 +44,7 @@ pg_base=${THIDUA_PG_PORT:-24432}
 fcgi_base=${THIDUA_FCGI_PORT:-$((http_port + 10))}
 bin=${THIDUA_BIN:-$root/bin/thidua}
 workers=${THIDUA_WORKERS:-2}
+# shellcheck disable=SC2012 # the versions' directories: plain names
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -231,7 +232,8 @@ reload_serve() { # reload_serve K: SIGHUP, the master re-reads its file
 # 10 s; idempotent requests go on to the other group, a POST never twice.
 start_nginx() {
   mkdir -p "$var/nginx"
-  local up="server 127.0.0.1:$(fcgi_port 1) max_fails=2 fail_timeout=10s;\\
+  local up
+  up="server 127.0.0.1:$(fcgi_port 1) max_fails=2 fail_timeout=10s;\\
         server 127.0.0.1:$(fcgi_port 2) max_fails=2 fail_timeout=10s;"
   sed -e "s|@USER_LINE@|$user_line|" -e "s|@VAR@|$var|g" -e "s|@PORT@|$http_port|g" \
       -e "s|server unix:@SOCKET@;|$up|" -e "s|@UPSTREAM@|$up|" -e "s|@WWW@|$root/nginx/www|g" \
@@ -346,7 +348,8 @@ status() {
   for n in 1 2; do
     if [ ! -f "$(pgdir "$n")/PG_VERSION" ]; then
       state="no data directory"
-      ls -d "$(pgdir "$n")".fenced-* >/dev/null 2>&1 && state="fenced: $(ls -d "$(pgdir "$n")".fenced-* | tail -n 1 | sed "s|$root/||")"
+      local fenced_dirs=("$(pgdir "$n")".fenced-*)
+      [ -e "${fenced_dirs[-1]}" ] && state="fenced: ${fenced_dirs[-1]#"$root"/}"
     elif ! node_up "$n"; then
       state="stopped"
     elif [ "$(in_recovery "$n")" = t ]; then
@@ -384,7 +387,7 @@ failover() {
   local p r t0 fenced end_lsn replayed
   p=$(primary_node)
   r=$(other "$p")
-  [ -f "$(pgdir "$r")/PG_VERSION" ] && node_up "$r" || die "node$r (the replica) is not running: nothing to promote"
+  if [ ! -f "$(pgdir "$r")/PG_VERSION" ] || ! node_up "$r"; then die "node$r (the replica) is not running: nothing to promote"; fi
   [ "$(in_recovery "$r")" = t ] || die "node$r is not a replica"
   t0=$(date +%s.%N)
 
@@ -451,7 +454,7 @@ rejoin() {
   local p r
   p=$(primary_node)
   r=$(other "$p")
-  node_up "$p" && [ "$(in_recovery "$p")" = f ] || die "node$p is not a running primary"
+  if ! node_up "$p" || [ "$(in_recovery "$p")" != f ]; then die "node$p is not a running primary"; fi
   if [ -f "$(pgdir "$r")/PG_VERSION" ]; then
     node_up "$r" && [ "$(in_recovery "$r")" = t ] && { say "node$r already is a replica"; return 0; }
     die "node$r has a data directory and is not a running replica: move it aside first"
