@@ -156,12 +156,15 @@ test: deps
 	@tests/run.sh
 
 # Platform (health vs static vs minimal FastCGI, idle memory), the staff
-# import beside psql \copy, then the scorecard at 300 / 30 000 / 1 000 000 staff.
+# import beside psql \copy, then the scorecard at 300 / 30 000 / 1 000 000 staff
+# (BENCH_SIZES), then the same reads from a streaming replica against the
+# primary and one worker group against two behind one upstream (ratios).
 bench: deps
 	@$(MAKE) --no-print-directory tests
 	@tests/bench/platform.sh
 	@tests/bench/import.sh
 	@tests/bench/run.sh
+	@tests/bench/scaleout.sh
 	@tests/bench/reports.sh
 
 # Faults under load (tests/faults/run.sh): writes through nginx while workers
