@@ -308,9 +308,10 @@ start() {
 }
 
 watch_help() {
-  local url=http://127.0.0.1:$http_port p r
+  local url=http://127.0.0.1:$http_port p r c
   p=$(primary_node)
   r=$(other "$p")
+  c=$(psql "$(app_url "$p")" -X -Atqc "SELECT min(id) FROM campaigns WHERE code = 'TD2025'" 2>/dev/null || true)
   cat <<EOF
 
 How to watch a failover (three terminals):
@@ -320,7 +321,7 @@ How to watch a failover (three terminals):
      which database answered it):
        TOKEN=\$(curl -s -H 'Content-Type: application/json' -d '{"username":"office","password":"thidua-demo"}' \\
                $url/api/v1/sessions | jq -r .token)
-       curl -s -D - -o /dev/null -H "Authorization: Bearer \$TOKEN" $url/api/v1/campaigns | grep -i '^thidua-'
+       curl -s -D - -o /dev/null -H "Authorization: Bearer \$TOKEN" $url/api/v1/campaigns/${c:-1}/scorecard | grep -i '^thidua-'
      (a write answers Thidua-Commit-LSN; a read by the same session right
      after it says Thidua-Database: primary until the replica has replayed it)
   2. the replication, on the primary (node$p, port $(pgport "$p")):
@@ -376,9 +377,12 @@ status() {
       printf '  worker group %s: not running\n' "$k"
     fi
   done
-  echo "GET /api/v1/health through nginx (127.0.0.1:$http_port):"
-  curl -s -m 5 "http://127.0.0.1:$http_port/api/v1/health" | sed 's/^/  /' || echo "  (no answer)"
-  echo
+  # Twice: nginx's round robin asks each worker group in turn.
+  echo "GET /api/v1/health through nginx (127.0.0.1:$http_port), twice:"
+  for _ in 1 2; do
+    curl -s -m 5 "http://127.0.0.1:$http_port/api/v1/health" | sed 's/^/  /' || echo "  (no answer)"
+    echo
+  done
 }
 
 # The procedure of README-production.md section 11.4, on this machine.
