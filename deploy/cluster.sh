@@ -278,7 +278,10 @@ start() {
   p=$(primary_node)
   r=$(other "$p")
   if [ ! -f "$(pgdir "$p")/PG_VERSION" ]; then
-    rm -rf "$(pgdir "$r")"
+    # A failover stopped half-way leaves the replica's data and no primary:
+    # never start afresh over them.
+    [ ! -f "$(pgdir "$r")/PG_VERSION" ] ||
+      die "node$p (the primary in var/cluster/primary) has no data but node$r has: finish with deploy/cluster.sh failover"
     init_primary "$p"
     echo "$p" > "$var/primary"
   fi
