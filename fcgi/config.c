@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include "listen.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -66,6 +68,19 @@ static void defaults(config *cfg)
     cfg->report_timeout = 300;
     cfg->report_max_attempts = 20;
     cfg->report_attachment_limit = 30L * 1024 * 1024;
+    set_str(cfg->listen_allow, sizeof cfg->listen_allow, "127.0.0.1");
+    cfg->replica_max_lag = 16L * 1024 * 1024;
+    cfg->replica_retry = 5;
+}
+
+/* database_read_url: each key in the file adds one replica. */
+static int add_read_url(config *cfg, const char *val)
+{
+    size_t have = strlen(cfg->database_read_url);
+    if (!*val || strchr(val, ' ') || have + 1 + strlen(val) >= sizeof cfg->database_read_url)
+        return -1;
+    snprintf(cfg->database_read_url + have, sizeof cfg->database_read_url - have, "%s%s", have ? " " : "", val);
+    return 0;
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -105,6 +120,8 @@ static int apply(config *cfg, const char *key, const char *val)
         {"database_url", cfg->database_url, sizeof cfg->database_url},
         {"database_owner_url", cfg->database_owner_url, sizeof cfg->database_owner_url},
         {"socket", cfg->socket, sizeof cfg->socket},
+        {"listen", cfg->listen, sizeof cfg->listen},
+        {"listen_allow", cfg->listen_allow, sizeof cfg->listen_allow},
         {"socket_group", cfg->socket_group, sizeof cfg->socket_group},
         {"user", cfg->user, sizeof cfg->user},
         {"sql_dir", cfg->sql_dir, sizeof cfg->sql_dir},
@@ -129,7 +146,13 @@ static int apply(config *cfg, const char *key, const char *val)
             return 0;
         }
     }
-    if (strcmp(key, "workers") == 0 && parse_long(val, 0, 256, &n) == 0)
+    if (strcmp(key, "database_read_url") == 0)
+        return add_read_url(cfg, val);
+    if (strcmp(key, "replica_max_lag") == 0 && parse_long(val, 0, LONG_MAX, &n) == 0)
+        cfg->replica_max_lag = n;
+    else if (strcmp(key, "replica_retry") == 0 && parse_long(val, 1, 3600, &n) == 0)
+        cfg->replica_retry = n;
+    else if (strcmp(key, "workers") == 0 && parse_long(val, 0, 256, &n) == 0)
         cfg->workers = (int)n;
     else if (strcmp(key, "body_limit") == 0 && parse_long(val, 1024, 1L << 30, &n) == 0)
         cfg->body_limit = (size_t)n;
@@ -232,6 +255,35 @@ int config_load(config *cfg, const char *path, char *err, size_t errlen)
     }
     if (owner_url && *owner_url)
         set_str(cfg->database_owner_url, sizeof cfg->database_owner_url, owner_url);
+    /* The scale-out keys from the environment (an empty value empties the key). */
+    static const char *const env_keys[][2] = {
+        {"THIDUA_LISTEN", "listen"},
+        {"THIDUA_LISTEN_ALLOW", "listen_allow"},
+        {"THIDUA_REPLICA_MAX_LAG", "replica_max_lag"},
+        {"THIDUA_REPLICA_RETRY", "replica_retry"},
+    };
+    for (size_t i = 0; i < sizeof env_keys / sizeof env_keys[0]; i++) {
+        const char *v = getenv(env_keys[i][0]);
+        if (v && apply(cfg, env_keys[i][1], v) != 0) {
+            snprintf(err, errlen, "%s: bad value '%s'", env_keys[i][0], v);
+            return -1;
+        }
+    }
+    const char *read_urls = getenv("THIDUA_DATABASE_READ_URL");
+    if (read_urls) {
+        if (strlen(read_urls) >= sizeof cfg->database_read_url) {
+            snprintf(err, errlen, "THIDUA_DATABASE_READ_URL: too long");
+            return -1;
+        }
+        set_str(cfg->database_read_url, sizeof cfg->database_read_url, read_urls);
+    }
+    if (cfg->listen[0]) {
+        listen_addr a;
+        listen_allow allow;
+        if (listen_parse_addr(cfg->listen, &a, err, errlen) != 0 ||
+            listen_parse_allow(cfg->listen_allow, &allow, err, errlen) != 0)
+            return -1;
+    }
     if (cfg->login_lockout_max < cfg->login_lockout) {
         snprintf(err, errlen, "%s: login_lockout_max (%ld) is shorter than login_lockout (%ld)",
                  path ? path : "configuration", cfg->login_lockout_max, cfg->login_lockout);

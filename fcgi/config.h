@@ -1,6 +1,8 @@
 /* config.h — settings of a thidua process, from a key = value file and the
  * environment (THIDUA_DATABASE_URL wins over the file's database_url, and
- * THIDUA_DATABASE_OWNER_URL over database_owner_url).
+ * THIDUA_DATABASE_OWNER_URL over database_owner_url; THIDUA_LISTEN,
+ * THIDUA_LISTEN_ALLOW, THIDUA_DATABASE_READ_URL, THIDUA_REPLICA_MAX_LAG and
+ * THIDUA_REPLICA_RETRY over their keys).
  * config_load fills a config the caller owns; strings live inside it. */
 #ifndef THIDUA_CONFIG_H
 #define THIDUA_CONFIG_H
@@ -13,7 +15,14 @@ typedef struct config {
     char path[CONFIG_STR];         /* file it was read from, "" for defaults only */
     char database_url[CONFIG_STR];       /* the application role: serve, push, user */
     char database_owner_url[CONFIG_STR]; /* the schema owner: migrate; "" = database_url */
-    char socket[CONFIG_STR];       /* FastCGI Unix socket */
+    char socket[CONFIG_STR];       /* FastCGI Unix socket; "" = none (TCP only) */
+    char listen[CONFIG_STR];       /* FastCGI on TCP, host:port (fcgi/listen.h); "" = none */
+    char listen_allow[CONFIG_STR]; /* peers allowed on it, or "any"; default 127.0.0.1 */
+    /* Read replicas (fcgi/dbroute.h): connection strings separated by
+     * spaces (the file's key may be repeated, each line adding one). */
+    char database_read_url[CONFIG_STR * 8];
+    long long replica_max_lag;     /* bytes of WAL a replica's replay may trail the primary */
+    long replica_retry;            /* seconds before a replica found down is tried again */
     char socket_group[64];         /* group of nginx's workers: may connect */
     char user[64];                 /* unprivileged user the master drops to when root */
     char sql_dir[CONFIG_STR];      /* holds migrations/ */

@@ -53,6 +53,8 @@ typedef struct request {
     const struct field_val *query_vals; /* the route's declared query parameters, validated (route.query order) */
     const struct field_val *body_vals;  /* the JSON body against route.fields, validated by the pipeline, or NULL */
     session_user *user;          /* NULL until authenticated */
+    const char *write_session;   /* token hash of a session this request opened (a login): the
+                                  * pipeline stores its write position (dbroute.h) */
     struct db *db;
     const struct config *cfg;
 } request;

@@ -116,7 +116,23 @@ static json_t *responses(const route *r)
         required_query |= (q->flags & F_REQUIRED) != 0;
     json_t *out = json_object();
     const char *ok = strcmp(r->method, "DELETE") == 0 ? "204" : strcmp(r->method, "POST") == 0 ? "2XX" : "200";
-    json_object_set_new(out, ok, json_pack("{s:s}", "description", strcmp(ok, "204") == 0 ? "Đã xóa" : "Thành công"));
+    json_t *success = json_pack("{s:s}", "description", strcmp(ok, "204") == 0 ? "Đã xóa" : "Thành công");
+    json_object_set_new(out, ok, success);
+    /* Read replicas (dbroute.h): which database served a read, and the
+     * WAL position a write's commit reached. */
+    if (r->flags & ROUTE_REPLICA_OK)
+        json_object_set_new(success, "headers",
+                            json_pack("{s:{s:s, s:{s:s, s:s}}}", "Thidua-Database", "description",
+                                      "Cơ sở dữ liệu đã phục vụ: primary (chính) hoặc replicaN (bản sao đọc)", "schema",
+                                      "type", "string", "pattern", "^(primary|replica[0-9]+)$"));
+    else if (write && !(r->flags & ROUTE_NO_DB))
+        json_object_set_new(success, "headers",
+                            json_pack("{s:{s:s, s:{s:s, s:s}}}", "Thidua-Commit-LSN", "description",
+                                      "Vị trí WAL sau khi ghi (pg_lsn); các lần đọc sau của phiên này thấy thay đổi",
+                                      "schema", "type", "string", "pattern", "^[0-9A-F]+/[0-9A-F]+$"));
+    if (strcmp(r->pattern, "/api/v1/health") == 0)
+        json_object_set_new(success, "content",
+                            json_pack("{s:{s:{s:s}}}", "application/json", "schema", "$ref", "#/components/schemas/Health"));
     if (r->flags & ROUTE_SESSION_IN_QUERY)
         json_object_set_new(out, "304", json_pack("{s:s}", "description", "Không đổi so với ETag đã gửi (If-None-Match)"));
     /* Every route refuses a query parameter it does not declare: 400. */
@@ -181,10 +197,33 @@ static json_t *operation(const route *r)
                                       "admin", "admin, director", "admin, council",
                                       "admin, office, director", "council, director"};
     json_object_set_new(op, "x-roles", json_string(who[r->access]));
+    if (r->flags & ROUTE_REPLICA_OK)
+        json_object_set_new(op, "x-replica-ok", json_true());
     if (r->scope && r->scope->member)
         json_object_set_new(op, "x-members-only",
                             json_string(r->scope->not_member ? r->scope->not_member : "Chỉ thành viên của đối tượng"));
     return op;
+}
+
+/* GET /api/v1/health (api/meta.c, dbroute.h). */
+static json_t *health_schema(void)
+{
+    json_t *database = json_pack(
+        "{s:s, s:{s:{s:s, s:s}, s:{s:s, s:[s, s, s, s, s]}, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:i, s:s}},"
+        " s:[s, s]}",
+        "type", "object", "properties",
+        "name", "type", "string", "description", "primary, hoặc replica1, replica2... theo thứ tự database_read_url",
+        "state", "type", "string", "enum", "ok", "down", "lagging", "not_standby", "unknown",
+        "wal_lsn", "type", "string", "description", "Vị trí WAL hiện tại của cơ sở dữ liệu chính",
+        "replay_lsn", "type", "string", "description", "Vị trí WAL bản sao đã áp dụng",
+        "lag_bytes", "type", "integer", "minimum", 0, "description", "Số byte WAL bản sao chậm hơn cơ sở dữ liệu chính",
+        "required", "name", "state");
+    return json_pack("{s:s, s:{s:{s:s, s:[s, s]}, s:{s:s, s:[s, s]}, s:{s:s}, s:{s:s, s:o}, s:{s:s, s:{s:{s:s}, s:{s:s}}}},"
+                     " s:[s, s, s, s, s]}",
+                     "type", "object", "properties", "status", "type", "string", "enum", "ok", "error", "database", "type",
+                     "string", "enum", "ok", "down", "version", "type", "string", "databases", "type", "array", "items",
+                     database, "worker", "type", "object", "properties", "pid", "type", "integer", "host", "type",
+                     "string", "required", "status", "database", "version", "databases", "worker");
 }
 
 static char *build(void)
@@ -235,6 +274,7 @@ static char *build(void)
                                     " use_cookie). Khi cài đặt phục vụ HTTPS (cookie_secure = true), tên cookie là"
                                     " __Host-thidua_session, có Secure."));
     json_object_set_new(json_object_get(doc, "components"), "responses", error_responses());
+    json_object_set_new(json_object_get(json_object_get(doc, "components"), "schemas"), "Health", health_schema());
     char *text = jsontext_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     return text;

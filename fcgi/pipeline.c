@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "dbroute.h"
 #include "fields.h"
 #include "log.h"
 #include "router.h"
@@ -215,6 +216,37 @@ static void close_forgotten_transaction(request *req)
     }
 }
 
+/* A ROUTE_REPLICA_OK GET: the database its handler reads from (dbroute.h),
+ * the primary's connection (req->db) unless a replica may serve it; its
+ * name in *name. */
+static struct db *choose_database(request *req, const char **name)
+{
+    *name = NULL;
+    if (!(req->route->flags & ROUTE_REPLICA_OK) || strcmp(req->method, "GET") != 0 || !req->db)
+        return req->db;
+    const char *hash = req->user ? req->user->token_hash_hex : NULL;
+    if (!hash && req->route->access != ACCESS_PUBLIC) {
+        response scratch = {.mem = req->mem};
+        if (auth_session_hash(req, &scratch, &hash) != 0)
+            hash = NULL;
+    }
+    struct db *replica = dbroute_choose(req->db, hash, req->route->access != ACCESS_PUBLIC, name);
+    return replica ? replica : req->db;
+}
+
+/* After a write that went through (not a GET, below 400): the WAL
+ * position after its commit, in Thidua-Commit-LSN and in the session. */
+static void record_write(request *req, response *res)
+{
+    if (!req->db || strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0 ||
+        (req->route->flags & ROUTE_NO_DB) || res->status == 0 || res->status >= 400)
+        return;
+    const char *session = req->write_session ? req->write_session : req->user ? req->user->token_hash_hex : NULL;
+    const char *lsn = dbroute_record_write(req->db, session, req->mem);
+    if (lsn)
+        http_set_header(res, "Thidua-Commit-LSN", lsn);
+}
+
 void pipeline_handle(request *req, response *res)
 {
     /* One step a line, in this order: each may rely on those above it. */
@@ -230,9 +262,16 @@ void pipeline_handle(request *req, response *res)
         check_query(req, res) != 0 ||
         check_scope(req, res) != 0)
         return;
+    const char *db_name;
+    struct db *primary = req->db;
+    req->db = choose_database(req, &db_name);
     req->route->handler(req, res);
     check_session_accepted(req, res);
     close_forgotten_transaction(req);
+    req->db = primary;
+    if (db_name)
+        http_set_header(res, "Thidua-Database", db_name);
+    record_write(req, res);
 }
 
 size_t pipeline_body_limit(const request *req)

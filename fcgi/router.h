@@ -44,7 +44,13 @@ enum {
     /* A GET whose document exists only in some states of its object (a
      * dossier, minutes, an eligibility whose award left the rules) and
      * answers 409 otherwise: its OpenAPI operation lists the 409. */
-    ROUTE_READ_CONFLICT = 8
+    ROUTE_READ_CONFLICT = 8,
+    /* A GET that only reads: it may be served by a streaming replica
+     * (database_read_url) under read-your-writes (dbroute.h says when).
+     * Its answer says which database served it (Thidua-Database). The
+     * handler must write nothing: a hot standby refuses writes, and has
+     * no unlogged table (db_is_replica tells the handler where it runs). */
+    ROUTE_REPLICA_OK = 16
 };
 
 /* What a null body unit (route_scope.body_unit given as null) stands for. */

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "listen.h"
 #include "log.h"
 #include "metrics.h"
 #include "worker.h"
@@ -34,6 +35,7 @@ typedef struct worker_slot {
 static volatile sig_atomic_t got_term, got_hup, got_chld;
 static worker_slot slots[MAX_WORKERS * 2];
 static unsigned generation;
+static int tcp_fd = -1; /* listen =, beside the Unix socket (fd below; -1 when none) */
 
 static void on_signal(int sig)
 {
@@ -386,7 +388,7 @@ static pid_t spawn(const config *cfg, int fd)
         make_undumpable();
         /* Signals stay blocked until worker_run has its own handlers:
          * the master's would only set the master's flags in this copy. */
-        exit(worker_run(cfg, fd));
+        exit(worker_run(cfg, fd, tcp_fd));
     }
     if (pid < 0)
         log_error("fork failed: %s", strerror(errno));
@@ -510,10 +512,27 @@ int serve_main(config *cfg)
         }
         gid = gr->gr_gid;
     }
-    bool own_socket;
-    int fd = open_socket(cfg, uid, gid, &own_socket);
-    if (fd < 0)
+    bool own_socket = false;
+    int fd = -1;
+    if (cfg->socket[0] || getenv("LISTEN_FDS")) {
+        fd = open_socket(cfg, uid, gid, &own_socket);
+        if (fd < 0)
+            return 1;
+    }
+    if (cfg->listen[0]) {
+        /* Bound before dropping root: a port below 1024 is then possible. */
+        tcp_fd = listen_bind_tcp(cfg->listen);
+        if (tcp_fd < 0)
+            return 1;
+    }
+    if (fd < 0 && tcp_fd < 0) {
+        log_error("neither socket nor listen is set in %s: nothing to serve on", cfg->path[0] ? cfg->path : "the configuration");
         return 1;
+    }
+    /* The workers poll both listeners and accept themselves (worker.c):
+     * a listener that another worker emptied first must not block. */
+    if (fd >= 0)
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     if (pw && drop_root(pw) != 0)
         return 1;
     make_undumpable();
@@ -550,7 +569,8 @@ int serve_main(config *cfg)
     if (cfg->workers > MAX_WORKERS)
         cfg->workers = MAX_WORKERS;
     start_generation(cfg, fd);
-    log_info("serving on %s with %d workers", cfg->socket, cfg->workers);
+    log_info("serving on %s%s%s with %d workers", fd >= 0 ? cfg->socket : "", fd >= 0 && tcp_fd >= 0 ? " and " : "",
+             tcp_fd >= 0 ? cfg->listen : "", cfg->workers);
     static config next;
     while (!got_term) {
         /* While workers of an older generation linger after a reload, wake
@@ -572,6 +592,9 @@ int serve_main(config *cfg)
             if (strcmp(next.socket, cfg->socket) != 0)
                 log_error("reload: a new socket path takes a restart; keeping %s", cfg->socket);
             snprintf(next.socket, sizeof next.socket, "%s", cfg->socket);
+            if (strcmp(next.listen, cfg->listen) != 0)
+                log_error("reload: a new listen address takes a restart; keeping %s", cfg->listen[0] ? cfg->listen : "none");
+            snprintf(next.listen, sizeof next.listen, "%s", cfg->listen);
             if (next.workers > MAX_WORKERS)
                 next.workers = MAX_WORKERS;
             *cfg = next;
@@ -586,6 +609,8 @@ int serve_main(config *cfg)
     /* A socket from systemd stays: its socket unit owns the path. */
     if (own_socket)
         remove_socket(cfg->socket);
+    if (tcp_fd >= 0)
+        close(tcp_fd);
     if (cfg->pidfile[0])
         unlink(cfg->pidfile);
     log_info("stopped");

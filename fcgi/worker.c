@@ -33,7 +33,12 @@
 #include <errno.h>
 #include <fcgiapp.h>
 #include <malloc.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +46,8 @@
 #include <time.h>
 
 #include "db.h"
+#include "dbroute.h"
+#include "listen.h"
 #include "log.h"
 #include "metrics.h"
 #include "pipeline.h"
@@ -158,12 +165,55 @@ static void serve_one(FCGX_Request *fr, const config *cfg, db *d, arena *mem)
         json_decref(req.json);
 }
 
-int worker_run(const config *cfg, int listen_fd)
+/* The next connection: waits on both listeners until one has a peer
+ * (another worker may take it first: EAGAIN, wait again). A TCP peer that
+ * listen_allow does not name is logged and closed. The connected
+ * descriptor, or -1 when stopping. */
+static int next_connection(int unix_fd, int tcp_fd, const listen_allow *allow)
+{
+    struct pollfd p[2];
+    int n = 0;
+    if (unix_fd >= 0)
+        p[n++] = (struct pollfd){.fd = unix_fd, .events = POLLIN};
+    if (tcp_fd >= 0)
+        p[n++] = (struct pollfd){.fd = tcp_fd, .events = POLLIN};
+    while (!stop_requested) {
+        if (poll(p, (nfds_t)n, -1) < 0) {
+            if (errno != EINTR)
+                log_error("poll failed: %s", strerror(errno));
+            continue;
+        }
+        for (int i = 0; i < n && !stop_requested; i++) {
+            if (!(p[i].revents & POLLIN))
+                continue;
+            struct sockaddr_storage peer;
+            socklen_t len = sizeof peer;
+            int c = accept4(p[i].fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
+            if (c < 0)
+                continue; /* taken by another worker, or the peer left */
+            if (p[i].fd == tcp_fd) {
+                if (!listen_allowed(allow, (struct sockaddr *)&peer, len)) {
+                    char who[64];
+                    log_error("refused a FastCGI connection from %s (not in listen_allow)",
+                              listen_peer_text((struct sockaddr *)&peer, len, who, sizeof who));
+                    close(c);
+                    continue;
+                }
+                int one = 1;
+                setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            }
+            return c;
+        }
+    }
+    return -1;
+}
+
+int worker_run(const config *cfg, int unix_fd, int tcp_fd)
 {
     struct sigaction sa = {0};
     sa.sa_handler = on_term;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL); /* no SA_RESTART: accept() returns EINTR */
+    sigaction(SIGTERM, &sa, NULL); /* no SA_RESTART: poll() returns EINTR */
     signal(SIGINT, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
@@ -180,23 +230,42 @@ int worker_run(const config *cfg, int listen_fd)
      * to twice that much in the heap, which a worker's memory would show
      * for the rest of its life. */
     mallopt(M_MMAP_THRESHOLD, 512 * 1024);
+    listen_allow allow;
+    char err[256];
+    if (tcp_fd >= 0 && listen_parse_allow(cfg->listen_allow, &allow, err, sizeof err) != 0) {
+        log_error("%s", err);
+        return 1;
+    }
     if (FCGX_Init() != 0) {
         log_error("FCGX_Init failed");
         return 1;
     }
     db *d = db_open(cfg->database_url);
+    dbroute_init(cfg);
     arena mem = {0};
     FCGX_Request fr;
-    FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+    /* No listening socket of libfcgi's own: the connection is ours
+     * (next_connection) and libfcgi reads the request from it. Should
+     * libfcgi find it closed before a request, it would accept on -1 and
+     * return an error: back to waiting. */
+    FCGX_InitRequest(&fr, -1, FCGI_FAIL_ACCEPT_ON_INTR);
     while (!stop_requested) {
+        if (fr.ipcFd < 0) {
+            int c = next_connection(unix_fd, tcp_fd, &allow);
+            if (c < 0)
+                break;
+            fr.ipcFd = c;
+            /* FCGX_Accept_r first finishes the previous request, closing
+             * the connection unless kept: keep this new one. */
+            fr.keepConnection = 1;
+        }
         int rc = FCGX_Accept_r(&fr);
         if (rc < 0) {
-            if (stop_requested)
-                break;
-            if (rc == -EINTR)
-                continue;
-            log_error("accept failed: %d", rc);
-            break;
+            if (fr.ipcFd >= 0) {
+                close(fr.ipcFd);
+                fr.ipcFd = -1;
+            }
+            continue; /* the peer left before its request: wait for the next */
         }
         /* A request once accepted is answered: SIGTERM waits for it (only
          * the drain timeout's SIGKILL cuts it short). */
@@ -208,6 +277,7 @@ int worker_run(const config *cfg, int listen_fd)
     }
     FCGX_Free(&fr, 1);
     arena_free(&mem);
+    dbroute_close();
     db_close(d);
     log_info("worker stopped");
     return 0;

@@ -8,7 +8,11 @@
 
 #include "config.h"
 
-/* Runs until SIGTERM; returns the process exit code. */
-int worker_run(const config *cfg, int listen_fd);
+/* Runs until SIGTERM; returns the process exit code. Serves the Unix
+ * socket unix_fd and the TCP listener tcp_fd (either -1 when absent), both
+ * non-blocking: the worker polls them and accepts itself, checks a TCP
+ * peer against listen_allow (fcgi/listen.h) before reading a byte, and
+ * hands the connection to libfcgi. */
+int worker_run(const config *cfg, int unix_fd, int tcp_fd);
 
 #endif

@@ -212,7 +212,7 @@ static const route_scope in_session = {&STMT_SCOPE, "Không có buổi học nà
 
 const route attendance_routes[] = {
     {"GET", "/api/v1/study-sessions/{id}/attendance", list, ACCESS_READ, BODY_NONE,
-     "Những người đã tham dự buổi học", NULL, 0, api_page_query, &in_session},
+     "Những người đã tham dự buổi học", NULL, ROUTE_REPLICA_OK, api_page_query, &in_session},
     {"POST", "/api/v1/study-sessions/{id}/attendance", record, ACCESS_DATA, BODY_JSON_OR_CSV,
      "Ghi danh sách tham dự (JSON staff_codes hoặc CSV cột staff_code); lặp lại không ghi trùng. " CSV_BODY_LIMITS_TEXT,
      attendance_fields, 0,

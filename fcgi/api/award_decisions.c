@@ -573,11 +573,11 @@ static const route_scope decision_scope = {&STMT_SCOPE, decision_missing, false,
 
 const route award_decisions_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/decisions", list, ACCESS_READ, BODY_NONE,
-     "Các quyết định khen thưởng của phong trào", NULL, 0, api_page_query, &scope_in_campaign},
+     "Các quyết định khen thưởng của phong trào", NULL, ROUTE_REPLICA_OK, api_page_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/decisions", create, ACCESS_DIRECTOR, BODY_JSON,
      "Giám đốc quyết định khen thưởng (hoặc trình cấp trên) các đề nghị: tất cả hoặc không đề nghị nào",
      decision_fields, 0, NULL, &scope_in_campaign},
-    {"GET", "/api/v1/award-decisions/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định khen thưởng", NULL, 0, NULL,
+    {"GET", "/api/v1/award-decisions/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định khen thưởng", NULL, ROUTE_REPLICA_OK, NULL,
      &decision_scope},
     {"POST", "/api/v1/nominations/{id}/outcome", outcome, ACCESS_OFFICE, BODY_JSON,
      "Ghi kết quả cấp trên xét đề nghị đã trình (khen thưởng hoặc không)", outcome_fields, 0, NULL,

@@ -397,6 +397,6 @@ static void dossier(request *req, response *res)
 const route award_dossier_routes[] = {
     {"GET", "/api/v1/nominations/{id}/dossier", dossier, ACCESS_READ, BODY_NONE,
      "Hồ sơ đề nghị khen thưởng cấp trên (text/html): đề nghị, điều kiện tại ngày trình, kết quả Hội đồng, tờ trình",
-     NULL, ROUTE_READ_CONFLICT, NULL, &nominations_scope},
+     NULL, ROUTE_READ_CONFLICT | ROUTE_REPLICA_OK, NULL, &nominations_scope},
     {0},
 };

@@ -103,12 +103,12 @@ static const route_scope unit_scope = {&STMT_UNIT_SCOPE, "Không có đơn vị 
 const route award_history_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/awards", of_campaign, ACCESS_READ, BODY_NONE,
      "Mọi khen thưởng của phong trào (trực tiếp hoặc qua đề nghị), kèm số lượng theo khen thưởng và theo cấp lãnh đạo",
-     NULL, 0, NULL, &scope_in_campaign},
+     NULL, ROUTE_REPLICA_OK, NULL, &scope_in_campaign},
     {"GET", "/api/v1/staff/{id}/awards", of_staff, ACCESS_READ, BODY_NONE,
-     "Quá trình khen thưởng của một cán bộ qua mọi phong trào của cơ quan, năm gần nhất trước", NULL, 0, NULL,
+     "Quá trình khen thưởng của một cán bộ qua mọi phong trào của cơ quan, năm gần nhất trước", NULL, ROUTE_REPLICA_OK, NULL,
      &staff_scope},
     {"GET", "/api/v1/units/{id}/awards", of_unit, ACCESS_READ, BODY_NONE,
-     "Quá trình khen thưởng của một tập thể qua mọi phong trào của cơ quan, năm gần nhất trước", NULL, 0, NULL,
+     "Quá trình khen thưởng của một tập thể qua mọi phong trào của cơ quan, năm gần nhất trước", NULL, ROUTE_REPLICA_OK, NULL,
      &unit_scope},
     {0},
 };

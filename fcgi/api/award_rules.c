@@ -165,7 +165,7 @@ static void change(request *req, response *res)
 
 const route award_rules_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/award-rules", get, ACCESS_READ, BODY_NONE,
-     "Bản sao bộ quy tắc khen thưởng của phong trào (bộ có hiệu lực vào ngày kết thúc)", NULL, 0, NULL,
+     "Bản sao bộ quy tắc khen thưởng của phong trào (bộ có hiệu lực vào ngày kết thúc)", NULL, ROUTE_REPLICA_OK, NULL,
      &scope_in_campaign},
     {"PATCH", "/api/v1/campaigns/{id}/award-rules", change, ACCESS_ADMIN, BODY_JSON,
      "Sửa bản sao quy tắc khen thưởng của phong trào (quản trị viên), đến khi phiên họp hội đồng đầu tiên mở",

@@ -407,18 +407,18 @@ static const route_scope lead_scope = {.object = &STMT_LEAD, .missing = not_foun
 
 const route blocs_routes[] = {
     {"GET", "/api/v1/blocs", list, ACCESS_READ, BODY_NONE,
-     "Các khối thi đua (quản trị viên hệ thống: tất cả; người dùng khác: các khối có cơ quan mình)", NULL, 0,
+     "Các khối thi đua (quản trị viên hệ thống: tất cả; người dùng khác: các khối có cơ quan mình)", NULL, ROUTE_REPLICA_OK,
      list_query, &list_scope},
     {"POST", "/api/v1/blocs", create, ACCESS_ADMIN, BODY_JSON,
      "Tạo khối thi đua (quản trị viên hệ thống); cơ quan trưởng khối luôn là thành viên", bloc_fields, 0, NULL,
      &shared_scope},
     {"GET", "/api/v1/blocs/{id}", get, ACCESS_READ, BODY_NONE, "Một khối thi đua (người dùng của cơ quan thành viên)",
-     NULL, 0, NULL, &shared_scope},
+     NULL, ROUTE_REPLICA_OK, NULL, &shared_scope},
     {"PATCH", "/api/v1/blocs/{id}", change, ACCESS_ADMIN, BODY_JSON,
      "Sửa tên, cơ quan trưởng khối, thành viên (quản trị viên hệ thống)", bloc_patch_fields, 0, NULL, &shared_scope},
     {"GET", "/api/v1/blocs/{id}/scorecard", scorecard, ACCESS_READ, BODY_NONE,
      "Các phong trào trong năm của các cơ quan thành viên, đặt cạnh nhau theo từng chỉ tiêu (cơ quan trưởng khối, "
      "quản trị viên hệ thống)",
-     NULL, 0, scorecard_query, &lead_scope},
+     NULL, ROUTE_REPLICA_OK, scorecard_query, &lead_scope},
     {0},
 };

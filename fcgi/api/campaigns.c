@@ -227,10 +227,10 @@ static const route_scope list_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENC
 static const route_scope create_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, "agency_id", NULL};
 
 const route campaigns_routes[] = {
-    {"GET", "/api/v1/campaigns", list, ACCESS_READ, BODY_NONE, "Danh sách phong trào thi đua", NULL, 0, list_query,
+    {"GET", "/api/v1/campaigns", list, ACCESS_READ, BODY_NONE, "Danh sách phong trào thi đua", NULL, ROUTE_REPLICA_OK, list_query,
      &list_scope},
     {"POST", "/api/v1/campaigns", create, ACCESS_OFFICE, BODY_JSON, "Tạo phong trào thi đua", campaign_fields, 0, NULL, &create_scope},
-    {"GET", "/api/v1/campaigns/{id}", get, ACCESS_READ, BODY_NONE, "Một phong trào thi đua", NULL, 0, NULL, &scope_campaign_object},
+    {"GET", "/api/v1/campaigns/{id}", get, ACCESS_READ, BODY_NONE, "Một phong trào thi đua", NULL, ROUTE_REPLICA_OK, NULL, &scope_campaign_object},
     {"PATCH", "/api/v1/campaigns/{id}", change, ACCESS_OFFICE, BODY_JSON,
      "Sửa phong trào (các ngày đổi được khi dữ liệu đã ghi vẫn nằm trong khoảng mới; closes_on null = ends_on)",
      campaign_fields, 0, NULL, &scope_campaign_object},

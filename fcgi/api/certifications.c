@@ -78,9 +78,9 @@ static const route_scope certifications_scope = {&STMT_SCOPE, "Không có quyế
 
 const route certifications_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/certifications", list, ACCESS_READ, BODY_NONE,
-     "Quyết định công nhận (an ninh trật tự, đơn vị học tập tốt)", NULL, 0, list_query, &scope_in_campaign},
+     "Quyết định công nhận (an ninh trật tự, đơn vị học tập tốt)", NULL, ROUTE_REPLICA_OK, list_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/certifications", create, ACCESS_DECIDE, BODY_JSON,
      "Ghi một quyết định công nhận (mỗi lần một quyết định mới)", cert_fields, 0, NULL, &scope_in_campaign},
-    {"GET", "/api/v1/certifications/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định công nhận", NULL, 0, NULL, &certifications_scope},
+    {"GET", "/api/v1/certifications/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định công nhận", NULL, ROUTE_REPLICA_OK, NULL, &certifications_scope},
     {0},
 };

@@ -554,12 +554,12 @@ const route_scope council_session_scope = {&council_stmt_scope, council_not_foun
 
 const route council_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/council-sessions", list, ACCESS_READ, BODY_NONE,
-     "Các phiên họp Hội đồng Thi đua - Khen thưởng của phong trào", NULL, 0, list_query, &scope_in_campaign},
+     "Các phiên họp Hội đồng Thi đua - Khen thưởng của phong trào", NULL, ROUTE_REPLICA_OK, list_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/council-sessions", create, ACCESS_OFFICE, BODY_JSON,
      "Lập kế hoạch phiên họp Hội đồng: ngày họp, thành viên, chương trình (đề nghị đủ điều kiện tại ngày họp)",
      session_fields, 0, NULL, &scope_in_campaign},
     {"GET", "/api/v1/council-sessions/{id}", get, ACCESS_READ, BODY_NONE,
-     "Một phiên họp Hội đồng (ai đã bỏ phiếu, không có kết quả trước khi kết thúc)", NULL, 0, NULL, &council_session_scope},
+     "Một phiên họp Hội đồng (ai đã bỏ phiếu, không có kết quả trước khi kết thúc)", NULL, ROUTE_REPLICA_OK, NULL, &council_session_scope},
     {"PATCH", "/api/v1/council-sessions/{id}", change, ACCESS_OFFICE, BODY_JSON,
      "Sửa ngày họp, thành viên, chương trình (khi còn planned)", session_fields, 0, NULL, &council_session_scope},
     {0},

@@ -38,6 +38,6 @@ static void list(request *req, response *res)
 const route council_candidates_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/council-candidates", list, ACCESS_OFFICE, BODY_NONE,
      "Người có thể là thành viên phiên họp Hội đồng của phong trào (vai trò council hoặc director, đang hoạt động)",
-     NULL, 0, list_query, &scope_in_campaign},
+     NULL, ROUTE_REPLICA_OK, list_query, &scope_in_campaign},
     {0},
 };

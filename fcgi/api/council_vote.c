@@ -532,7 +532,7 @@ const route council_vote_routes[] = {
      "Kết thúc phiên họp: kiểm phiếu, mỗi đề nghị được đề nghị khen thưởng hoặc không; trả biên bản", NULL, 0, NULL,
      &council_session_scope},
     {"GET", "/api/v1/council-sessions/{id}/minutes", minutes, ACCESS_READ, BODY_NONE,
-     "Biên bản họp (JSON; với Accept: text/html là bản in); chỉ sau khi kết thúc", NULL, ROUTE_READ_CONFLICT, NULL,
+     "Biên bản họp (JSON; với Accept: text/html là bản in); chỉ sau khi kết thúc", NULL, ROUTE_READ_CONFLICT | ROUTE_REPLICA_OK, NULL,
      &council_session_scope},
     {0},
 };

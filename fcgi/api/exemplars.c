@@ -366,11 +366,11 @@ static const route_scope exemplar_scope = {&STMT_SCOPE, "Không có đề xuất
                                            SCOPE_NULL_AGENCY, NULL, NULL};
 
 const route exemplars_routes[] = {
-    {"GET", "/api/v1/campaigns/{id}/exemplars", list, ACCESS_READ, BODY_NONE, "Gương điển hình của phong trào", NULL, 0,
+    {"GET", "/api/v1/campaigns/{id}/exemplars", list, ACCESS_READ, BODY_NONE, "Gương điển hình của phong trào", NULL, ROUTE_REPLICA_OK,
      list_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/exemplars", create, ACCESS_DATA, BODY_JSON,
      "Đơn vị đề xuất gương điển hình (cá nhân hoặc tập thể của đơn vị)", exemplar_fields, 0, NULL, &scope_in_campaign_unit},
-    {"GET", "/api/v1/exemplars/{id}", get, ACCESS_READ, BODY_NONE, "Một đề xuất và lịch sử xử lý", NULL, 0, NULL, &exemplar_scope},
+    {"GET", "/api/v1/exemplars/{id}", get, ACCESS_READ, BODY_NONE, "Một đề xuất và lịch sử xử lý", NULL, ROUTE_REPLICA_OK, NULL, &exemplar_scope},
     {"PATCH", "/api/v1/exemplars/{id}", edit, ACCESS_DATA, BODY_JSON,
      "Sửa đề xuất (khi đang đề xuất hoặc bị trả lại)", exemplar_edit_fields, 0, NULL, &exemplar_scope},
     {"POST", "/api/v1/exemplars/{id}/return", do_return, ACCESS_OFFICE, BODY_JSON,

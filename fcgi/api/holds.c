@@ -145,12 +145,12 @@ static const route_scope hold_scope = {&STMT_SCOPE, "Không có trường hợp 
                                        NULL};
 
 const route holds_routes[] = {
-    {"GET", "/api/v1/holds", list, ACCESS_READ, BODY_NONE, "Các trường hợp tạm dừng xét khen thưởng", NULL, 0,
+    {"GET", "/api/v1/holds", list, ACCESS_READ, BODY_NONE, "Các trường hợp tạm dừng xét khen thưởng", NULL, ROUTE_REPLICA_OK,
      list_query, &list_scope},
     {"POST", "/api/v1/holds", create, ACCESS_OFFICE, BODY_JSON,
      "Ghi trường hợp tạm dừng xét khen thưởng (đang xem xét kỷ luật, điều tra, thanh tra, khiếu nại)", hold_fields, 0,
      NULL, NULL},
-    {"GET", "/api/v1/holds/{id}", get, ACCESS_READ, BODY_NONE, "Một trường hợp tạm dừng xét khen thưởng", NULL, 0, NULL,
+    {"GET", "/api/v1/holds/{id}", get, ACCESS_READ, BODY_NONE, "Một trường hợp tạm dừng xét khen thưởng", NULL, ROUTE_REPLICA_OK, NULL,
      &hold_scope},
     {"PATCH", "/api/v1/holds/{id}", change, ACCESS_OFFICE, BODY_JSON, "Sửa trường hợp (vd. ghi ngày kết thúc)",
      hold_fields, 0, NULL, &hold_scope},

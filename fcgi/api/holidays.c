@@ -82,10 +82,10 @@ static void create(request *req, response *res)
 }
 
 const route holidays_routes[] = {
-    {"GET", "/api/v1/holidays", list, ACCESS_READ, BODY_NONE, "Lịch ngày nghỉ lễ và ngày làm bù", NULL, 0, list_query,
+    {"GET", "/api/v1/holidays", list, ACCESS_READ, BODY_NONE, "Lịch ngày nghỉ lễ và ngày làm bù", NULL, ROUTE_REPLICA_OK, list_query,
      NULL},
     {"POST", "/api/v1/holidays", create, ACCESS_ADMIN, BODY_JSON, "Thêm ngày nghỉ lễ hoặc ngày làm bù (một mục mỗi ngày)",
      holiday_fields, 0, NULL, NULL},
-    {"GET", "/api/v1/holidays/{id}", get, ACCESS_READ, BODY_NONE, "Một ngày trong lịch", NULL, 0, NULL, NULL},
+    {"GET", "/api/v1/holidays/{id}", get, ACCESS_READ, BODY_NONE, "Một ngày trong lịch", NULL, ROUTE_REPLICA_OK, NULL, NULL},
     {0},
 };

@@ -112,9 +112,9 @@ static const route_scope rank_scope = {&STMT_SCOPE, "Không có xếp hạng nà
 
 const route indexes_routes[] = {
     {"GET", "/api/v1/indexes", list, ACCESS_READ, BODY_NONE,
-     "Xếp hạng chỉ số PAR index, DTI", NULL, 0, list_query, &list_scope},
+     "Xếp hạng chỉ số PAR index, DTI", NULL, ROUTE_REPLICA_OK, list_query, &list_scope},
     {"POST", "/api/v1/indexes", put, ACCESS_DECIDE, BODY_JSON,
      "Ghi xếp hạng chỉ số của một năm (đã có thì thay thế: 200; chưa có: 201)", index_fields, 0, NULL, &put_scope},
-    {"GET", "/api/v1/indexes/{id}", get, ACCESS_READ, BODY_NONE, "Một xếp hạng chỉ số", NULL, 0, NULL, &rank_scope},
+    {"GET", "/api/v1/indexes/{id}", get, ACCESS_READ, BODY_NONE, "Một xếp hạng chỉ số", NULL, ROUTE_REPLICA_OK, NULL, &rank_scope},
     {0},
 };

@@ -167,10 +167,10 @@ static const route_scope initiative_scope = {&STMT_SCOPE, "Không có sáng ki�
                                              NULL, NULL};
 
 const route initiatives_routes[] = {
-    {"GET", "/api/v1/initiatives", list, ACCESS_READ, BODY_NONE, "Danh sách sáng kiến được công nhận", NULL, 0,
+    {"GET", "/api/v1/initiatives", list, ACCESS_READ, BODY_NONE, "Danh sách sáng kiến được công nhận", NULL, ROUTE_REPLICA_OK,
      list_query, &list_scope},
     {"POST", "/api/v1/initiatives", create, ACCESS_OFFICE, BODY_JSON, "Ghi sáng kiến được công nhận và các tác giả",
      initiative_fields, 0, NULL, &create_scope},
-    {"GET", "/api/v1/initiatives/{id}", get, ACCESS_READ, BODY_NONE, "Một sáng kiến", NULL, 0, NULL, &initiative_scope},
+    {"GET", "/api/v1/initiatives/{id}", get, ACCESS_READ, BODY_NONE, "Một sáng kiến", NULL, ROUTE_REPLICA_OK, NULL, &initiative_scope},
     {0},
 };

@@ -1,6 +1,9 @@
 /* api/meta.c — health, the OpenAPI document and Prometheus metrics. */
 #include "api/resources.h"
 
+#include <unistd.h>
+
+#include "dbroute.h"
 #include "metrics.h"
 #include "openapi.h"
 
@@ -8,18 +11,20 @@
 #define THIDUA_VERSION "0.1.0"
 #endif
 
-static const db_stmt STMT_PING = {"health_ping", "SELECT 1"};
-
+/* The service, its primary database (an answer 503 when down) and each
+ * read replica of this worker (dbroute.h: state, replay position, lag
+ * behind the primary in bytes of WAL), with the worker that answered:
+ * behind an upstream of several hosts, each answer is one worker's view. */
 static void health(request *req, response *res)
 {
-    bool up = db_ensure(req->db) == 0;
-    if (up) {
-        db_result *r = db_run(req->db, &STMT_PING, 0, NULL);
-        up = r != NULL;
-        db_free(r);
-    }
-    json_t *body = json_pack("{s:s, s:s, s:s}", "status", up ? "ok" : "error", "database", up ? "ok" : "down",
-                             "version", THIDUA_VERSION);
+    bool up;
+    json_t *databases = dbroute_health(req->db, &up);
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) != 0)
+        host[0] = '\0';
+    json_t *body = json_pack("{s:s, s:s, s:s, s:o, s:{s:I, s:s}}", "status", up ? "ok" : "error", "database",
+                             up ? "ok" : "down", "version", THIDUA_VERSION, "databases", databases, "worker", "pid",
+                             (json_int_t)getpid(), "host", host);
     http_json(res, up ? 200 : 503, body);
     if (!up)
         http_set_header(res, "Retry-After", "5");

@@ -165,7 +165,7 @@ static const route_scope comment_scope = {&STMT_SCOPE, missing, false, NULL, SCO
 
 const route nomination_comments_routes[] = {
     {"GET", "/api/v1/nominations/{id}/comments", list, ACCESS_READ, BODY_NONE,
-     "Ý kiến góp ý của công chúng về đề nghị và câu trả lời", NULL, 0, api_page_query, &nominations_scope},
+     "Ý kiến góp ý của công chúng về đề nghị và câu trả lời", NULL, ROUTE_REPLICA_OK, api_page_query, &nominations_scope},
     {"POST", "/api/v1/nominations/{id}/comments", create, ACCESS_OFFICE, BODY_JSON,
      "Văn phòng ghi nhận một ý kiến góp ý về đề nghị (trước khi quyết định)", comment_fields, 0, NULL,
      &nominations_scope},

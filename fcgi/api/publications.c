@@ -291,8 +291,8 @@ static const route_scope publication_scope = {&STMT_SCOPE, "Không có tin đăn
 
 const route publications_routes[] = {
     {"GET", "/api/v1/publications", list, ACCESS_READ, BODY_NONE, "Tin đăng lên Cổng thông tin và trạng thái gửi",
-     NULL, 0, list_query, &list_scope},
-    {"GET", "/api/v1/publications/{id}", get, ACCESS_READ, BODY_NONE, "Một tin đăng, kèm nội dung gửi đi", NULL, 0, NULL, &publication_scope},
+     NULL, ROUTE_REPLICA_OK, list_query, &list_scope},
+    {"GET", "/api/v1/publications/{id}", get, ACCESS_READ, BODY_NONE, "Một tin đăng, kèm nội dung gửi đi", NULL, ROUTE_REPLICA_OK, NULL, &publication_scope},
     {"POST", "/api/v1/campaigns/{id}/publications", create, ACCESS_DIRECTOR, BODY_JSON,
      "Giám đốc đăng kết quả chỉ tiêu hoặc thu hồi một tin đã đăng", publication_fields, 0, NULL, &scope_in_campaign},
     {"POST", "/api/v1/publications/{id}/retry", retry, ACCESS_DECIDE, BODY_NONE,

@@ -83,9 +83,9 @@ static const route_scope ratings_scope = {&STMT_SCOPE, "Không có quyết đị
 
 const route ratings_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/ratings", list, ACCESS_READ, BODY_NONE,
-     "Quyết định đánh giá, xếp loại", NULL, 0, list_query, &scope_in_campaign},
+     "Quyết định đánh giá, xếp loại", NULL, ROUTE_REPLICA_OK, list_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/ratings", create, ACCESS_DECIDE, BODY_JSON,
      "Ghi một quyết định đánh giá, xếp loại (mỗi lần một quyết định mới)", rating_fields, 0, NULL, &scope_in_campaign},
-    {"GET", "/api/v1/ratings/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định xếp loại", NULL, 0, NULL, &ratings_scope},
+    {"GET", "/api/v1/ratings/{id}", get, ACCESS_READ, BODY_NONE, "Một quyết định xếp loại", NULL, ROUTE_REPLICA_OK, NULL, &ratings_scope},
     {0},
 };

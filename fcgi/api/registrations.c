@@ -376,14 +376,14 @@ static const route_scope registration_scope = {&STMT_SCOPE, not_found, false, NU
 
 const route registrations_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/registrations", list, ACCESS_READ, BODY_NONE,
-     "Đăng ký thi đua của phong trào", NULL, 0, list_query, &scope_in_campaign},
+     "Đăng ký thi đua của phong trào", NULL, ROUTE_REPLICA_OK, list_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/registrations", create, ACCESS_DATA, BODY_JSON,
      "Đăng ký thi đua (trưởng đơn vị: cho đơn vị mình và cán bộ của nó)", registration_fields, 0, NULL,
      &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/registrations/import", import, ACCESS_DATA, BODY_CSV,
      "Nhập đăng ký thi đua từ CSV (subject_type,subject_code,award,registered_on); đã có thì cập nhật ngày đăng ký. "
      CSV_BODY_LIMITS_TEXT, NULL, 0, NULL, &scope_in_campaign},
-    {"GET", "/api/v1/registrations/{id}", get, ACCESS_READ, BODY_NONE, "Một đăng ký thi đua", NULL, 0, NULL,
+    {"GET", "/api/v1/registrations/{id}", get, ACCESS_READ, BODY_NONE, "Một đăng ký thi đua", NULL, ROUTE_REPLICA_OK, NULL,
      &registration_scope},
     {0},
 };

@@ -94,7 +94,7 @@ static const route_scope delivery_scope = {&STMT_DELIVERY_SCOPE, "Không có l�
 const route report_deliveries_routes[] = {
     {"GET", "/api/v1/reports/{id}/deliveries", get, ACCESS_READ, BODY_NONE,
      "Việc gửi báo cáo đã phê duyệt: mỗi nơi nhận một dòng (trạng thái, số lần thử, lỗi gần nhất, lúc nhận) và từng lần thử",
-     NULL, 0, NULL, &report_scope},
+     NULL, ROUTE_REPLICA_OK, NULL, &report_scope},
     {"POST", "/api/v1/report-deliveries/{id}/retry", retry, ACCESS_DECIDE, BODY_NONE,
      "Gửi lại một lần gửi báo cáo đã thất bại (cùng khóa, cùng Message-ID); trả lời như GET /reports/{id}/deliveries",
      NULL, 0, NULL, &delivery_scope},

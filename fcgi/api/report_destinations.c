@@ -277,11 +277,11 @@ static const route_scope object_scope_ = {&STMT_SCOPE, "Không có nơi nhận b
 
 const route report_destinations_routes[] = {
     {"GET", "/api/v1/report-destinations", list, ACCESS_ADMIN, BODY_NONE,
-     "Nơi nhận báo cáo của cơ quan (HTTPS hoặc thư điện tử)", NULL, 0, list_query, &list_scope},
+     "Nơi nhận báo cáo của cơ quan (HTTPS hoặc thư điện tử)", NULL, ROUTE_REPLICA_OK, list_query, &list_scope},
     {"POST", "/api/v1/report-destinations", create, ACCESS_ADMIN, BODY_JSON,
      "Thêm nơi nhận báo cáo (url https:// hoặc địa chỉ thư, các loại báo cáo gửi đến)", destination_fields, 0, NULL,
      &create_scope},
-    {"GET", "/api/v1/report-destinations/{id}", get, ACCESS_ADMIN, BODY_NONE, "Một nơi nhận báo cáo", NULL, 0, NULL,
+    {"GET", "/api/v1/report-destinations/{id}", get, ACCESS_ADMIN, BODY_NONE, "Một nơi nhận báo cáo", NULL, ROUTE_REPLICA_OK, NULL,
      &object_scope_},
     {"PATCH", "/api/v1/report-destinations/{id}", change, ACCESS_ADMIN, BODY_JSON,
      "Sửa nơi nhận báo cáo (active=false: không nhận báo cáo mới được phê duyệt)", destination_fields, 0, NULL,

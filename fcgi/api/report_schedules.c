@@ -292,11 +292,11 @@ static const route_scope object_scope_ = {&STMT_SCOPE, NOT_FOUND, false, NULL, S
 
 const route report_schedules_routes[] = {
     {"GET", "/api/v1/report-schedules", list, ACCESS_ADMIN, BODY_NONE,
-     "Lịch báo cáo của các phong trào của cơ quan (ngày lập dự thảo, hạn phê duyệt)", NULL, 0, list_query,
+     "Lịch báo cáo của các phong trào của cơ quan (ngày lập dự thảo, hạn phê duyệt)", NULL, ROUTE_REPLICA_OK, list_query,
      &list_scope},
     {"POST", "/api/v1/report-schedules", create, ACCESS_ADMIN, BODY_JSON,
      "Thêm lịch báo cáo: thidua report run lập dự thảo vào ngày draft_on", schedule_fields, 0, NULL, NULL},
-    {"GET", "/api/v1/report-schedules/{id}", get, ACCESS_ADMIN, BODY_NONE, "Một lịch báo cáo", NULL, 0, NULL,
+    {"GET", "/api/v1/report-schedules/{id}", get, ACCESS_ADMIN, BODY_NONE, "Một lịch báo cáo", NULL, ROUTE_REPLICA_OK, NULL,
      &object_scope_},
     {"PATCH", "/api/v1/report-schedules/{id}", change, ACCESS_ADMIN, BODY_JSON,
      "Sửa lịch báo cáo (đã lập dự thảo: chỉ còn đổi được due_on, destinations, auto_approve)", schedule_fields, 0,

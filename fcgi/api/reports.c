@@ -532,14 +532,14 @@ static const route_scope report_scope = {&STMT_SCOPE, not_found, false, NULL, SC
 
 const route reports_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/reports", list, ACCESS_READ, BODY_NONE,
-     "Các báo cáo của phong trào (sơ kết, tổng kết, thống kê khen thưởng) với trạng thái", NULL, 0, api_page_query,
+     "Các báo cáo của phong trào (sơ kết, tổng kết, thống kê khen thưởng) với trạng thái", NULL, ROUTE_REPLICA_OK, api_page_query,
      &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/reports", create, ACCESS_OFFICE, BODY_JSON,
      "Lập dự thảo báo cáo: số liệu tính từ dữ liệu tại ngày as_of", create_fields, 0, NULL, &scope_in_campaign},
     {"GET", "/api/v1/reports/{id}", get, ACCESS_READ, BODY_NONE,
      "Một báo cáo: JSON (nội dung, sha256), hoặc theo Accept/format bản in HTML, PDF, XLSX; explain giải thích một ô"
      " thống kê",
-     NULL, 0, get_query, &report_scope},
+     NULL, ROUTE_REPLICA_OK, get_query, &report_scope},
     {"PATCH", "/api/v1/reports/{id}", change, ACCESS_OFFICE, BODY_JSON,
      "Sửa phần nhận xét của dự thảo (ưu điểm, hạn chế, bài học, phương hướng, kiến nghị)", patch_fields, 0, NULL,
      &report_scope},

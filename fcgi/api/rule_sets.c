@@ -95,10 +95,10 @@ static const route_scope installation_scope = {&STMT_INSTALLATION, "Không có b
 
 const route rule_sets_routes[] = {
     {"GET", "/api/v1/rule-sets", list, ACCESS_READ, BODY_NONE,
-     "Các bộ quy tắc khen thưởng (chung cho cả hệ thống), mới có hiệu lực trước", NULL, 0, api_page_query, NULL},
+     "Các bộ quy tắc khen thưởng (chung cho cả hệ thống), mới có hiệu lực trước", NULL, ROUTE_REPLICA_OK, api_page_query, NULL},
     {"POST", "/api/v1/rule-sets", create, ACCESS_ADMIN, BODY_JSON,
      "Thêm bộ quy tắc khen thưởng (quản trị viên hệ thống); tiêu chí và hội đồng kiểm tra chặt, lỗi nêu đường dẫn",
      rule_set_fields, 0, NULL, &installation_scope},
-    {"GET", "/api/v1/rule-sets/{code}", get, ACCESS_READ, BODY_NONE, "Một bộ quy tắc khen thưởng", NULL, 0, NULL, NULL},
+    {"GET", "/api/v1/rule-sets/{code}", get, ACCESS_READ, BODY_NONE, "Một bộ quy tắc khen thưởng", NULL, ROUTE_REPLICA_OK, NULL, NULL},
     {0},
 };

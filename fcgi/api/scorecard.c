@@ -36,6 +36,17 @@ static const db_stmt STMT_LOOKUP = {
     "  FROM (SELECT coalesce($2::date, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS as_of) d"
     AUTH_SESSION_JOIN("$6")
     "  LEFT JOIN campaigns c ON c.id = $1 AND auth.auth_user_id IS NOT NULL AND" AUTH_SESSION_AGENCY_ALLOWS("c.agency_id")};
+/* The same on a read replica (ROUTE_REPLICA_OK, dbroute.h): a hot standby
+ * has no unlogged table, so the table scorecard_cache is neither read nor
+ * written there; this worker's copies still serve (keyed by the version
+ * the replica gives), and a miss is computed on the replica. */
+static const db_stmt STMT_LOOKUP_REPLICA = {
+    "scorecard_lookup_replica",
+    "SELECT" AUTH_SESSION_COLUMNS ", c.data_version, d.as_of::text, NULL::text"
+    "  FROM (SELECT coalesce($2::date, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS as_of,"
+    "               $3::text AS kind, $4::bigint AS mine, $5::date AS mine_as_of) d"
+    AUTH_SESSION_JOIN("$6")
+    "  LEFT JOIN campaigns c ON c.id = $1 AND auth.auth_user_id IS NOT NULL AND" AUTH_SESSION_AGENCY_ALLOWS("c.agency_id")};
 enum { L_VERSION = AUTH_SESSION_NCOLUMNS, L_AS_OF, L_BODY };
 
 /* The session ($5), the campaign's version, from and to (given, or its
@@ -141,7 +152,7 @@ static int look_up(request *req, response *res, const char *kind, const char *ke
     bool mine = sc_cache_held(id, key, &mine_version, &mine_as_of);
     const char *p[] = {api_itoa(req, id), as_of, kind, mine ? api_itoa(req, mine_version) : NULL,
                        mine ? mine_as_of : NULL, session};
-    db_result *r = run_with_session(req, res, &STMT_LOOKUP, 6, p);
+    db_result *r = run_with_session(req, res, db_is_replica(req->db) ? &STMT_LOOKUP_REPLICA : &STMT_LOOKUP, 6, p);
     if (!r)
         return -1;
     int rc = -1;
@@ -189,7 +200,8 @@ static void answer(request *req, response *res, const char *kind, compute_fn com
         fail(req, res, rc, "Không có phong trào này.");
         return;
     }
-    sc_cache_store(req->db, id, kind, &a);
+    if (!db_is_replica(req->db))
+        sc_cache_store(req->db, id, kind, &a);
     sc_cache_put(id, key, a.version, a.as_of, a.body, strlen(a.body));
     send_answer(res, a.body, make_etag(req, kind, id, a.version, a.as_of), "computed");
 }
@@ -258,7 +270,7 @@ static void series(request *req, response *res)
     const char *etag = make_etag(req, kind, id, k.version, k.as_of);
     if (not_modified(req, res, etag))
         return;
-    if (sc_cache_stored(req->db, req->mem, id, kind, k.as_of, k.version, &k.stored) != 0) {
+    if (!db_is_replica(req->db) && sc_cache_stored(req->db, req->mem, id, kind, k.as_of, k.version, &k.stored) != 0) {
         api_db_error(req, res);
         return;
     }
@@ -272,17 +284,18 @@ static void series(request *req, response *res)
         fail(req, res, rc, "Phong trào không có chỉ tiêu này.");
         return;
     }
-    sc_cache_store(req->db, id, kind, &a);
+    if (!db_is_replica(req->db))
+        sc_cache_store(req->db, id, kind, &a);
     send_answer(res, a.body, make_etag(req, kind, id, a.version, k.as_of), "computed");
 }
 
 const route scorecard_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/scorecard", scorecard, ACCESS_READ, BODY_NONE,
-     "Bảng theo dõi chỉ tiêu thi đua; có ETag", NULL, ROUTE_SESSION_IN_QUERY, as_of_query, NULL},
+     "Bảng theo dõi chỉ tiêu thi đua; có ETag", NULL, ROUTE_SESSION_IN_QUERY | ROUTE_REPLICA_OK, as_of_query, NULL},
     {"GET", "/api/v1/campaigns/{id}/units/scorecard", units_scorecard, ACCESS_READ, BODY_NONE,
-     "Kết quả theo từng đơn vị thuộc, trực thuộc; có ETag", NULL, ROUTE_SESSION_IN_QUERY, as_of_query, NULL},
+     "Kết quả theo từng đơn vị thuộc, trực thuộc; có ETag", NULL, ROUTE_SESSION_IN_QUERY | ROUTE_REPLICA_OK, as_of_query, NULL},
     {"GET", "/api/v1/campaigns/{id}/targets/{code}/series", series, ACCESS_READ, BODY_NONE,
-     "Diễn biến một chỉ tiêu theo tuần hoặc tháng (tối đa 400 điểm); có ETag", NULL, ROUTE_SESSION_IN_QUERY,
+     "Diễn biến một chỉ tiêu theo tuần hoặc tháng (tối đa 400 điểm); có ETag", NULL, ROUTE_SESSION_IN_QUERY | ROUTE_REPLICA_OK,
      series_query, NULL},
     {0},
 };

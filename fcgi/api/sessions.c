@@ -165,6 +165,7 @@ static void login(request *req, response *res)
         api_db_error(req, res);
         goto done;
     }
+    req->write_session = arena_strdup(req->mem, hash);
     bool cookie = v[L_COOKIE].present && v[L_COOKIE].b;
     json_t *user = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_int(u, 0, U_ID), "username", username, "role",
                              db_value(u, 0, U_ROLE));

@@ -171,10 +171,10 @@ static const route_scope member_scope = {&STMT_SCOPE, "Không có cán bộ này
 static const route_scope list_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, NULL, "agency_id"};
 
 const route staff_routes[] = {
-    {"GET", "/api/v1/staff", list, ACCESS_READ, BODY_NONE, "Danh sách cán bộ", NULL, 0, list_query, &list_scope},
+    {"GET", "/api/v1/staff", list, ACCESS_READ, BODY_NONE, "Danh sách cán bộ", NULL, ROUTE_REPLICA_OK, list_query, &list_scope},
     {"POST", "/api/v1/staff", create, ACCESS_DATA, BODY_JSON, "Thêm cán bộ (trưởng đơn vị: chỉ đơn vị mình)",
      staff_fields, 0, NULL, &create_scope},
-    {"GET", "/api/v1/staff/{id}", get, ACCESS_READ, BODY_NONE, "Một cán bộ", NULL, 0, NULL, &member_scope},
+    {"GET", "/api/v1/staff/{id}", get, ACCESS_READ, BODY_NONE, "Một cán bộ", NULL, ROUTE_REPLICA_OK, NULL, &member_scope},
     {"PATCH", "/api/v1/staff/{id}", change, ACCESS_DATA, BODY_JSON,
      "Sửa cán bộ (trưởng đơn vị: chỉ cán bộ đơn vị mình, chuyển đến đơn vị mình)", staff_fields, 0, NULL,
      &member_scope},

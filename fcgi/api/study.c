@@ -128,14 +128,14 @@ static const route_scope session_scope = {&STMT_SESSION_SCOPE, "Không có buổ
 
 const route study_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/study-topics", topic_list, ACCESS_READ, BODY_NONE,
-     "Chuyên đề học tập, quán triệt của phong trào", NULL, 0, api_page_query, &scope_in_campaign},
+     "Chuyên đề học tập, quán triệt của phong trào", NULL, ROUTE_REPLICA_OK, api_page_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/study-topics", topic_create, ACCESS_OFFICE, BODY_JSON,
      "Thêm chuyên đề học tập", topic_fields, 0, NULL, &scope_in_campaign},
-    {"GET", "/api/v1/study-topics/{id}", topic_get, ACCESS_READ, BODY_NONE, "Một chuyên đề học tập", NULL, 0, NULL, &topic_scope},
+    {"GET", "/api/v1/study-topics/{id}", topic_get, ACCESS_READ, BODY_NONE, "Một chuyên đề học tập", NULL, ROUTE_REPLICA_OK, NULL, &topic_scope},
     {"GET", "/api/v1/campaigns/{id}/study-sessions", session_list, ACCESS_READ, BODY_NONE,
-     "Buổi học tập, quán triệt", NULL, 0, session_query, &scope_in_campaign},
+     "Buổi học tập, quán triệt", NULL, ROUTE_REPLICA_OK, session_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/study-sessions", session_create, ACCESS_OFFICE, BODY_JSON,
      "Ghi một buổi học tập, quán triệt", session_fields, 0, NULL, &scope_in_campaign},
-    {"GET", "/api/v1/study-sessions/{id}", session_get, ACCESS_READ, BODY_NONE, "Một buổi học tập", NULL, 0, NULL, &session_scope},
+    {"GET", "/api/v1/study-sessions/{id}", session_get, ACCESS_READ, BODY_NONE, "Một buổi học tập", NULL, ROUTE_REPLICA_OK, NULL, &session_scope},
     {0},
 };

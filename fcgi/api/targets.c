@@ -297,9 +297,9 @@ static const route_scope targets_scope = {&STMT_SCOPE, "Không có chỉ tiêu n
 
 const route targets_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/targets", list, ACCESS_READ, BODY_NONE,
-     "Các chỉ tiêu của phong trào, theo thứ tự đã định", NULL, 0, api_page_query, &scope_in_campaign},
+     "Các chỉ tiêu của phong trào, theo thứ tự đã định", NULL, ROUTE_REPLICA_OK, api_page_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/targets", create, ACCESS_OFFICE, BODY_JSON,
      "Thêm chỉ tiêu (xếp cuối danh sách); metric, params, comparator, threshold phải khớp nhau", target_fields, 0, NULL, &scope_in_campaign},
-    {"GET", "/api/v1/targets/{id}", get, ACCESS_READ, BODY_NONE, "Một chỉ tiêu", NULL, 0, NULL, &targets_scope},
+    {"GET", "/api/v1/targets/{id}", get, ACCESS_READ, BODY_NONE, "Một chỉ tiêu", NULL, ROUTE_REPLICA_OK, NULL, &targets_scope},
     {0},
 };

@@ -110,11 +110,11 @@ static const route_scope task_scope = {&STMT_SCOPE, "Không có nhiệm vụ nà
                                        NULL, NULL};
 
 const route tasks_routes[] = {
-    {"GET", "/api/v1/campaigns/{id}/tasks", list, ACCESS_READ, BODY_NONE, "Nhiệm vụ của phong trào", NULL, 0,
+    {"GET", "/api/v1/campaigns/{id}/tasks", list, ACCESS_READ, BODY_NONE, "Nhiệm vụ của phong trào", NULL, ROUTE_REPLICA_OK,
      list_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/tasks", create, ACCESS_DATA, BODY_JSON, "Thêm nhiệm vụ", task_fields, 0, NULL,
      &scope_in_campaign_unit},
-    {"GET", "/api/v1/tasks/{id}", get, ACCESS_READ, BODY_NONE, "Một nhiệm vụ", NULL, 0, NULL, &task_scope},
+    {"GET", "/api/v1/tasks/{id}", get, ACCESS_READ, BODY_NONE, "Một nhiệm vụ", NULL, ROUTE_REPLICA_OK, NULL, &task_scope},
     {"PATCH", "/api/v1/tasks/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa nhiệm vụ (vd. ghi ngày hoàn thành)",
      task_fields, 0, NULL, &task_scope},
     {0},

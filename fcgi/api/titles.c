@@ -249,13 +249,13 @@ static const route_scope titles_scope = {&STMT_SCOPE, "Không có danh hiệu n�
 
 const route titles_routes[] = {
     {"GET", "/api/v1/campaigns/{id}/titles", list, ACCESS_READ, BODY_NONE,
-     "Danh hiệu thi đua của phong trào", NULL, 0, list_query, &scope_in_campaign},
+     "Danh hiệu thi đua của phong trào", NULL, ROUTE_REPLICA_OK, list_query, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/titles", create, ACCESS_DECIDE, BODY_JSON, "Ghi một danh hiệu thi đua", title_fields,
      0, NULL, &scope_in_campaign},
     {"POST", "/api/v1/campaigns/{id}/titles/import", import, ACCESS_DECIDE, BODY_CSV,
      "Nhập danh hiệu từ CSV (subject_type,subject_code,title,decision_no,decided_on; cột achievement tùy chọn,"
      " mặc định thuong_xuyen); cập nhật nếu đã có. "
      CSV_BODY_LIMITS_TEXT, NULL, 0, NULL, &scope_in_campaign},
-    {"GET", "/api/v1/titles/{id}", get, ACCESS_READ, BODY_NONE, "Một danh hiệu thi đua", NULL, 0, NULL, &titles_scope},
+    {"GET", "/api/v1/titles/{id}", get, ACCESS_READ, BODY_NONE, "Một danh hiệu thi đua", NULL, ROUTE_REPLICA_OK, NULL, &titles_scope},
     {0},
 };

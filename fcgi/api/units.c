@@ -172,10 +172,10 @@ static const route_scope unit_scope = {&STMT_SCOPE, "Không có đơn vị này.
 static const route_scope list_scope = {NULL, NULL, false, NULL, SCOPE_NULL_AGENCY, NULL, "agency_id"};
 
 const route units_routes[] = {
-    {"GET", "/api/v1/units", list, ACCESS_READ, BODY_NONE, "Danh sách đơn vị", NULL, 0, list_query, &list_scope},
+    {"GET", "/api/v1/units", list, ACCESS_READ, BODY_NONE, "Danh sách đơn vị", NULL, ROUTE_REPLICA_OK, list_query, &list_scope},
     {"POST", "/api/v1/units", create, ACCESS_OFFICE, BODY_JSON, "Tạo đơn vị (cơ quan gốc: chỉ quản trị viên)",
      unit_fields, 0, NULL, &create_scope},
-    {"GET", "/api/v1/units/{id}", get, ACCESS_READ, BODY_NONE, "Một đơn vị", NULL, 0, NULL, &unit_scope},
+    {"GET", "/api/v1/units/{id}", get, ACCESS_READ, BODY_NONE, "Một đơn vị", NULL, ROUTE_REPLICA_OK, NULL, &unit_scope},
     {"PATCH", "/api/v1/units/{id}", change, ACCESS_DATA, BODY_JSON, "Sửa đơn vị (trưởng đơn vị: chỉ đơn vị mình)",
      unit_fields, 0, NULL, &unit_scope},
     {"DELETE", "/api/v1/units/{id}", destroy, ACCESS_OFFICE, BODY_NONE, "Xóa đơn vị (khi không còn dữ liệu tham chiếu)",
