@@ -49,6 +49,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/plain/tests/%) $(UNIT_SRC:tests/unit
 API_LIB  := tests/api/client.c
 API_SRC  := $(sort $(wildcard tests/api/test_*.c))
 API_BIN  := $(API_SRC:tests/api/%.c=build/asan/api/%)
+SCALE_SRC := $(sort $(wildcard tests/scale/test_*.c))
+SCALE_BIN := $(SCALE_SRC:tests/scale/%.c=build/asan/scale/%)
 
 .PHONY: all asan tests deps run stop test bench fuzz faults cluster clean install
 all: bin/thidua
@@ -89,6 +91,12 @@ build/asan/api/%: tests/api/%.c $(API_LIB) $(wildcard tests/api/*.h)
 	@echo "  CC    $@"
 	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -Itests/api -o $@ $< $(API_LIB) $(LDLIBS) -lcmocka
 
+# Scale-out tests (tests/scale/): the same client, against the stack `scale`.
+build/asan/scale/%: tests/scale/%.c $(API_LIB) $(wildcard tests/api/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC    $@"
+	$(Q)$(CC) $(CFLAGS) -O1 $(SAN) -Itests/api -o $@ $< $(API_LIB) $(LDLIBS) -lcmocka
+
 # Fuzzing (tests/fuzz/README.md): `make fuzz` builds each harness with clang
 # and libFuzzer and runs it FUZZ_SECONDS on its corpus; `make test` replays
 # the corpus through the same harnesses built by gcc under ASan/UBSan.
@@ -118,7 +126,7 @@ fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
-tests: all asan $(UNIT_BIN) $(API_BIN) $(REPLAY_BIN) build/plain/tools/minfcgi build/plain/tools/standin
+tests: all asan $(UNIT_BIN) $(API_BIN) $(SCALE_BIN) $(REPLAY_BIN) build/plain/tools/minfcgi build/plain/tools/standin
 
 # The stand-in provincial portal (tests and the local demo).
 build/plain/tools/standin: tests/portal/standin.c
@@ -188,4 +196,4 @@ install: all
 clean:
 	rm -rf build bin
 
--include $(OBJ:.o=.d) $(ASANOBJ:.o=.d) $(API_BIN:=.d) $(FUZZ_LIB:.o=.d) $(FUZZ_BIN:=.d) $(REPLAY_BIN:=.d)
+-include $(OBJ:.o=.d) $(ASANOBJ:.o=.d) $(API_BIN:=.d) $(SCALE_BIN:=.d) $(FUZZ_LIB:.o=.d) $(FUZZ_BIN:=.d) $(REPLAY_BIN:=.d)

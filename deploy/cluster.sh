@@ -228,13 +228,13 @@ reload_serve() { # reload_serve K: SIGHUP, the master re-reads its file
 # ---------------------------------------------------------------- nginx
 # The stack's own nginx template (nginx/nginx.conf.in with locations.conf),
 # its upstream made of the two worker groups on TCP as in
-# nginx/site-production.conf: a group that fails twice is left alone for
+# nginx/site-production.conf: a group that fails is left alone for
 # 10 s; idempotent requests go on to the other group, a POST never twice.
 start_nginx() {
   mkdir -p "$var/nginx"
   local up
-  up="server 127.0.0.1:$(fcgi_port 1) max_fails=2 fail_timeout=10s;\\
-        server 127.0.0.1:$(fcgi_port 2) max_fails=2 fail_timeout=10s;"
+  up="server 127.0.0.1:$(fcgi_port 1) max_fails=1 fail_timeout=10s;\\
+        server 127.0.0.1:$(fcgi_port 2) max_fails=1 fail_timeout=10s;"
   sed -e "s|@USER_LINE@|$user_line|" -e "s|@VAR@|$var|g" -e "s|@PORT@|$http_port|g" \
       -e "s|server unix:@SOCKET@;|$up|" -e "s|@UPSTREAM@|$up|" -e "s|@WWW@|$root/nginx/www|g" \
       -e "s|@NGINX_DIR@|$root/nginx|g" -e "s|@LOGIN_RATE@|10r/s|g" \
@@ -388,7 +388,7 @@ status() {
   done
 }
 
-# The procedure of README-production.md section 11.4, on this machine.
+# The procedure of README-production.md section 11.5, on this machine.
 failover() {
   [ -d "$var" ] || die "no cluster here (deploy/cluster.sh start)"
   local p r t0 fenced end_lsn replayed
@@ -454,7 +454,7 @@ failover() {
 
 # The fenced node as a new replica of the new primary. Its old data are
 # not reused (they may hold transactions the new primary never had): a new
-# base backup, as README-production.md section 11.5 says (pg_rewind is the
+# base backup, as README-production.md section 11.5 (step 6) says (pg_rewind is the
 # faster way on a large database).
 rejoin() {
   [ -d "$var" ] || die "no cluster here (deploy/cluster.sh start)"

@@ -12,6 +12,18 @@
 # URL), THIDUA_HTTP_PORT, THIDUA_PG_PORT, THIDUA_BIN (the binary to serve with),
 # THIDUA_WORKERS, THIDUA_DEMO=0 (dev: do not load the demo campaign, nor
 # make its reports through the API once the server runs).
+# Scale-out (deploy/README-production.md, "Several hosts"):
+# THIDUA_REPLICA=1: a streaming replica of the stack's cluster, made with
+# pg_basebackup -R into var/STACK/pg-replica, hot standby on port
+# THIDUA_PG_PORT+1; the servers read from it (database_read_url).
+# THIDUA_SERVE_HOSTS=N: N `thidua serve` masters on TCP 127.0.0.1, ports
+# THIDUA_FCGI_PORT (default THIDUA_HTTP_PORT+10) .. +N-1, each with
+# var/STACK/serveK.conf, var/STACK/log/serveK.log and var/STACK/run/serveK.pid,
+# instead of the one on the Unix socket; nginx's upstream lists them all.
+# THIDUA_REPLICA_RETRY, THIDUA_REPLICA_MAX_LAG: written into the configuration.
+# The stack `scale` (HTTP 18120, PostgreSQL 18133 and 18134, FastCGI 18140,
+# 18141) is the test stack with THIDUA_REPLICA=1 and THIDUA_SERVE_HOSTS=2,
+# one worker each: tests/scale/ run against it.
 # The provincial portal (dev only; see deploy/portal.md): THIDUA_PORTAL_URL
 # (push there, start no stand-in), THIDUA_PORTAL_SECRET_FILE,
 # THIDUA_PORTAL_CA_FILE, THIDUA_PORTAL_PORT (the stand-in's, default 8091;
@@ -35,8 +47,20 @@ case $stack in
   test) http_port=${THIDUA_HTTP_PORT:-18080}; pg_port=${THIDUA_PG_PORT:-15433}; login_rate=1000r/s ;;
   bench) http_port=${THIDUA_HTTP_PORT:-18090}; pg_port=${THIDUA_PG_PORT:-15490}; login_rate=1000r/s ;;
   faults) http_port=${THIDUA_HTTP_PORT:-18100}; pg_port=${THIDUA_PG_PORT:-15500}; login_rate=1000r/s ;;
-  *) echo "usage: $0 start|stop|env dev|test|bench|faults" >&2; exit 2 ;;
+  scale) http_port=${THIDUA_HTTP_PORT:-18120}; pg_port=${THIDUA_PG_PORT:-18133}; login_rate=1000r/s ;;
+  *) echo "usage: $0 start|stop|env dev|test|bench|faults|scale" >&2; exit 2 ;;
 esac
+if [ "$stack" = scale ]; then
+  replica=${THIDUA_REPLICA:-1}
+  serve_hosts=${THIDUA_SERVE_HOSTS:-2}
+  workers_default=1
+else
+  replica=${THIDUA_REPLICA:-0}
+  serve_hosts=${THIDUA_SERVE_HOSTS:-0}
+  workers_default=0
+fi
+fcgi_port=${THIDUA_FCGI_PORT:-$((http_port + $([ "$stack" = scale ] && echo 20 || echo 10)))}
+replica_port=$((pg_port + 1))
 bin=${THIDUA_BIN:-$root/bin/thidua}
 
 # Who runs the services: PostgreSQL refuses root, and the workers must not
@@ -69,6 +93,13 @@ else
   owner_url="postgresql:///thidua?$pg_at&user=thidua_owner"
   admin_url="postgresql:///thidua?$pg_at&user=$svc_user"
   own_cluster=1
+fi
+replica_at="host=$var/run&port=$replica_port"
+replica_url="postgresql:///thidua?$replica_at&user=thidua_app"
+replica_admin_url="postgresql:///thidua?$replica_at&user=$svc_user"
+if [ "$replica" = 1 ] && [ "$own_cluster" != 1 ]; then
+  echo "THIDUA_REPLICA=1 needs the stack's own cluster (not THIDUA_DATABASE_URL)" >&2
+  exit 2
 fi
 
 say() { printf 'thidua[%s]: %s\n' "$stack" "$*"; }
@@ -113,8 +144,14 @@ timezone = 'Asia/Ho_Chi_Minh'
 shared_buffers = 256MB
 max_connections = 200
 CONF
-    if [ "$stack" = test ]; then
+    if [ "$stack" = test ] || [ "$stack" = scale ]; then
       printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >> "$var/pg/postgresql.conf"
+    fi
+    if [ "$replica" = 1 ]; then
+      # Streaming replication to var/STACK/pg-replica (start_replica).
+      printf 'wal_level = replica\nmax_wal_senders = 4\nhot_standby = on\n' >> "$var/pg/postgresql.conf"
+      grep -qE '^local[[:space:]]+replication' "$var/pg/pg_hba.conf" ||
+        printf 'local replication %s trust\n' "$svc_user" >> "$var/pg/pg_hba.conf"
     fi
     if [ "$stack" = bench ]; then
       # Millions of rows: room in memory for them, and bulk generation
@@ -153,9 +190,17 @@ pidfile = $var/run/thidua.pid
 user = $svc_user
 socket_group = $web_group
 sql_dir = $root/sql
-workers = ${THIDUA_WORKERS:-0}
+workers = ${THIDUA_WORKERS:-$workers_default}
 CONF
-  if [ "$stack" = test ]; then
+  if [ "$replica" = 1 ]; then
+    {
+      echo "# the streaming replica (THIDUA_REPLICA=1): read-only routes may read there"
+      echo "database_read_url = $replica_url"
+      echo "replica_retry = ${THIDUA_REPLICA_RETRY:-$([ "$stack" = scale ] && echo 1 || echo 5)}"
+      [ -z "${THIDUA_REPLICA_MAX_LAG:-}" ] || echo "replica_max_lag = $THIDUA_REPLICA_MAX_LAG"
+    } >> "$var/thidua.conf"
+  fi
+  if [ "$stack" = test ] || [ "$stack" = scale ]; then
     # Logins lock sooner and for less time than by default (5 failures, 900
     # s): tests/api/test_sessions.c reads these two from this file.
     printf 'login_max_failures = 3\nlogin_lockout = 7\n' >> "$var/thidua.conf"
@@ -179,6 +224,14 @@ load_demo_reports() {
 }
 
 start_thidua() {
+  if [ "$serve_hosts" -gt 0 ]; then
+    if [ -n "${THIDUA_ASAN_LOG:-}" ]; then
+      export ASAN_OPTIONS="log_path=$THIDUA_ASAN_LOG:detect_leaks=1:halt_on_error=1:abort_on_error=0"
+      export UBSAN_OPTIONS="log_path=$THIDUA_ASAN_LOG:print_stacktrace=1:halt_on_error=1"
+    fi
+    for k in $(seq 1 "$serve_hosts"); do start_host "$k"; done
+    return 0
+  fi
   if [ -f "$var/run/thidua.pid" ] && kill -0 "$(cat "$var/run/thidua.pid")" 2>/dev/null; then
     return 0
   fi
@@ -193,10 +246,82 @@ start_thidua() {
   wait_for 10 "the pid file" test -s "$var/run/thidua.pid"
 }
 
+# ---------------------------------------------------------------- scale-out
+# The replica: a base backup of the running cluster with -R (standby.signal
+# and primary_conninfo written for us), its own port, hot standby.
+start_replica() {
+  [ "$replica" = 1 ] || return 0
+  if [ ! -f "$var/pg-replica/PG_VERSION" ]; then
+    say "making the streaming replica in $var/pg-replica (pg_basebackup -R)"
+    rm -rf "$var/pg-replica"
+    mkdir -p "$var/pg-replica"
+    chmod 0700 "$var/pg-replica"
+    [ "$(id -u)" -ne 0 ] || chown "$svc_user:$svc_user" "$var/pg-replica"
+    as_svc "$pg_bin/pg_basebackup" -D "$var/pg-replica" -R -X stream -c fast \
+      -d "postgresql:///?$pg_at&user=$svc_user" >/dev/null
+    cat >> "$var/pg-replica/postgresql.conf" <<CONF
+# thidua $stack stack: the streaming replica (deploy/stack.sh start_replica).
+port = $replica_port
+hot_standby = on
+CONF
+  fi
+  if ! as_svc "$pg_bin/pg_ctl" -D "$var/pg-replica" status >/dev/null 2>&1; then
+    as_svc "$pg_bin/pg_ctl" -D "$var/pg-replica" -l "$var/log/postgresql-replica.log" -w -t 60 start >/dev/null
+  fi
+  wait_for 30 "the replica to accept connections" psql "$replica_admin_url" -Atc 'SELECT pg_is_in_recovery()'
+}
+
+# Host K of THIDUA_SERVE_HOSTS: the stack's configuration, on TCP only.
+write_host_config() { # write_host_config K
+  local k=$1
+  {
+    cat "$var/thidua.conf"
+    echo "# serve host $k of $serve_hosts (THIDUA_SERVE_HOSTS): TCP only"
+    echo "socket ="
+    echo "listen = 127.0.0.1:$((fcgi_port + k - 1))"
+    echo "listen_allow = 127.0.0.1"
+    echo "pidfile = $var/run/serve$k.pid"
+  } > "$var/serve$k.conf"
+  chmod 0644 "$var/serve$k.conf"
+}
+
+# A process that is there and not a zombie (a host killed with SIGKILL
+# stays one until init reaps it).
+alive() { # alive PID
+  local st
+  st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [ -n "$st" ] && [ "${st:0:1}" != Z ]
+}
+
+start_host() { # start_host K
+  local k=$1
+  if [ -f "$var/run/serve$k.pid" ] && alive "$(cat "$var/run/serve$k.pid")"; then
+    return 0
+  fi
+  write_host_config "$k"
+  rm -f "$var/run/serve$k.pid"
+  say "starting thidua serve host $k on 127.0.0.1:$((fcgi_port + k - 1))"
+  nohup "$bin" --config "$var/serve$k.conf" serve >> "$var/log/serve$k.log" 2>&1 < /dev/null &
+  wait_for 30 "the pid file of host $k" test -s "$var/run/serve$k.pid"
+  wait_for 30 "host $k on port $((fcgi_port + k - 1))" bash -c "exec 3<>/dev/tcp/127.0.0.1/$((fcgi_port + k - 1))"
+}
+
+# nginx's upstream: the Unix socket, or the N hosts with passive health
+# checks (a host that fails is left alone fail_timeout seconds).
+upstream_servers() {
+  if [ "$serve_hosts" -gt 0 ]; then
+    for k in $(seq 1 "$serve_hosts"); do
+      printf 'server 127.0.0.1:%s max_fails=1 fail_timeout=10s; ' "$((fcgi_port + k - 1))"
+    done
+  else
+    printf 'server unix:%s;' "$var/run/thidua.sock"
+  fi
+}
+
 start_nginx() {
   mkdir -p "$var/nginx"
   sed -e "s|@USER_LINE@|$user_line|" -e "s|@VAR@|$var|g" -e "s|@PORT@|$http_port|g" \
-      -e "s|@SOCKET@|$var/run/thidua.sock|g" -e "s|@WWW@|$root/nginx/www|g" \
+      -e "s|@UPSTREAM@|$(upstream_servers)|" -e "s|@WWW@|$root/nginx/www|g" \
       -e "s|@NGINX_DIR@|$root/nginx|g" -e "s|@LOGIN_RATE@|$login_rate|g" \
       "$root/nginx/nginx.conf.in" > "$var/nginx.conf"
   if [ -f "$var/nginx/nginx.pid" ] && kill -0 "$(cat "$var/nginx/nginx.pid")" 2>/dev/null; then
@@ -363,6 +488,7 @@ start() {
   fi
   start_postgres
   write_config
+  start_replica
   write_portal_config
   case $stack in dev|test) write_mail_config ;; esac
   "$bin" --config "$var/thidua.conf" migrate | sed "s/^/thidua[$stack]: /"
@@ -401,6 +527,10 @@ stop() {
   stop_pidfile "$var/run/smtpd.pid"
   stop_pidfile "$var/nginx/nginx.pid"
   stop_pidfile "$var/run/thidua.pid"
+  for f in "$var"/run/serve*.pid; do [ -e "$f" ] && stop_pidfile "$f"; done
+  if [ -f "$var/pg-replica/PG_VERSION" ]; then
+    as_svc "$pg_bin/pg_ctl" -D "$var/pg-replica" -m fast -w stop >/dev/null 2>&1 || true
+  fi
   if [ "$own_cluster" = 1 ] && [ -f "$var/pg/PG_VERSION" ]; then
     as_svc "$pg_bin/pg_ctl" -D "$var/pg" -m fast -w stop >/dev/null 2>&1 || true
   fi
@@ -412,6 +542,8 @@ case $cmd in
   stop) stop ;;
   env)
     printf 'THIDUA_VAR=%q\nTHIDUA_URL=%q\nTHIDUA_TEST_DB=%q\nTHIDUA_CONFIG_FILE=%q\nTHIDUA_PG_BIN=%q\nTHIDUA_SVC_USER=%q\n' \
-      "$var" "http://127.0.0.1:$http_port" "$admin_url" "$var/thidua.conf" "$pg_bin" "$svc_user" ;;
-  *) echo "usage: $0 start|stop|env dev|test|bench|faults" >&2; exit 2 ;;
+      "$var" "http://127.0.0.1:$http_port" "$admin_url" "$var/thidua.conf" "$pg_bin" "$svc_user"
+    printf 'THIDUA_REPLICA_DB=%q\nTHIDUA_SERVE_HOSTS=%q\nTHIDUA_FCGI_PORT=%q\n' \
+      "$([ "$replica" = 1 ] && echo "$replica_admin_url")" "$serve_hosts" "$fcgi_port" ;;
+  *) echo "usage: $0 start|stop|env dev|test|bench|faults|scale" >&2; exit 2 ;;
 esac

@@ -247,7 +247,9 @@ static void record_write(request *req, response *res)
         http_set_header(res, "Thidua-Commit-LSN", lsn);
 }
 
-void pipeline_handle(request *req, response *res)
+/* The steps and the handler; *db_name: the database that served a
+ * ROUTE_REPLICA_OK route's handler (NULL when it did not run). */
+static void handle(request *req, response *res, const char **db_name)
 {
     /* One step a line, in this order: each may rely on those above it. */
     if (find_route(req, res) != 0 ||
@@ -262,16 +264,24 @@ void pipeline_handle(request *req, response *res)
         check_query(req, res) != 0 ||
         check_scope(req, res) != 0)
         return;
-    const char *db_name;
     struct db *primary = req->db;
-    req->db = choose_database(req, &db_name);
+    req->db = choose_database(req, db_name);
     req->route->handler(req, res);
     check_session_accepted(req, res);
     close_forgotten_transaction(req);
     req->db = primary;
-    if (db_name)
-        http_set_header(res, "Thidua-Database", db_name);
     record_write(req, res);
+}
+
+void pipeline_handle(request *req, response *res)
+{
+    const char *db_name = NULL;
+    handle(req, res, &db_name);
+    /* A route that may read from a replica says which database answered,
+     * a refusal before its handler (401, 403, 404...) included: the
+     * primary's. */
+    if (req->route && (req->route->flags & ROUTE_REPLICA_OK) && strcmp(req->method, "GET") == 0)
+        http_set_header(res, "Thidua-Database", db_name ? db_name : "primary");
 }
 
 size_t pipeline_body_limit(const request *req)

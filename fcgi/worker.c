@@ -189,8 +189,17 @@ static int next_connection(int unix_fd, int tcp_fd, const listen_allow *allow)
             struct sockaddr_storage peer;
             socklen_t len = sizeof peer;
             int c = accept4(p[i].fd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
-            if (c < 0)
-                continue; /* taken by another worker, or the peer left */
+            if (c < 0) {
+                /* Taken by another worker, or the peer left: wait again.
+                 * Anything else (out of descriptors) is logged, and the
+                 * worker pauses instead of spinning on it. */
+                if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED && errno != EINTR) {
+                    log_error("accept failed: %s", strerror(errno));
+                    struct timespec pause = {0, 100 * 1000 * 1000};
+                    nanosleep(&pause, NULL);
+                }
+                continue;
+            }
             if (p[i].fd == tcp_fd) {
                 if (!listen_allowed(allow, (struct sockaddr *)&peer, len)) {
                     char who[64];
@@ -231,6 +240,7 @@ int worker_run(const config *cfg, int unix_fd, int tcp_fd)
      * for the rest of its life. */
     mallopt(M_MMAP_THRESHOLD, 512 * 1024);
     listen_allow allow;
+    memset(&allow, 0, sizeof allow);
     char err[256];
     if (tcp_fd >= 0 && listen_parse_allow(cfg->listen_allow, &allow, err, sizeof err) != 0) {
         log_error("%s", err);

@@ -7,7 +7,11 @@
 # THIDUA_HTTP_PORT and THIDUA_PG_PORT (deploy/stack.sh), five from
 # THIDUA_TEST_PORTAL_PORTS for the push tests' stand-in portals (18161), and
 # from THIDUA_TEST_SMTP_PORTS the SMTP servers of the stack and of the mail
-# tests (18170 and the next ones).
+# tests (18170 and the next ones). Then the scale-out tests (tests/scale/)
+# against the stack `scale` (deploy/stack.sh: a streaming replica, two serve
+# hosts on TCP) on THIDUA_SCALE_HTTP_PORT (18120), THIDUA_SCALE_PG_PORT
+# (18133, and the next for the replica) and THIDUA_SCALE_FCGI_PORT (18140
+# and the next).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -83,6 +87,33 @@ fi
 
 echo "stopping the test stack"
 deploy/stack.sh stop test >/dev/null
+
+echo "scale-out tests (a streaming replica, two serve hosts on TCP behind nginx's upstream)"
+(
+  export THIDUA_HTTP_PORT=${THIDUA_SCALE_HTTP_PORT:-18120} THIDUA_PG_PORT=${THIDUA_SCALE_PG_PORT:-18133}
+  export THIDUA_FCGI_PORT=${THIDUA_SCALE_FCGI_PORT:-18140}
+  unset THIDUA_REPLICA THIDUA_SERVE_HOSTS THIDUA_WORKERS
+  deploy/stack.sh stop scale >/dev/null 2>&1 || true
+  rm -rf var/scale
+  eval "$(deploy/stack.sh env scale)"
+  export THIDUA_URL THIDUA_TEST_DB THIDUA_VAR THIDUA_CONFIG_FILE THIDUA_PG_BIN THIDUA_SVC_USER THIDUA_REPLICA_DB
+  mkdir -p "$THIDUA_VAR/log"
+  if deploy/stack.sh start scale >"$var/log/tests/scale-stack.log" 2>&1; then
+    for t in build/asan/scale/test_*; do
+      [ -x "$t" ] || continue
+      run_suite "${t#build/asan/}" "$t"
+    done
+  else
+    echo "  FAIL  the scale stack did not start (log: ${var#$root/}/log/tests/scale-stack.log)"
+    tail -n 30 "$var/log/tests/scale-stack.log" | sed 's/^/        /'
+    failed=$((failed + 1))
+    failures+=("scale-stack")
+  fi
+  deploy/stack.sh stop scale >/dev/null 2>&1
+  printf '%s %s %s\n' "$passed" "$failed" "${failures[*]}" > "$var/log/tests/scale-counts"
+)
+read -r passed failed scale_failures < "$var/log/tests/scale-counts"
+[ -z "$scale_failures" ] || failures=($scale_failures)
 # Workers flush LeakSanitizer reports when they exit.
 reports=$(find "$asan_log" -type f 2>/dev/null)
 if [ -n "$reports" ]; then

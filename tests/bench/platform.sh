@@ -83,7 +83,7 @@ render_nginx() {
   local name=$1 port=$2 sock=$3
   sed -e "s|@USER_LINE@|$user_line|" -e "s|@VAR@/nginx/nginx.pid|$bench/$name/nginx.pid|" \
       -e "s|@VAR@/log/nginx-|$bench/log/$name-|g" -e "s|@VAR@/nginx/|$bench/$name/|g" \
-      -e "s|@PORT@|$port|g" -e "s|@SOCKET@|$sock|g" -e "s|@WWW@|$bench/www|g" \
+      -e "s|@PORT@|$port|g" -e "s|@UPSTREAM@|server unix:$sock;|" -e "s|@WWW@|$bench/www|g" \
       -e "s|@NGINX_DIR@|$root/nginx|g" -e "s|@LOGIN_RATE@|1000r/s|g" \
       "$root/nginx/nginx.conf.in" > "$bench/$name.conf"
   nginx -p "$bench/$name" -c "$bench/$name.conf" -e "$bench/log/nginx-error.log"

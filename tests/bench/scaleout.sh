@@ -165,7 +165,7 @@ nginx_port() { case $1 in primary) echo $((http_port + 2)) ;; replica) echo $((h
 start_nginx() { # start_nginx NAME GROUP...: the stack's template, an upstream of those groups
   local name=$1 up="" g d=$out/nginx-$1
   shift
-  for g in "$@"; do up="$up server 127.0.0.1:$(group_port "$g") max_fails=2 fail_timeout=10s;"; done
+  for g in "$@"; do up="$up server 127.0.0.1:$(group_port "$g") max_fails=1 fail_timeout=10s;"; done
   mkdir -p "$d"
   sed -e "s|@USER_LINE@|$user_line|" -e "s|@VAR@/nginx/|$d/|g" -e "s|@VAR@/log/nginx-|$out/log/nginx-$name-|g" \
       -e "s|@PORT@|$(nginx_port "$name")|g" -e "s|server unix:@SOCKET@;|$up|" -e "s|@UPSTREAM@|$up|" \
