@@ -4,8 +4,9 @@
 #
 # The bench stack's database (deploy/stack.sh bench, the agencies of
 # BENCH_SIZES that tests/bench/run.sh generated, or generated here the same
-# way) gets a streaming replica beside it (pg_basebackup -R into
-# var/bench/pg-replica, port THIDUA_PG_PORT+1; made once, then it follows).
+# way) gets a streaming replica beside it (THIDUA_REPLICA=1 deploy/stack.sh:
+# pg_basebackup -R into var/bench/pg-replica, port THIDUA_PG_PORT+1; made
+# once, then it follows).
 # Three `thidua serve` groups on TCP (plain build, bin/thidua, BENCH_GROUP_WORKERS
 # workers each, default one per core) and three bench nginx instances:
 #   primary  group P, no database_read_url: every read on the primary
@@ -57,7 +58,6 @@ else
   as_svc() { "$@"; }
 fi
 
-started_replica=0
 cleanup() {
   local f pid pids=()
   for f in "$out"/nginx-*/nginx.pid "$out"/run/serve-*.pid; do
@@ -68,10 +68,8 @@ cleanup() {
   for pid in "${pids[@]}"; do
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   done
-  if [ "${BENCH_KEEP:-0}" != 1 ]; then
-    if [ "$started_replica" = 1 ]; then as_svc "$pg_bin/pg_ctl" -D "$replica" -m fast -w stop >/dev/null 2>&1 || true; fi
-    deploy/stack.sh stop bench >/dev/null 2>&1 || true
-  fi
+  # deploy/stack.sh stop also stops the replica.
+  if [ "${BENCH_KEEP:-0}" != 1 ]; then deploy/stack.sh stop bench >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 
@@ -99,24 +97,22 @@ for n in "${size_list[@]}"; do
 done
 
 # ---------------------------------------------------------------- replica
-# Over the primary's Unix socket (local replication is trusted there, as for
-# every role of the bench stack); its own port, the primary's settings.
+# deploy/stack.sh's own (THIDUA_REPLICA=1): a base backup with -R into
+# var/bench/pg-replica on port THIDUA_PG_PORT+1, made once and started.
+# Made after the data, it copies them; made before, it streams them.
 if [ ! -f "$replica/PG_VERSION" ]; then
-  say "making the replica: pg_basebackup -R of the bench database into var/bench/pg-replica ($(sql -c \
-    "SELECT pg_size_pretty(sum(pg_database_size(datname))) FROM pg_database"))"
-  start=$SECONDS
-  rm -rf "$replica"
-  mkdir -m 0700 "$replica"
-  if [ "$(id -u)" -eq 0 ]; then chown "$THIDUA_SVC_USER:" "$replica"; fi
-  sql -c "SELECT pg_drop_replication_slot('bench_replica') FROM pg_replication_slots WHERE slot_name = 'bench_replica'" >/dev/null
-  as_svc "$pg_bin/pg_basebackup" -d "host=$var/run port=$pg_port user=$THIDUA_SVC_USER application_name=bench_replica" \
-    -D "$replica" -R -X stream -C -S bench_replica -c fast
-  printf "port = %s\nhot_standby_feedback = on\n" "$replica_port" | as_svc tee -a "$replica/postgresql.auto.conf" >/dev/null
-  say "  made in $((SECONDS - start)) s"
+  say "making the replica of the bench database ($(sql -c \
+    "SELECT pg_size_pretty(sum(pg_database_size(datname))) FROM pg_database")): pg_basebackup -R"
 fi
-if ! as_svc "$pg_bin/pg_ctl" -D "$replica" status >/dev/null 2>&1; then
-  as_svc "$pg_bin/pg_ctl" -D "$replica" -l "$var/log/postgresql-replica.log" -w -t 600 start >/dev/null
-  started_replica=1
+start=$SECONDS
+THIDUA_REPLICA=1 deploy/stack.sh start bench >&2
+[ -f "$replica/PG_VERSION" ] || { say "deploy/stack.sh made no replica (THIDUA_REPLICA=1)"; exit 1; }
+say "  replica ready after $((SECONDS - start)) s"
+# Long scorecard reads on the replica: the primary keeps the rows they
+# still see, rather than the replica cancelling them or holding replay back.
+if ! grep -q '^hot_standby_feedback = on' "$replica/postgresql.auto.conf"; then
+  echo "hot_standby_feedback = on" | as_svc tee -a "$replica/postgresql.auto.conf" >/dev/null
+  as_svc "$pg_bin/pg_ctl" -D "$replica" reload >/dev/null
 fi
 # caught_up: the replica has replayed everything the primary has written.
 caught_up() {
