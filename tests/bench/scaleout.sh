@@ -189,10 +189,20 @@ to_ms() {
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
 median() { sort -g | awk '{a[NR] = $1} END { if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-wrk_median() { # URL [HEADER] → "rps p50ms p99ms bad"
-  local u=$1 o rps=() p50=() p99=() bad=0 h=()
+# The primary's CPU time (ms), all its processes: what a replica takes off it.
+primary_pid=$(head -n 1 "$var/pg/postmaster.pid")
+tick=$(getconf CLK_TCK)
+primary_cpu_ms() {
+  local p
+  for p in $primary_pid $(pgrep -P "$primary_pid"); do cat "/proc/$p/stat" 2>/dev/null || true; done |
+    sed 's/^.*) //' | awk -v t="$tick" '{ s += $12 + $13 } END { printf "%.0f", s * 1000 / t }'
+}
+# wrk_median URL [HEADER] → "rps p50ms p99ms bad primary-cpu-us-per-request"
+wrk_median() {
+  local u=$1 o rps=() p50=() p99=() bad=0 h=() n=0 cpu0
   if [ -n "${2:-}" ]; then h=(-H "$2"); fi
   wrk -t2 -c8 -d1s "${h[@]}" "$u" >/dev/null
+  cpu0=$(primary_cpu_ms)
   for _ in $(seq 1 "$runs"); do
     # shellcheck disable=SC2086
     o=$(wrk $wrk_args --latency "${h[@]}" "$u")
@@ -202,28 +212,35 @@ wrk_median() { # URL [HEADER] → "rps p50ms p99ms bad"
     bad=$((bad + $(awk '/Non-2xx or 3xx responses:/ {s += $NF}
                         /Socket errors:/ {for (i = 4; i <= NF; i += 2) {gsub(",", "", $i); s += $i}}
                         END {print s + 0}' <<<"$o")))
+    n=$((n + $(awk '/ requests in / {print $1; exit}' <<<"$o")))
   done
-  echo "$(printf '%s\n' "${rps[@]}" | median) $(printf '%s\n' "${p50[@]}" | median) $(printf '%s\n' "${p99[@]}" | median) $bad"
+  echo "$(printf '%s\n' "${rps[@]}" | median) $(printf '%s\n' "${p50[@]}" | median) $(printf '%s\n' "${p99[@]}" | median) $bad" \
+    "$(awk -v c="$(($(primary_cpu_ms) - cpu0))" -v n="$n" 'BEGIN { if (n > 0) printf "%.0f", c * 1000 / n; else print "n/a" }')"
 }
 served_by() { # served_by BASE PATH: the Thidua-Database header of one read
   curl -s -o /dev/null -D - -H "$auth" "$1$2" | awk -F': ' 'tolower($1) == "thidua-database" {print $2}' | tr -d '\r'
 }
 # cold BASE PATH CAMPAIGN WAIT: "median worst" ms of a GET right after a write
 # (WAIT=1: once the replica has replayed the write)
+# and the primary's CPU ms per read (the writes' and waits' psql sessions
+# end before it is read, so only the workers' connections count)
 cold() {
-  local base=$1 path=$2 c=$3 wait=$4 t=() task
+  local base=$1 path=$2 c=$3 wait=$4 t=() task cpu=0 c0
   task=$(sql -c "SELECT min(id) FROM tasks WHERE campaign_id = $c")
   for _ in $(seq 1 "$colds"); do
     sql -c "UPDATE tasks SET completed_on = completed_on WHERE id = $task" >/dev/null
     if [ "$wait" = 1 ]; then caught_up; fi
+    c0=$(primary_cpu_ms)
     t+=("$(curl -s -o /dev/null -w '%{time_total}' -H "$auth" "$base$path" | awk '{printf "%.1f", $1 * 1000}')")
+    cpu=$((cpu + $(primary_cpu_ms) - c0))
   done
-  echo "$(printf '%s\n' "${t[@]}" | median) $(printf '%s\n' "${t[@]}" | sort -g | tail -n 1)"
+  echo "$(printf '%s\n' "${t[@]}" | median) $(printf '%s\n' "${t[@]}" | sort -g | tail -n 1)" \
+    "$(awk -v c="$cpu" -v n="$colds" 'BEGIN { printf "%.1f", c / n }')"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 rows=()
-row() { rows+=("$(printf '%-9s %-10s %-8s %9s %8s %8s %8s %8s %6s' "$@")"); }
+row() { rows+=("$(printf '%-9s %-10s %-8s %9s %8s %8s %8s %8s %8s %8s %6s' "$@")"); }
 ratios=()
 for n in "${size_list[@]}"; do
   c=${campaign[$n]}
@@ -238,16 +255,17 @@ for n in "${size_list[@]}"; do
         *) say "warning: $n staff, $kind through '$where' was served by '${got:-?}' (Thidua-Database)" ;;
       esac
       say "$n staff, $kind, $where: warm"
-      read -r w_rps w_p50 w_p99 w_bad <<<"$(wrk_median "$base$path" "$auth")"
+      read -r w_rps w_p50 w_p99 w_bad w_cpu <<<"$(wrk_median "$base$path" "$auth")"
       say "$n staff, $kind, $where: cold"
-      read -r c_med c_max <<<"$(cold "$base" "$path" "$c" "$([ "$where" = replica ] && echo 1 || echo 0)")"
-      row "$n" "$kind" "$where" "$w_rps" "$w_p50" "$w_p99" "$c_med" "$c_max" "$w_bad"
-      r[$where]="$w_rps $c_med"
+      read -r c_med c_max c_cpu <<<"$(cold "$base" "$path" "$c" "$([ "$where" = replica ] && echo 1 || echo 0)")"
+      row "$n" "$kind" "$where" "$w_rps" "$w_p50" "$w_p99" "$w_cpu" "$c_med" "$c_max" "$c_cpu" "$w_bad"
+      r[$where]="$w_rps $c_med $w_cpu $c_cpu"
     done
-    read -r p_rps p_cold <<<"${r[primary]}"
-    read -r q_rps q_cold <<<"${r[replica]}"
-    ratios+=("$(printf '%-9s %-10s warm req/s replica/primary %5s   cold ms replica/primary %5s' \
-      "$n" "$kind" "$(ratio "$q_rps" "$p_rps")" "$(ratio "$q_cold" "$p_cold")")")
+    read -r p_rps p_cold p_cpu p_ccpu <<<"${r[primary]}"
+    read -r q_rps q_cold q_cpu q_ccpu <<<"${r[replica]}"
+    ratios+=("$(printf '%-9s %-10s warm req/s %5s, primary CPU %5s;  cold ms %5s, primary CPU %5s' \
+      "$n" "$kind" "$(ratio "$q_rps" "$p_rps")" "$(ratio "$q_cpu" "$p_cpu")" "$(ratio "$q_cold" "$p_cold")" \
+      "$(ratio "$q_ccpu" "$p_ccpu")")")
     unset r
   done
 done
@@ -258,8 +276,8 @@ tput=()
 for what in health scorecard; do
   if [ "$what" = health ]; then p=/api/v1/health; hdr=""; else p=$tp_path; hdr=$auth; fi
   say "throughput, $what: one worker group, then two behind one upstream"
-  read -r one_rps one_p50 one_p99 one_bad <<<"$(wrk_median "$(url replica)$p" "$hdr")"
-  read -r two_rps two_p50 two_p99 two_bad <<<"$(wrk_median "$(url two)$p" "$hdr")"
+  read -r one_rps one_p50 one_p99 one_bad _ <<<"$(wrk_median "$(url replica)$p" "$hdr")"
+  read -r two_rps two_p50 two_p99 two_bad _ <<<"$(wrk_median "$(url two)$p" "$hdr")"
   tput+=("$(printf '%-28s %9s %8s %8s %6s   %9s %8s %8s %6s   %5s' "$what$([ "$what" = scorecard ] && echo " ($smallest staff)")" \
     "$one_rps" "$one_p50" "$one_p99" "$one_bad" "$two_rps" "$two_p50" "$two_p99" "$two_bad" "$(ratio "$two_rps" "$one_rps")")")
 done
@@ -270,9 +288,11 @@ echo
 echo "scale-out bench: wrk $wrk_args, $runs runs (medians); cold = $colds reads right after a write (on the replica: once replayed)"
 echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); each worker group: $group_workers thidua workers; nginx 2 workers;"
 echo "one machine: the replica, the primary, the groups, nginx and wrk share the same cores"
-printf '%-9s %-10s %-8s %9s %8s %8s %8s %8s %6s\n' staff answer "served" "req/s" "p50 ms" "p99 ms" "cold ms" "worst" "errors"
+printf '%-9s %-10s %-8s %9s %8s %8s %8s %8s %8s %8s %6s\n' staff answer "served" "req/s" "p50 ms" "p99 ms" "prim. us" "cold ms" "worst" "prim. ms" "errors"
 printf '%s\n' "${rows[@]}"
-echo "ratios (1.00 = the same; above 1: the replica answers more per second, or its cold read is slower):"
+echo "prim. us / prim. ms: CPU time of the primary's PostgreSQL processes per warm read (us) and per cold read (ms)"
+echo "ratios replica/primary (1.00 = the same; warm req/s above 1: the replica group answers more per second;"
+echo "primary CPU below 1: the primary does that share of the work it did; cold ms above 1: slower):"
 printf '  %s\n' "${ratios[@]}"
 echo "throughput: one group vs two groups behind one upstream (both reading from the replica)"
 printf '  %-28s %9s %8s %8s %6s   %9s %8s %8s %6s   %5s\n' "" "one req/s" "p50" "p99" "errors" "two req/s" "p50" "p99" "errors" "two/one"
