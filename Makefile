@@ -1,7 +1,7 @@
 # thidua — build, run, test.
 #   make            build bin/thidua
 #   make run        install missing packages, build, start the local stack (http://127.0.0.1:8080)
-#   make stop       stop the local stack (and a test stack left running)
+#   make stop       stop the local stack (and a test or scale stack left running)
 #   make test       the same set-up on the test ports, then every suite (plain and ASan/UBSan)
 #   make bench      measure (prints figures; never a test)
 #   make fuzz       run each fuzzing harness FUZZ_SECONDS (default 60); not part of make test
@@ -156,6 +156,7 @@ cluster: deps
 stop:
 	@deploy/stack.sh stop dev
 	@deploy/stack.sh stop test
+	@deploy/stack.sh stop scale
 
 # The browser tests need Chromium and chromedriver: deps installs them for `make test`.
 test: export THIDUA_WITH_BROWSER = 1

@@ -288,9 +288,10 @@ write_host_config() { # write_host_config K
 # A process that is there and not a zombie (a host killed with SIGKILL
 # stays one until init reaps it).
 alive() { # alive PID
-  local st
-  st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-  [ -n "$st" ] && [ "${st:0:1}" != Z ]
+  local line st
+  read -r line 2>/dev/null < "/proc/$1/stat" || return 1
+  st=${line##*) }
+  [ "${st:0:1}" != Z ]
 }
 
 start_host() { # start_host K

@@ -219,6 +219,11 @@ static void read_your_writes_with_replay_paused(void **state)
         assert_true(served_by_is(r, "primary"));
         assert_non_null(strstr(r->body, title));
         t_free(r);
+        /* The scorecard checks the session in its own query: the primary's too. */
+        r = t_get(sc, admin_a);
+        t_assert_status(r, 200);
+        assert_true(served_by_is(r, "primary"));
+        t_free(r);
     }
     /* B: the replica, without the write; the scorecard from the replica. */
     for (int i = 0; i < 4; i++) {
@@ -277,8 +282,15 @@ static void a_login_is_a_write_and_a_lost_session_is_the_primarys_401(void **sta
     t_resp *r = t_delete("/api/v1/sessions/current", admin_b);
     assert_true(r->status == 204 || r->status == 200);
     t_free(r);
+    char sc[128];
+    snprintf(sc, sizeof sc, "/api/v1/campaigns/%lld/scorecard", campaign);
     for (int i = 0; i < 4; i++) {
         r = t_get(list, admin_b);
+        t_assert_status(r, 401);
+        assert_true(served_by_is(r, "primary"));
+        t_free(r);
+        /* The scorecard's own session check, on the primary: 401 too. */
+        r = t_get(sc, admin_b);
         t_assert_status(r, 401);
         assert_true(served_by_is(r, "primary"));
         t_free(r);
@@ -638,10 +650,12 @@ static long caught_on_a_dying_host(bool post, char *title, size_t cap)
         }
     }
     assert_true(waiting);
-    /* Host 1 dies with the request unread in its socket. */
+    /* Host 1 dies with the request unread in its socket: its master
+     * stopped first, so that it starts no worker in place of the killed. */
+    assert_int_equal(kill(master, SIGSTOP), 0);
     for (int i = 0; i < nw; i++)
-        kill(workers[i], SIGKILL);
-    kill(master, SIGKILL);
+        assert_int_equal(kill(workers[i], SIGKILL), 0);
+    assert_int_equal(kill(master, SIGKILL), 0);
     long st = 0;
     assert_int_equal(waitpid(child, NULL, 0), child);
     assert_int_equal(read(fds[0], &st, sizeof st), (ssize_t)sizeof st);
