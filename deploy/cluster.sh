@@ -20,6 +20,11 @@
 #                               database_read_url pointed at it again
 #   deploy/cluster.sh stop      stop everything (the data stays in var/cluster)
 #
+# The failover is PostgreSQL's own `pg_ctl promote` behind a fencing step,
+# decided by a person, not Patroni: README-production.md section 11.7 says
+# why (no third failure domain for etcd's quorum at an agency, Patroni
+# taking over Debian's PostgreSQL units, minutes of failover acceptable).
+#
 # Everything lives under var/cluster/: node1/ and node2/ (data directories),
 # run/ (sockets, pid files), log/, serve1.conf and serve2.conf (one per worker
 # group, as /etc/thidua/thidua.conf would be on each worker host), nginx.conf,
