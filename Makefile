@@ -6,6 +6,8 @@
 #   make bench      measure (prints figures; never a test)
 #   make fuzz       run each fuzzing harness FUZZ_SECONDS (default 60); not part of make test
 #   make faults     workers killed, PostgreSQL restarted, a failing portal, under load: what was lost
+#   make cluster    a primary, a streaming replica, two worker groups and nginx on this machine,
+#                   for trying a failover (deploy/cluster.sh stop|status|failover|rejoin); not a test
 
 CC      ?= gcc
 PG_INC  := $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
@@ -50,7 +52,7 @@ API_BIN  := $(API_SRC:tests/api/%.c=build/asan/api/%)
 SCALE_SRC := $(sort $(wildcard tests/scale/test_*.c))
 SCALE_BIN := $(SCALE_SRC:tests/scale/%.c=build/asan/scale/%)
 
-.PHONY: all asan tests deps run stop test bench fuzz faults clean install
+.PHONY: all asan tests deps run stop test bench fuzz faults cluster clean install
 all: bin/thidua
 
 bin/thidua: $(OBJ)
@@ -144,6 +146,13 @@ run: deps
 	@$(MAKE) --no-print-directory all build/plain/tools/standin
 	@deploy/stack.sh start dev
 
+# The production topology (deploy/README-production.md section 11) on one
+# machine: var/cluster/, ports 24080 (nginx), 24432-24433 (PostgreSQL),
+# 24090-24091 (the worker groups). Stop it with deploy/cluster.sh stop.
+cluster: deps
+	@$(MAKE) --no-print-directory all
+	@deploy/cluster.sh start
+
 stop:
 	@deploy/stack.sh stop dev
 	@deploy/stack.sh stop test
@@ -156,12 +165,15 @@ test: deps
 	@tests/run.sh
 
 # Platform (health vs static vs minimal FastCGI, idle memory), the staff
-# import beside psql \copy, then the scorecard at 300 / 30 000 / 1 000 000 staff.
+# import beside psql \copy, then the scorecard at 300 / 30 000 / 1 000 000 staff
+# (BENCH_SIZES), then the same reads from a streaming replica against the
+# primary and one worker group against two behind one upstream (ratios).
 bench: deps
 	@$(MAKE) --no-print-directory tests
 	@tests/bench/platform.sh
 	@tests/bench/import.sh
 	@tests/bench/run.sh
+	@tests/bench/scaleout.sh
 	@tests/bench/reports.sh
 
 # Faults under load (tests/faults/run.sh): writes through nginx while workers
