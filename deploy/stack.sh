@@ -265,6 +265,9 @@ start_replica() {
 # thidua $stack stack: the streaming replica (deploy/stack.sh start_replica).
 port = $replica_port
 hot_standby = on
+# long scorecard reads here: the primary keeps the rows they still see,
+# rather than the replica cancelling them or holding replay back
+hot_standby_feedback = on
 CONF
   fi
   if ! as_svc "$pg_bin/pg_ctl" -D "$var/pg-replica" status >/dev/null 2>&1; then

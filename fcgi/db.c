@@ -16,7 +16,6 @@ struct db {
     const db_stmt *prepared[MAX_PREPARED];
     int nprepared;
     unsigned long reconnects;
-    bool replica;
     db_error err;
 };
 
@@ -55,18 +54,6 @@ db *db_open(const char *url)
     if (PQstatus(d->conn) != CONNECTION_OK)
         log_error("database: %s", PQerrorMessage(d->conn));
     return d;
-}
-
-db *db_open_replica(const char *url)
-{
-    db *d = db_open(url);
-    d->replica = true;
-    return d;
-}
-
-bool db_is_replica(const db *d)
-{
-    return d && d->replica;
 }
 
 void db_close(db *d)

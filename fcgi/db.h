@@ -37,11 +37,6 @@ typedef struct db_error {
 } db_error;
 
 db *db_open(const char *url);       /* never NULL; may be disconnected (see db_ensure) */
-/* A read replica's connection (fcgi/dbroute.h): the same, marked so that a
- * handler knows it reads from a hot standby (no unlogged table there: the
- * scorecard's table cache is skipped). */
-db *db_open_replica(const char *url);
-bool db_is_replica(const db *d);
 void db_close(db *d);
 int db_ensure(db *d);               /* 0 when usable (reconnects if needed), -1 when down */
 unsigned long db_reconnects(const db *d);

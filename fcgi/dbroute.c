@@ -135,7 +135,7 @@ static bool probe(replica *r, unsigned long long primary_lsn)
     if (r->down_until && now_seconds() < r->down_until)
         return false;
     if (!r->d)
-        r->d = db_open_replica(r->url);
+        r->d = db_open(r->url);
     if (db_ensure(r->d) != 0) {
         mark_down(r);
         return false;

@@ -55,7 +55,8 @@ typedef struct request {
     session_user *user;          /* NULL until authenticated */
     const char *write_session;   /* token hash of a session this request opened (a login): the
                                   * pipeline stores its write position (dbroute.h) */
-    struct db *db;
+    struct db *db;               /* the database the handler reads (a replica for some GETs) */
+    struct db *primary;          /* the primary's connection: writes a replica's reader still makes */
     const struct config *cfg;
 } request;
 

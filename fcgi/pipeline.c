@@ -265,6 +265,7 @@ static void handle(request *req, response *res, const char **db_name)
         check_scope(req, res) != 0)
         return;
     struct db *primary = req->db;
+    req->primary = primary;
     req->db = choose_database(req, db_name);
     req->route->handler(req, res);
     check_session_accepted(req, res);

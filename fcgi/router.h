@@ -48,8 +48,8 @@ enum {
     /* A GET that only reads: it may be served by a streaming replica
      * (database_read_url) under read-your-writes (dbroute.h says when).
      * Its answer says which database served it (Thidua-Database). The
-     * handler must write nothing: a hot standby refuses writes, and has
-     * no unlogged table (db_is_replica tells the handler where it runs). */
+     * handler must write nothing through req->db: a hot standby refuses
+     * writes (what it must still write goes through req->primary). */
     ROUTE_REPLICA_OK = 16
 };
 

@@ -20,7 +20,8 @@
  *   borrowed until the next sc_cache_put or sc_cache_clear.
  * - the table scorecard_cache (sc_cache_store, sc_cache_stored), keyed by
  *   campaign, kind, as_of answered and version. Shared by all workers and
- *   kept across restarts (UNLOGGED: it holds no fact). Storing an answer
+ *   kept across restarts, and logged (migration 0020) so that streaming
+ *   replicas have it too. Storing an answer
  *   drops the campaign's answers of older versions and keeps at most 64
  *   others besides it. What it returns is copied into the caller's arena.
  *

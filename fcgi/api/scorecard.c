@@ -27,24 +27,16 @@ enum { SERIES_MAX_POINTS = 400 };
  * the as_of answered ($2, or today), with the table's body of that version
  * unless this worker's copy is of it (version $4, as_of $5): then the body
  * is not even read. Nothing of the campaign without a session. One row,
- * always. */
+ * always. The same on a read replica (ROUTE_REPLICA_OK, dbroute.h): the
+ * table is logged (migration 0020), so a replica has what the primary
+ * stored, and a miss computed on the replica is stored through the
+ * primary's connection (store_answer). */
 static const db_stmt STMT_LOOKUP = {
     "scorecard_lookup",
     "SELECT" AUTH_SESSION_COLUMNS ", c.data_version, d.as_of::text,"
     "       CASE WHEN c.data_version = $4::bigint AND d.as_of = $5::date THEN NULL"
     "            ELSE " SC_CACHE_STORED_BODY("c.id", "$3", "d.as_of", "c.data_version") " END"
     "  FROM (SELECT coalesce($2::date, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS as_of) d"
-    AUTH_SESSION_JOIN("$6")
-    "  LEFT JOIN campaigns c ON c.id = $1 AND auth.auth_user_id IS NOT NULL AND" AUTH_SESSION_AGENCY_ALLOWS("c.agency_id")};
-/* The same on a read replica (ROUTE_REPLICA_OK, dbroute.h): a hot standby
- * has no unlogged table, so the table scorecard_cache is neither read nor
- * written there; this worker's copies still serve (keyed by the version
- * the replica gives), and a miss is computed on the replica. */
-static const db_stmt STMT_LOOKUP_REPLICA = {
-    "scorecard_lookup_replica",
-    "SELECT" AUTH_SESSION_COLUMNS ", c.data_version, d.as_of::text, NULL::text"
-    "  FROM (SELECT coalesce($2::date, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) AS as_of,"
-    "               $3::text AS kind, $4::bigint AS mine, $5::date AS mine_as_of) d"
     AUTH_SESSION_JOIN("$6")
     "  LEFT JOIN campaigns c ON c.id = $1 AND auth.auth_user_id IS NOT NULL AND" AUTH_SESSION_AGENCY_ALLOWS("c.agency_id")};
 enum { L_VERSION = AUTH_SESSION_NCOLUMNS, L_AS_OF, L_BODY };
@@ -152,7 +144,7 @@ static int look_up(request *req, response *res, const char *kind, const char *ke
     bool mine = sc_cache_held(id, key, &mine_version, &mine_as_of);
     const char *p[] = {api_itoa(req, id), as_of, kind, mine ? api_itoa(req, mine_version) : NULL,
                        mine ? mine_as_of : NULL, session};
-    db_result *r = run_with_session(req, res, db_is_replica(req->db) ? &STMT_LOOKUP_REPLICA : &STMT_LOOKUP, 6, p);
+    db_result *r = run_with_session(req, res, &STMT_LOOKUP, 6, p);
     if (!r)
         return -1;
     int rc = -1;
@@ -166,6 +158,14 @@ static int look_up(request *req, response *res, const char *kind, const char *ke
     }
     db_free(r);
     return rc;
+}
+
+/* Keeps a computed answer in the table, which only the primary writes:
+ * computed on a replica, it is right for the version the replica read,
+ * and stored under that version. */
+static void store_answer(request *req, long long id, const char *kind, const sc_answer *a)
+{
+    sc_cache_store(req->primary && req->primary != req->db ? req->primary : req->db, id, kind, a);
 }
 
 /* The scorecard and the per-unit scorecard: 304, this worker's copy, the
@@ -200,8 +200,7 @@ static void answer(request *req, response *res, const char *kind, compute_fn com
         fail(req, res, rc, "Không có phong trào này.");
         return;
     }
-    if (!db_is_replica(req->db))
-        sc_cache_store(req->db, id, kind, &a);
+    store_answer(req, id, kind, &a);
     sc_cache_put(id, key, a.version, a.as_of, a.body, strlen(a.body));
     send_answer(res, a.body, make_etag(req, kind, id, a.version, a.as_of), "computed");
 }
@@ -270,7 +269,7 @@ static void series(request *req, response *res)
     const char *etag = make_etag(req, kind, id, k.version, k.as_of);
     if (not_modified(req, res, etag))
         return;
-    if (!db_is_replica(req->db) && sc_cache_stored(req->db, req->mem, id, kind, k.as_of, k.version, &k.stored) != 0) {
+    if (sc_cache_stored(req->db, req->mem, id, kind, k.as_of, k.version, &k.stored) != 0) {
         api_db_error(req, res);
         return;
     }
@@ -284,8 +283,7 @@ static void series(request *req, response *res)
         fail(req, res, rc, "Phong trào không có chỉ tiêu này.");
         return;
     }
-    if (!db_is_replica(req->db))
-        sc_cache_store(req->db, id, kind, &a);
+    store_answer(req, id, kind, &a);
     send_answer(res, a.body, make_etag(req, kind, id, a.version, k.as_of), "computed");
 }
 

@@ -108,12 +108,6 @@ start=$SECONDS
 THIDUA_REPLICA=1 deploy/stack.sh start bench >&2
 [ -f "$replica/PG_VERSION" ] || { say "deploy/stack.sh made no replica (THIDUA_REPLICA=1)"; exit 1; }
 say "  replica ready after $((SECONDS - start)) s"
-# Long scorecard reads on the replica: the primary keeps the rows they
-# still see, rather than the replica cancelling them or holding replay back.
-if ! grep -q '^hot_standby_feedback = on' "$replica/postgresql.auto.conf"; then
-  echo "hot_standby_feedback = on" | as_svc tee -a "$replica/postgresql.auto.conf" >/dev/null
-  as_svc "$pg_bin/pg_ctl" -D "$replica" reload >/dev/null
-fi
 # caught_up: the replica has replayed everything the primary has written.
 caught_up() {
   local lsn

@@ -259,6 +259,48 @@ static void read_your_writes_with_replay_paused(void **state)
     t_free(get_until(admin_a, one, 200, "replica1"));
 }
 
+/* A per-unit scorecard missed on the replica is computed there, stored
+ * through the primary's connection under the version the replica read,
+ * and replayed: the table is logged (migration 0020), so every replica's
+ * reader finds it instead of computing it again. */
+static void a_scorecard_computed_on_the_replica_is_kept_for_every_replica(void **state)
+{
+    (void)state;
+    char title[128], units[128], sql[256];
+    snprintf(units, sizeof units, "/api/v1/campaigns/%lld/units/scorecard", campaign);
+    snprintf(title, sizeof title, "Nhiệm vụ đổi phiên bản %s", t_unique());
+    post_task(admin_a, title, NULL, 0); /* a new data version: nobody has its answer */
+    char idtext[24];
+    snprintf(idtext, sizeof idtext, "%lld", campaign);
+    const char *p[] = {idtext};
+    long long version = t_sql_int("SELECT data_version FROM campaigns WHERE id = $1", 1, p);
+    /* A's reads reach the replica once it has replayed A's write (asked
+     * of the task list: a scorecard read by the primary meanwhile would
+     * compute and store the answer there). */
+    char list[128];
+    snprintf(list, sizeof list, "/api/v1/campaigns/%lld/tasks", campaign);
+    t_free(get_until(admin_a, list, 200, "replica1"));
+    t_resp *r = t_get(units, admin_a);
+    t_assert_status(r, 200);
+    assert_true(served_by_is(r, "replica1"));
+    assert_string_equal(t_header(r, "X-Thidua-Answer"), "computed");
+    t_free(r);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM scorecard_cache WHERE campaign_id = %lld AND version = %lld AND kind LIKE 'su%%'",
+             campaign, version);
+    assert_int_equal(t_sql_int(sql, 0, NULL), 1);
+    char *there = NULL;
+    for (int i = 0; i < 600; i++) {
+        free(there);
+        there = replica_sql(sql);
+        if (there && strcmp(there, "1") == 0)
+            break;
+        pause_ms(50);
+    }
+    assert_string_equal(there, "1");
+    free(there);
+}
+
 /* A write's session is the session that wrote: a new login is a write
  * too, and a session unknown to the primary is answered by the primary. */
 static void a_login_is_a_write_and_a_lost_session_is_the_primarys_401(void **state)
@@ -748,6 +790,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(replica_serves_once_caught_up),
         cmocka_unit_test(read_your_writes_with_replay_paused),
+        cmocka_unit_test(a_scorecard_computed_on_the_replica_is_kept_for_every_replica),
         cmocka_unit_test(a_login_is_a_write_and_a_lost_session_is_the_primarys_401),
         cmocka_unit_test(replica_stopped_then_back),
         cmocka_unit_test(listen_allow_refuses_other_peers),

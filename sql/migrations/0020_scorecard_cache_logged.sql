@@ -1,0 +1,13 @@
+-- 0020_scorecard_cache_logged.sql — the scorecard's computed answers go
+-- through the WAL, so that streaming replicas (fcgi/dbroute.h) have them.
+--
+-- 0004 made scorecard_cache UNLOGGED: nothing in it is a fact, and a
+-- million-staff campaign's per-unit answer (megabytes) stayed out of the
+-- WAL. A hot standby cannot read an unlogged table, so a worker reading
+-- from a replica found no stored answer and computed every miss again
+-- (make bench at 1 000 000 staff: about a second of the replica's time per
+-- per-unit read, reads timing out under load). Logged, an answer computed
+-- once (on the primary, or on a replica and stored through the primary's
+-- connection) is read by every worker on every replica. The cost is the
+-- WAL of one answer per campaign, kind, as_of and data version.
+ALTER TABLE scorecard_cache SET LOGGED;
