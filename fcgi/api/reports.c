@@ -1,24 +1,26 @@
 /* api/reports.c — reports to the Khối thi đua (reports.md): a draft
  * generated from the data as of a date (report_figures.h), its narrative
  * sections edited by the office, regenerated while a draft (answering what
- * changed), approved by the director with its number: then its content is
- * frozen as canonical JSON (jcs.h) with its SHA-256, the PDF and the
- * workbook are rendered and stored (report_files), and one delivery per
- * active destination of the agency that takes the kind is queued, all in
- * the approval's transaction. The database refuses any later change
- * (migration 0015's trigger), answered 409.
+ * changed), approved by the director with its number and date of issue
+ * (dated): then its content is frozen as canonical JSON (jcs.h) with its
+ * SHA-256 and one delivery per active destination of the agency that takes
+ * the kind is queued, in one short transaction that renders nothing. The
+ * database refuses any later change (migrations 0015, 0019), answered 409.
  *
  * GET /reports/{id} answers the JSON, or with Accept (or ?format=, since a
  * route pattern cannot end in ".pdf": router.c matches {id} as a whole
  * segment) the print view (text/html), the PDF or the workbook: a draft's
- * rendered on the fly, an approved report's as stored.
+ * rendered on the fly; an approved report's rendered from its frozen
+ * content and stored by the first who asks (report_files_ensure, also the
+ * deliverer's), then the stored bytes.
  *
  * The frozen content, whose canonical JSON the sha256 is of, is the
  * report object without "state", "sha256" and "changes": the members id,
  * campaign_id, kind, number, as_of, period_from, period_to, sections,
- * figures, replaces_id, approved_at, approved_by, generated_at. A report
- * of a schedule also answers due_on and late (report_make.h), outside the
- * frozen content.
+ * figures, replaces_id, approved_at, approved_by, generated_at, dated. A
+ * report of a schedule also answers due_on and late (report_make.h),
+ * outside the frozen content. ?explain= lists the awards a cell of the
+ * statistics counted, from the refs kept beside the content (award_refs).
  *
  * Generating and approving are report_make.h's, shared with `thidua
  * report run` (report_run.h). */
