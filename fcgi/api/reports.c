@@ -582,14 +582,15 @@ static void approve(request *req, response *res)
         return;
     const char *dated = v[A_DATED].present && !v[A_DATED].null ? v[A_DATED].s : NULL;
     /* ISO dates compare as text: not before the figures' day, not after
-     * today (Vietnam's). */
-    const char *problem = !dated                                  ? NULL
-                          : strcmp(dated, db_value(cur, 0, 3)) < 0 ? "Ngày ban hành không được trước ngày tính số liệu"
-                          : strcmp(dated, db_value(cur, 0, 6)) > 0 ? "Ngày ban hành không được sau hôm nay"
-                                                                   : NULL;
+     * today (Vietnam's); without dated, today, which must not be before
+     * the figures' day either (a report is not issued before its as_of). */
+    const char *day = dated ? dated : db_value(cur, 0, 6);
+    const char *problem = strcmp(day, db_value(cur, 0, 3)) < 0 ? "Ngày ban hành không được trước ngày tính số liệu"
+                          : strcmp(day, db_value(cur, 0, 6)) > 0 ? "Ngày ban hành không được sau hôm nay"
+                                                                 : NULL;
     if (problem)
         problem = arena_printf(req->mem, "%s (%s).", problem,
-                               strcmp(dated, db_value(cur, 0, 3)) < 0 ? db_value(cur, 0, 3) : db_value(cur, 0, 6));
+                               strcmp(day, db_value(cur, 0, 3)) < 0 ? db_value(cur, 0, 3) : db_value(cur, 0, 6));
     db_free(cur);
     if (problem) {
         db_rollback(req->db);

@@ -605,6 +605,14 @@ static void numbers_and_bodies(void **state)
         t_assert_problem(r, bad[i].status, bad[i].field);
         t_free(r);
     }
+    /* Figures as of a day to come: not issued before it (dated defaults to today). */
+    r = post_report(office, camp, "{\"kind\":\"mid_year\",\"as_of\":\"2999-06-30\"}");
+    t_assert_status(r, 201);
+    long long future = t_json_int(r->json, "id");
+    t_free(r);
+    r = report_post(director, future, "approve", "{\"number\":\"9/BC-SNV\"}");
+    t_assert_problem(r, 422, "dated");
+    t_free(r);
     /* An as_of not round: mid-year figures as of May 31. */
     r = post_report(office, camp, "{\"kind\":\"mid_year\",\"as_of\":\"2025-05-31\"}");
     t_assert_status(r, 201);
