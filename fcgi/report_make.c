@@ -253,16 +253,19 @@ rm_rc report_make_approve_dated(db *d, arena *a, long long report, const char *n
     json_t *content = db_rows(r) ? json_loads(db_value(r, 0, 0), 0, NULL) : NULL;
     const char *day = db_rows(r) ? arena_strdup(a, db_value(r, 0, 1)) : NULL;
     db_free(r);
-    char *canon = content ? jcs_dump(content, NULL) : NULL;
-    char digest[65];
-    if (!canon || jcs_sha256_hex(content, digest) != 0) {
-        free(canon);
-        json_decref(content);
+    size_t canon_len = 0;
+    char *canon = content ? jcs_dump(content, &canon_len) : NULL;
+    json_decref(content);
+    if (!canon)
         return RM_CANON;
-    }
+    /* The digest of the canonical text (jcs_sha256_hex's, without making
+     * the text twice). */
+    unsigned char dg[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(dg, (const unsigned char *)canon, canon_len);
+    char digest[65];
+    sodium_bin2hex(digest, sizeof digest, dg, sizeof dg);
     const char *canon_text = arena_strdup(a, canon);
     free(canon);
-    json_decref(content);
     const char *pa[] = {id, number, by, canon_text, digest, day};
     r = db_run(d, &STMT_APPROVE, 6, pa);
     if (!r)

@@ -446,6 +446,17 @@ static void approve_freezes(void **state)
     const char *p[] = {rx_num(report_id)};
     assert_int_equal(t_sql_int("SELECT count(*) FROM report_files WHERE report_id = $1", 1, p), 0);
     assert_int_equal(t_sql_int("SELECT count(*) FROM report_deliveries WHERE report_id = $1", 1, p), 1);
+    /* The audit names the frozen content by its digest, without copying the
+     * figures or the content (megabytes for a large agency) before and after. */
+    assert_int_equal(t_sql_int("SELECT count(*) FROM audit_log WHERE entity = 'reports' AND entity_id = $1"
+                               " AND after ->> 'state' = 'approved' AND after ->> 'sha256' IS NOT NULL",
+                               1, p),
+                     1);
+    assert_int_equal(t_sql_int("SELECT count(*) FROM audit_log WHERE entity = 'reports' AND entity_id = $1"
+                               " AND (before ?| ARRAY['figures', 'content', 'award_refs']"
+                               " OR after ?| ARRAY['figures', 'content', 'award_refs'])",
+                               1, p),
+                     0);
     char *dated = t_sql("SELECT dated::text FROM reports WHERE id = $1::bigint", 1, p);
     assert_string_equal(dated, "2025-07-08");
     free(dated);
