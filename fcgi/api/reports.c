@@ -93,6 +93,17 @@ static const db_stmt STMT_LIST = {
 static const db_stmt STMT_GET = {
     "reports_get", "SELECT coalesce(r.content, " REPORT_OBJ("r") ")::text, r.state, r.sha256, r.figures_before::text,"
                    " " REPORT_DEADLINE("r") "::text FROM reports r WHERE r.id = $1"};
+/* An approved report as GET answers it, made as text in SQL: its frozen
+ * content with state, sha256, changes (none) and a schedule's due_on and
+ * late spliced in, so that a large report is never parsed and printed
+ * again by the worker. No row for a draft. */
+static const db_stmt STMT_GET_FROZEN = {
+    "reports_get_frozen",
+    "SELECT left(r.content::text, -1) || ', \"state\": ' || to_jsonb(r.state)::text || ', \"sha256\": '"
+    " || to_jsonb(r.sha256)::text || ', \"changes\": []'"
+    " || coalesce(', ' || nullif(substr(x.dl::text, 2, length(x.dl::text) - 2), ''), '') || '}'"
+    " FROM reports r CROSS JOIN LATERAL (SELECT " REPORT_DEADLINE("r") " AS dl) x"
+    " WHERE r.id = $1 AND r.state <> 'draft'"};
 static const db_stmt STMT_SCOPE = SCOPE_VIA_CAMPAIGN("reports_scope", "reports");
 static const db_stmt STMT_CAMPAIGN = {"reports_campaign", "SELECT year FROM campaigns WHERE id = $1"};
 static const db_stmt STMT_REPLACES = {
@@ -302,9 +313,32 @@ static void explain(request *req, response *res, json_t *rep, const char *spec)
     answer_json(res, 200, body);
 }
 
+/* Answers an approved report from STMT_GET_FROZEN: 1 when answered (or
+ * failed with res filled), 0 when id is a draft (nothing answered). */
+static int answer_frozen(request *req, response *res, int status, const char *id)
+{
+    const char *p[] = {id};
+    db_result *r = db_run(req->db, &STMT_GET_FROZEN, 1, p);
+    if (!r) {
+        api_db_error(req, res);
+        return 1;
+    }
+    if (db_rows(r) == 0) {
+        db_free(r);
+        return 0;
+    }
+    http_json_arena(res, status, arena_strdup(res->mem, db_value(r, 0, 0)));
+    db_free(r);
+    return 1;
+}
+
 static void get(request *req, response *res)
 {
     const char *id = api_itoa(req, req->path_ids[0]);
+    if (!api_query(req, Q_EXPLAIN) && strcmp(wanted(req), "json") == 0 && answer_frozen(req, res, 200, id)) {
+        http_set_header(res, "Vary", "Accept");
+        return;
+    }
     json_t *rep = load(req, res, id);
     if (!rep)
         return;
@@ -378,6 +412,8 @@ static const char *figures_text(request *req, response *res, long long campaign,
 
 static void answer_report(request *req, response *res, int status, long long id)
 {
+    if (answer_frozen(req, res, status, api_itoa(req, id)))
+        return;
     json_t *rep = load(req, res, api_itoa(req, id));
     if (rep)
         answer_json(res, status, rep);
