@@ -128,9 +128,10 @@ static const db_stmt STMT_EXPLAIN = {
     "   coalesce(s.full_name, su.name) AS subject_name, uu.name AS unit_name, s.leader_level, g.achievement,"
     "   g.decision_no, g.decided_on, g.way, g.level, g.campaign_id, s.given_name, s.full_name,"
     "   " REPORT_SUBJECT_SQL("g", "s") " AS subject"
-    "   FROM award_grants g LEFT JOIN staff s ON s.id = g.staff_id LEFT JOIN units su ON su.id = g.unit_subject"
-    "   LEFT JOIN units uu ON uu.id = coalesce(s.unit_id, g.unit_subject)"
-    "   WHERE g.ref = ANY ((SELECT award_refs FROM reports WHERE id = $1)::text[])),"
+    /* a join, not = ANY (a subquery's array is searched row by row) */
+    "   FROM award_grants g JOIN (SELECT unnest(award_refs) AS ref FROM reports WHERE id = $1) k ON k.ref = g.ref"
+    "   LEFT JOIN staff s ON s.id = g.staff_id LEFT JOIN units su ON su.id = g.unit_subject"
+    "   LEFT JOIN units uu ON uu.id = coalesce(s.unit_id, g.unit_subject)),"
     " cell AS (SELECT * FROM aw WHERE ($2 = 'total' OR aw.subject = $2 OR aw.subject || '.' || aw.achievement = $2)"
     "   AND ($3 = 'total' OR aw.award = $3))"
     " SELECT (SELECT count(*) FROM cell), coalesce((SELECT json_agg(json_build_object('ref', x.ref, 'award', x.award,"
