@@ -21,7 +21,8 @@
 #      and `director` so that their figures, canonical JSON, SHA-256 and
 #      files are the application's own: the mid-year report made as of
 #      2025-06-30, its sections (sql/demo/reports/mid_year.json) and its
-#      approval as 45/BC-SNV, unless one is approved; the year-end draft
+#      approval as 45/BC-SNV dated 2025-07-08 ("Sóc Trăng, ngày 08 tháng 7
+#      năm 2025"), unless one is approved; the year-end draft
 #      with its sections (year_end.json), unless one exists. Each call is
 #      one transaction: a run stopped between them leaves a draft that the
 #      next run takes up (its sections, then its approval).
@@ -116,8 +117,8 @@ fi
 if [ -z "$mid_done" ]; then
   api PATCH "/reports/$mid" "$office" "$root/sql/demo/reports/mid_year.json" >/dev/null
   director=$(login director)
-  say "approving it as 45/BC-SNV (delivered by e-mail to the demo destination)"
-  echo '{"number":"45/BC-SNV"}' | api POST "/reports/$mid/approve" "$director" - >/dev/null
+  say "approving it as 45/BC-SNV dated 2025-07-08 (delivered by e-mail to the demo destination)"
+  echo '{"number":"45/BC-SNV","dated":"2025-07-08"}' | api POST "/reports/$mid/approve" "$director" - >/dev/null
 fi
 if [ -z "$year" ]; then
   say "making the demo's year-end report (a draft)"

@@ -3,6 +3,7 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -172,6 +173,26 @@ bool http_content_type_is(const request *req, const char *mime)
     if (strncasecmp(ct, mime, n) != 0)
         return false;
     return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+void http_content_type_line(const char *ctype, char *buf, size_t n)
+{
+    const char *semi = strchr(ctype, ';');
+    size_t base = semi ? (size_t)(semi - ctype) : strlen(ctype);
+    while (base > 0 && ctype[base - 1] == ' ')
+        base--;
+    bool text = strncasecmp(ctype, "text/", 5) == 0;
+    bool json = (base == strlen("application/json") && strncasecmp(ctype, "application/json", base) == 0) ||
+                (strncasecmp(ctype, "application/", 12) == 0 && base >= 17 &&
+                 strncasecmp(ctype + base - 5, "+json", 5) == 0);
+    bool has_charset = false;
+    for (const char *p = semi; p && *p; p++)
+        if (strncasecmp(p, "charset=", 8) == 0)
+            has_charset = true;
+    if ((text || json) && !has_charset)
+        snprintf(buf, n, "%s; charset=utf-8", ctype);
+    else
+        snprintf(buf, n, "%s", ctype);
 }
 
 bool http_etag_matches(const char *if_none_match, const char *etag)

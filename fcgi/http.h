@@ -100,6 +100,12 @@ void http_json(response *res, int status, json_t *body);                 /* stea
 void http_json_text(response *res, int status, const char *json);      /* copies */
 void http_json_arena(response *res, int status, const char *json);     /* json lives in res->mem: not copied */
 void http_text(response *res, int status, const char *ctype, const char *body, size_t len); /* copies */
+/* The Content-Type line's value for a response of type ctype: text types
+ * (text/...) and JSON (application/json, application/...+json) get
+ * "; charset=utf-8" unless they name a charset already; any other type (a
+ * PDF, a workbook, octets) is binary and goes as it is. Into buf (n bytes,
+ * NUL-terminated). */
+void http_content_type_line(const char *ctype, char *buf, size_t n);
 void http_empty(response *res, int status);
 /* problem+json (RFC 9457). errors (may be NULL) is stolen. */
 void http_problem(response *res, int status, const char *detail);

@@ -96,7 +96,7 @@ static const db_stmt STMT_FIGURES = {
     " aw AS (SELECT g.ref, g.award, g.subject_type, coalesce(g.staff_id, g.unit_subject) AS subject_id,"
     "   coalesce(s.full_name, su.name) AS subject_name, coalesce(s.unit_id, g.unit_subject) AS unit_id,"
     "   uu.name AS unit_name, s.leader_level, g.achievement, g.decision_no, g.decided_on, g.way, g.level,"
-    "   g.campaign_id, s.given_name, s.full_name"
+    "   g.campaign_id, s.given_name, s.full_name, " REPORT_SUBJECT_SQL("g", "s") " AS subject"
     "   FROM award_grants g JOIN campaigns gc ON gc.id = g.campaign_id CROSS JOIN c"
     "   LEFT JOIN staff s ON s.id = g.staff_id LEFT JOIN units su ON su.id = g.unit_subject"
     "   LEFT JOIN units uu ON uu.id = coalesce(s.unit_id, g.unit_subject)"
@@ -144,13 +144,36 @@ static const db_stmt STMT_FIGURES = {
     "      'unit', (SELECT count(*) FROM aw WHERE leader_level = 'unit'),"
     "      'agency', (SELECT count(*) FROM aw WHERE leader_level = 'agency'),"
     "      'collective', (SELECT count(*) FROM aw WHERE subject_type = 'unit')),"
-    "    'items', coalesce((SELECT json_agg(json_build_object('ref', aw.ref, 'award', aw.award,"
+    /* award × subject: what the office's report counts, a row per award */
+    "    'by_award_subject', coalesce((SELECT json_agg(json_build_object('award', x.award,"
+    "      'collective', x.collective, 'leader_agency', x.leader_agency, 'leader_unit', x.leader_unit,"
+    "      'worker', x.worker, 'total', x.total) ORDER BY x.ord NULLS LAST, x.award) FROM"
+    "      (SELECT aw.award, " AWARD_ORDER " AS ord, count(*) FILTER (WHERE aw.subject = 'collective') AS collective,"
+    "        count(*) FILTER (WHERE aw.subject = 'leader_agency') AS leader_agency,"
+    "        count(*) FILTER (WHERE aw.subject = 'leader_unit') AS leader_unit,"
+    "        count(*) FILTER (WHERE aw.subject = 'worker') AS worker, count(*) AS total"
+    "        FROM aw GROUP BY aw.award) x), '[]'::json),"
+    /* award by unit (the person's unit, or the collective itself) */
+    "    'by_unit', coalesce((SELECT json_agg(json_build_object('unit_id', x.unit_id, 'name', x.unit_name,"
+    "      'counts', x.counts, 'total', x.total) ORDER BY x.unit_name COLLATE vi, x.unit_id) FROM"
+    "      (SELECT y.unit_id, y.unit_name, json_object_agg(y.award, y.n ORDER BY y.award) AS counts,"
+    "        sum(y.n)::bigint AS total FROM (SELECT unit_id, unit_name, award, count(*) AS n FROM aw"
+    "        GROUP BY unit_id, unit_name, award) y GROUP BY y.unit_id, y.unit_name) x), '[]'::json),"
+    /* names only of the awards granted at the higher level (provincial and
+     * above): few, and what an office's report names */
+    "    'named', coalesce((SELECT json_agg(json_build_object('ref', aw.ref, 'award', aw.award,"
     "      'subject_type', aw.subject_type, 'subject_id', aw.subject_id, 'subject_name', aw.subject_name,"
     "      'unit_name', aw.unit_name, 'leader_level', aw.leader_level, 'achievement', aw.achievement,"
     "      'decision_no', aw.decision_no, 'decided_on', aw.decided_on, 'way', aw.way, 'level', aw.level,"
     "      'campaign_id', aw.campaign_id)"
     "      ORDER BY aw.subject_type, " AWARD_ORDER " NULLS LAST, aw.award, aw.given_name COLLATE vi,"
-    "      aw.full_name COLLATE vi, aw.subject_name COLLATE vi, aw.subject_id, aw.decided_on, aw.ref) FROM aw), '[]'::json)),"
+    "      aw.full_name COLLATE vi, aw.subject_name COLLATE vi, aw.subject_id, aw.decided_on, aw.ref)"
+    "      FROM aw WHERE aw.level = 'higher'), '[]'::json),"
+    /* the statistics' cells, subject × achievement × award (removed once
+     * the statistics are built from them) */
+    "    'cells', coalesce((SELECT json_agg(json_build_object('subject', x.subject, 'achievement', x.achievement,"
+    "      'award', x.award, 'n', x.n)) FROM (SELECT subject, achievement, award, count(*) AS n FROM aw"
+    "      GROUP BY subject, achievement, award) x), '[]'::json)),"
     "  'nominations', json_build_object('total', (SELECT count(*) FROM nm),"
     "    'by_state', coalesce((SELECT json_object_agg(x.state, x.n ORDER BY x.state) FROM"
     "      (SELECT state, count(*) AS n FROM nm GROUP BY state) x), '{}'::json),"
@@ -160,21 +183,7 @@ static const db_stmt STMT_FIGURES = {
     "    'items', coalesce((SELECT json_agg(json_build_object('exemplar_id', ex.exemplar_id, 'title', ex.title,"
     "      'kind', ex.kind, 'unit_name', ex.unit_name, 'published_on', ex.published_on)"
     "      ORDER BY ex.published_on, ex.exemplar_id) FROM ex), '[]'::json))"
-    " ) FROM c"};
-
-/* The row key of an award item. */
-static const char *subject_of(const json_t *item)
-{
-    const char *type = json_string_value(json_object_get(item, "subject_type"));
-    const char *level = json_string_value(json_object_get(item, "leader_level"));
-    if (type && strcmp(type, "unit") == 0)
-        return "collective";
-    if (level && strcmp(level, "agency") == 0)
-        return "leader_agency";
-    if (level && strcmp(level, "unit") == 0)
-        return "leader_unit";
-    return "worker";
-}
+    " ), (SELECT array_agg(aw.ref ORDER BY aw.ref) FROM aw)::text FROM c"};
 
 static int award_rank(const char *code)
 {
@@ -187,8 +196,9 @@ static int award_rank(const char *code)
 /* statistics: {"columns":[{"award","label"}], "rows":[{"key","subject",
  * "achievement","label","counts":{award:n},"total"}], "totals":{"counts",
  * "total"}}: every subject and kind a row, even with nothing; the columns
- * the awards counted, in the order of the award table, then any other. */
-static json_t *statistics(const json_t *items)
+ * the awards counted, in the order of the award table, then any other.
+ * From cells: [{subject, achievement, award, n}] (the query's counts). */
+static json_t *statistics(const json_t *cells)
 {
     json_t *cols = json_array(), *rows = json_array(), *tcounts = json_object();
     size_t i;
@@ -196,7 +206,7 @@ static json_t *statistics(const json_t *items)
     /* The columns, in order. */
     const char *codes[64];
     size_t ncodes = 0;
-    json_array_foreach(items, i, it) {
+    json_array_foreach(cells, i, it) {
         const char *aw = json_string_value(json_object_get(it, "award"));
         bool seen = false;
         for (size_t k = 0; k < ncodes; k++)
@@ -224,14 +234,16 @@ static json_t *statistics(const json_t *items)
             for (size_t c = 0; c < ncodes; c++)
                 json_object_set_new(counts, codes[c], json_integer(0));
             long long n = 0;
-            json_array_foreach(items, i, it) {
+            json_array_foreach(cells, i, it) {
+                const char *subj = json_string_value(json_object_get(it, "subject"));
                 const char *ach = json_string_value(json_object_get(it, "achievement"));
-                if (strcmp(subject_of(it), subjects[s]) != 0 || !ach || strcmp(ach, achievements[k]) != 0)
+                if (!subj || strcmp(subj, subjects[s]) != 0 || !ach || strcmp(ach, achievements[k]) != 0)
                     continue;
                 const char *aw = json_string_value(json_object_get(it, "award"));
-                json_object_set_new(counts, aw, json_integer(json_integer_value(json_object_get(counts, aw)) + 1));
-                json_object_set_new(tcounts, aw, json_integer(json_integer_value(json_object_get(tcounts, aw)) + 1));
-                n++;
+                long long m = json_integer_value(json_object_get(it, "n"));
+                json_object_set_new(counts, aw, json_integer(json_integer_value(json_object_get(counts, aw)) + m));
+                json_object_set_new(tcounts, aw, json_integer(json_integer_value(json_object_get(tcounts, aw)) + m));
+                n += m;
             }
             total += n;
             char key[64];
@@ -257,9 +269,11 @@ static json_t *load_decimals(const char *text)
 }
 
 rf_rc report_figures_generate(db *d, arena *a, long long campaign_id, const char *kind, const report_period *p,
-                              json_t **out)
+                              json_t **out, const char **refs)
 {
     *out = NULL;
+    if (refs)
+        *refs = NULL;
     sc_answer sc, units;
     sc_rc rc = scorecard_targets(d, a, campaign_id, p->as_of, &sc);
     if (rc == SC_OK)
@@ -276,6 +290,8 @@ rf_rc report_figures_generate(db *d, arena *a, long long campaign_id, const char
         return RF_NOT_FOUND;
     }
     json_t *f = load_decimals(db_value(r, 0, 0));
+    if (refs)
+        *refs = arena_strdup(a, db_value(r, 0, 1) ? db_value(r, 0, 1) : "{}");
     db_free(r);
     json_t *s = load_decimals(sc.body), *u = load_decimals(units.body);
     if (!f || !s || !u) {
@@ -290,8 +306,10 @@ rf_rc report_figures_generate(db *d, arena *a, long long campaign_id, const char
     json_object_set(f, "units", json_object_get(u, "units"));
     json_decref(s);
     json_decref(u);
+    json_t *awards = json_object_get(f, "awards");
     if (strcmp(kind, "award_statistics") == 0)
-        json_object_set_new(f, "statistics", statistics(json_object_get(json_object_get(f, "awards"), "items")));
+        json_object_set_new(f, "statistics", statistics(json_object_get(awards, "cells")));
+    json_object_del(awards, "cells");
     *out = f;
     return RF_OK;
 }
@@ -435,11 +453,11 @@ json_t *report_figures_changes(const json_t *before, const json_t *after)
 
 /* ------------------------------------------------------------------ explain */
 
-json_t *report_figures_explain(const json_t *figures, const char *row, const char *col)
+bool report_figures_explain_valid(const json_t *figures, const char *row, const char *col)
 {
     const json_t *st = json_object_get(figures, "statistics");
     if (!st)
-        return NULL;
+        return false;
     bool row_ok = strcmp(row, "total") == 0, col_ok = strcmp(col, "total") == 0;
     size_t i;
     json_t *v;
@@ -450,17 +468,22 @@ json_t *report_figures_explain(const json_t *figures, const char *row, const cha
     json_array_foreach(json_object_get(st, "columns"), i, v) {
         col_ok |= strcmp(json_string_value(json_object_get(v, "award")), col) == 0;
     }
-    if (!row_ok || !col_ok)
-        return NULL;
-    json_t *out = json_array();
-    json_array_foreach(json_object_get(json_object_get(figures, "awards"), "items"), i, v) {
-        char key[64];
-        const char *ach = json_string_value(json_object_get(v, "achievement"));
-        snprintf(key, sizeof key, "%s.%s", subject_of(v), ach ? ach : "");
-        bool in_row = strcmp(row, "total") == 0 || strcmp(row, key) == 0 || strcmp(row, subject_of(v)) == 0;
-        bool in_col = strcmp(col, "total") == 0 || strcmp(col, json_string_value(json_object_get(v, "award"))) == 0;
-        if (in_row && in_col)
-            json_array_append(out, v);
+    return row_ok && col_ok;
+}
+
+long long report_figures_cell(const json_t *figures, const char *row, const char *col)
+{
+    const json_t *st = json_object_get(figures, "statistics");
+    long long n = 0;
+    size_t i;
+    json_t *v;
+    bool all_rows = strcmp(row, "total") == 0, all_cols = strcmp(col, "total") == 0;
+    json_array_foreach(json_object_get(st, "rows"), i, v) {
+        if (!all_rows && strcmp(json_string_value(json_object_get(v, "key")), row) != 0 &&
+            strcmp(json_string_value(json_object_get(v, "subject")), row) != 0)
+            continue;
+        n += all_cols ? json_integer_value(json_object_get(v, "total"))
+                      : json_integer_value(json_object_get(json_object_get(v, "counts"), col));
     }
-    return out;
+    return n;
 }

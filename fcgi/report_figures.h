@@ -11,12 +11,20 @@
  *                        topics, sessions held and attendances;
  *   titles, ratings      titles decided by as_of, by title; each subject's
  *                        latest rating by as_of, by level;
- *   awards               every award granted (view award_grants): the
+ *   awards               the awards granted (view award_grants): the
  *                        campaign's decided by as_of, or for
  *                        award_statistics the agency's decided in the
- *                        period; with counts by award and by leader_level
- *                        and the items themselves (so every count can be
- *                        traced in the frozen content);
+ *                        period; as counts, so that the content grows with
+ *                        units and awards, not people: total, by_award,
+ *                        by_leader_level, by_award_subject (a row per award:
+ *                        collective, leader_agency, leader_unit, worker,
+ *                        total), by_unit (a row per unit with an award:
+ *                        unit_id, name, counts by award, total); and named,
+ *                        the awards granted at the higher level (provincial
+ *                        and above: award_grants.level 'higher'), with the
+ *                        names, which are few. The refs of every award
+ *                        counted are kept beside the content (reports.
+ *                        award_refs, migration 0019) for ?explain=;
  *   nominations          proposed by as_of, by state and by award;
  *   exemplars            exemplary models published to the portal (sent)
  *                        by as_of, with the list;
@@ -31,6 +39,7 @@
 #ifndef THIDUA_REPORT_FIGURES_H
 #define THIDUA_REPORT_FIGURES_H
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -51,10 +60,18 @@ int report_period_of(arena *a, const char *kind, int year, const char *starts_on
 
 typedef enum { RF_OK = 0, RF_NOT_FOUND, RF_DB_ERROR, RF_BAD } rf_rc;
 
-/* Generates the figures of campaign_id for kind over p into *out. Runs in
- * the caller's transaction when one is open (the scorecard's snapshot). */
+/* The subject key (collective, leader_agency, leader_unit, worker) of a
+ * row g of award_grants and its staff row s, in SQL. */
+#define REPORT_SUBJECT_SQL(g, s)                                                                                     \
+    "CASE WHEN " g ".subject_type = 'unit' THEN 'collective' WHEN " s ".leader_level = 'agency' THEN 'leader_agency'" \
+    " WHEN " s ".leader_level = 'unit' THEN 'leader_unit' ELSE 'worker' END"
+
+/* Generates the figures of campaign_id for kind over p into *out, and into
+ * *refs (may be NULL; arena text) the refs of the awards they count as a
+ * PostgreSQL array literal ("{n12,t3}"). Runs in the caller's transaction
+ * when one is open (the scorecard's snapshot). */
 rf_rc report_figures_generate(db *d, arena *a, long long campaign_id, const char *kind, const report_period *p,
-                              json_t **out);
+                              json_t **out, const char **refs);
 
 /* What changed from before to after: an array of {path, before, after}
  * (a leaf that differs, or an item of a list that came or went; items of
@@ -62,11 +79,14 @@ rf_rc report_figures_generate(db *d, arena *a, long long campaign_id, const char
  * [T1].value"). before NULL: an empty array. */
 json_t *report_figures_changes(const json_t *before, const json_t *after);
 
-/* The awards a cell of the statistics counts: row a row's key
+/* Whether the statistics have the cell row, col: row a row's key
  * ("worker.thuong_xuyen", "collective.dot_xuat"...) or a subject alone
- * ("worker") or "total"; col an award code or "total". A new array, or
- * NULL when the figures have no such row or column. */
-json_t *report_figures_explain(const json_t *figures, const char *row, const char *col);
+ * ("worker") or "total"; col an award code or "total". False for figures
+ * without statistics. The awards a cell counts are listed from the
+ * report's award_refs (api/reports.c). */
+bool report_figures_explain_valid(const json_t *figures, const char *row, const char *col);
+/* The count of a valid cell row, col in the statistics. */
+long long report_figures_cell(const json_t *figures, const char *row, const char *col);
 
 /* "Lao động tiên tiến" for "LDTT"; the code itself when unknown. */
 const char *report_award_label(const char *code);

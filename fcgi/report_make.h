@@ -25,7 +25,7 @@
     " 'as_of', " r ".as_of, 'period_from', " r ".period_from, 'period_to', " r ".period_to, 'sections', " REPORT_SECTIONS(r) "," \
     " 'figures', " r ".figures, 'replaces_id', " r ".replaces_id, 'approved_at', " REPORT_UTC(r ".approved_at") ","            \
     " 'approved_by', (SELECT coalesce(u.full_name, u.username) FROM users u WHERE u.id = " r ".approved_by),"       \
-    " 'generated_at', " REPORT_UTC(r ".generated_at") ")"
+    " 'generated_at', " REPORT_UTC(r ".generated_at") ", 'dated', " r ".dated)"
 
 /* A report of a schedule (r a reports row): {"due_on", "late"}, late
  * while it is a draft after due_on (the day in Vietnam); NULL for a
@@ -48,9 +48,11 @@ typedef enum {
 /* Vietnamese detail of a failure other than RM_DB / RM_NOT_FOUND. */
 const char *report_make_message(rm_rc rc);
 
-/* The figures of campaign for kind over p as compact JSON text. */
+/* The figures of campaign for kind over p as compact JSON text, and the
+ * refs of the awards they count (a PostgreSQL array literal, for
+ * reports.award_refs; refs may be NULL). */
 rm_rc report_make_figures(db *d, arena *a, long long campaign, const char *kind, const report_period *p,
-                          const char **text);
+                          const char **text, const char **refs);
 
 /* Generates a draft of campaign (figures as of p) and inserts it:
  * replaces (an approved report's id as text) or NULL, user the author (0:
@@ -64,11 +66,31 @@ rm_rc report_make_draft(db *d, arena *a, long long campaign, const char *kind, c
 rm_rc report_make_render(arena *a, const json_t *rep, const char *format, unsigned char **out, size_t *len);
 
 /* Approves draft id (locked by the caller, known to be a draft) with
- * number by user (0: nobody, an automatic approval): freezes the content
- * with its SHA-256, stores the PDF and the workbook and queues one
- * delivery per active destination of the agency that takes the kind; for
- * a report of a schedule that names destinations, per active one of
- * those that takes the kind. */
+ * number by user (0: nobody, an automatic approval), dated (YYYY-MM-DD,
+ * the document's date of issue, checked by the caller: not before as_of,
+ * not after today; NULL: today in Vietnam): freezes the content with its
+ * SHA-256 and queues one delivery per active destination of the agency
+ * that takes the kind; for a report of a schedule that names
+ * destinations, per active one of those that takes the kind. Renders
+ * nothing: one short transaction whatever the report's size (the files
+ * are report_files_ensure's). */
+rm_rc report_make_approve_dated(db *d, arena *a, long long id, const char *number, long long user,
+                                const char *dated);
+/* The same, dated today. */
 rm_rc report_make_approve(db *d, arena *a, long long id, const char *number, long long user);
+
+/* The PDF and the workbook of approved report id, rendered from its frozen
+ * content and stored in report_files (each with its SHA-256) unless they
+ * are already: idempotent, and safe from several processes at once (a
+ * transaction-scoped advisory lock per report; the second waits, then
+ * finds them stored). The renderings are a function of the frozen content
+ * only, so whoever comes first (a GET of the .pdf or .xlsx, the deliverer
+ * before sending) stores what any other would have. Runs its OWN
+ * transaction on d: call it with none open. The lengths in bytes into
+ * *pdf_len and *xlsx_len (may be NULL; -1 on failure). RM_OK; RM_NOT_FOUND
+ * when id is no approved report; RM_DB (db_last_error, rolled back);
+ * RM_RENDER / RM_DOC / RM_CANON (logged, rolled back). Allocates in its own
+ * arena: nothing to free. */
+rm_rc report_files_ensure(db *d, long long id, long long *pdf_len, long long *xlsx_len);
 
 #endif

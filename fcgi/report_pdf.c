@@ -21,15 +21,18 @@
 #include "text.h"
 
 #define MM (72.0 / 25.4)
-#define PAGE_W 595.28 /* A4 */
+#define PAGE_W 595.28 /* A4 portrait; a landscape page is PAGE_H wide and PAGE_W high */
 #define PAGE_H 841.89
 #define MARGIN_TOP (20 * MM)
 #define MARGIN_BOTTOM (20 * MM)
 #define MARGIN_LEFT (30 * MM)
 #define MARGIN_RIGHT (15 * MM)
+/* The same margins as the reader sees the page, portrait or landscape. */
 #define X0 MARGIN_LEFT
-#define TEXT_W (PAGE_W - MARGIN_LEFT - MARGIN_RIGHT)
-#define Y_END (PAGE_H - MARGIN_BOTTOM)
+#define PORTRAIT_TEXT_W (PAGE_W - MARGIN_LEFT - MARGIN_RIGHT)
+/* The current page's (struct render r in scope). */
+#define TEXT_W (r->text_w)
+#define Y_END (r->y_end)
 #define FAMILY "Liberation Serif"
 
 #define BODY_SIZE 14.0   /* text 13–14 */
@@ -58,6 +61,8 @@ struct render {
     PangoContext *ctx;
     int page;
     double y;
+    int landscape;        /* the current page is A4 landscape (a wide table's) */
+    double text_w, y_end; /* of the current page */
     enum report_rc rc;
     char *err;
     size_t errlen;
@@ -268,10 +273,21 @@ static void hline(struct render *r, double x0, double x1, double y)
     cairo_stroke(r->cr);
 }
 
-/* Closes the page and starts the next, numbered at the top from page 2. */
-static void new_page(struct render *r)
+static void set_geometry(struct render *r, int landscape)
+{
+    r->landscape = landscape;
+    r->text_w = (landscape ? PAGE_H : PAGE_W) - MARGIN_LEFT - MARGIN_RIGHT;
+    r->y_end = (landscape ? PAGE_W : PAGE_H) - MARGIN_BOTTOM;
+}
+
+/* Closes the page and starts the next, A4 landscape or portrait, numbered
+ * at the top from page 2 (the numbers run on across orientations). */
+static void new_page_as(struct render *r, int landscape)
 {
     cairo_show_page(r->cr);
+    if (landscape != r->landscape)
+        cairo_pdf_surface_set_size(r->surface, landscape ? PAGE_H : PAGE_W, landscape ? PAGE_W : PAGE_H);
+    set_geometry(r, landscape);
     r->page++;
     r->y = MARGIN_TOP;
     char num[16];
@@ -281,6 +297,19 @@ static void new_page(struct render *r)
         draw_layout(r, l, X0, MARGIN_TOP - 11 * MM);
         g_object_unref(l);
     }
+}
+
+static void new_page(struct render *r)
+{
+    new_page_as(r, r->landscape);
+}
+
+/* Text (not a wide table) goes on portrait pages: after a landscape table,
+ * a new portrait page. */
+static void portrait(struct render *r)
+{
+    if (r->landscape)
+        new_page_as(r, 0);
 }
 
 /* Draws the layout at the left edge x, line by line, starting new pages as
@@ -305,6 +334,7 @@ static void flow(struct render *r, PangoLayout *l, double x)
 static void flow_text(struct render *r, const char *text, enum style st, double size, PangoAlignment align,
                       int justify, double indent, double gap_before)
 {
+    portrait(r);
     PangoLayout *l = layout_new(r, text, st, size, TEXT_W, align, justify, indent);
     if (l == NULL)
         return;
@@ -444,7 +474,7 @@ static double longest_word(struct render *r, const char *text, enum style st)
 
 /* A text column whose cells are all this short (on one line) is never
  * wrapped when the table has room: "Thường xuyên" stays on one line. */
-#define SHORT_TEXT (TEXT_W / 4)
+#define SHORT_TEXT (PORTRAIT_TEXT_W / 4)
 
 /* The narrowest a column may be: its header's longest word (no "ST-T"),
  * for numbers and dates their longest value, on one line; for text the
@@ -554,6 +584,25 @@ done:
     return rc;
 }
 
+/* A table too wide for a portrait page: the columns, each at least its
+ * minimum (short cells whole) and wide enough for its header on three
+ * lines, do not fit the portrait text width together. Such a table goes on
+ * landscape pages (reports.md: "tables may turn the page to landscape").
+ * -1 after fail(). */
+static int table_is_wide(struct render *r, const struct report_table *t)
+{
+    double sum = 0;
+    for (size_t c = 0; c < t->ncolumns; c++) {
+        double min = column_min_width(r, t, c, 1);
+        double head = text_width(r, t->columns[c].header ? t->columns[c].header : "", BOLD, TABLE_SIZE);
+        if (min < 0 || head < 0)
+            return -1;
+        head = head / 3 + 2 * CELL_PAD_X + 1;
+        sum += min > head ? min : head;
+    }
+    return sum > PORTRAIT_TEXT_W;
+}
+
 /* The layouts of one row (header when `header`), and its height. */
 static int row_layouts(struct render *r, const struct report_table *t, size_t row, int header, const double *widths,
                        struct row_layouts *out)
@@ -630,6 +679,11 @@ static void draw_table(struct render *r, const struct report_table *t)
         fail(r, REPORT_LIBRARY, "out of memory");
         goto done;
     }
+    int wide = table_is_wide(r, t);
+    if (wide < 0)
+        goto done;
+    if (wide != r->landscape)
+        new_page_as(r, wide);
     if (column_widths(r, t, widths) < 0)
         goto done;
 
@@ -685,6 +739,7 @@ done:
  * kept together on one page. */
 static void draw_closing(struct render *r, const struct report_doc *doc)
 {
+    portrait(r);
     double left_w = TEXT_W * 0.45, right_w = TEXT_W - left_w, right_x = X0 + left_w;
     /* The recipients as one layout: "- Như trên;" a line each. */
     size_t cap = 32;
@@ -777,6 +832,7 @@ enum report_rc report_pdf_render(const struct report_doc *doc, unsigned char **o
     }
     struct outbuf buf = {0};
     struct render r = {.rc = REPORT_OK, .err = err, .errlen = errlen, .page = 1, .y = MARGIN_TOP};
+    set_geometry(&r, 0);
     r.surface = cairo_pdf_surface_create_for_stream(write_out, &buf, PAGE_W, PAGE_H);
     cairo_pdf_surface_restrict_to_version(r.surface, CAIRO_PDF_VERSION_1_5);
     /* The document's own date as the file's, so the same report gives the

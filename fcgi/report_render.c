@@ -100,7 +100,7 @@ static void cell(arena *a, cells *c, const char *s)
 
 typedef struct builder {
     arena *a;
-    struct report_table tables[8];
+    struct report_table tables[10];
     size_t ntables;
     const char *paras[16];
     size_t nparas;
@@ -200,8 +200,10 @@ static const struct report_column award_cols[] = {
     {"Số quyết định", REPORT_COL_TEXT, 4},   {"Ngày quyết định", REPORT_COL_DATE, 3},
 };
 static const struct report_column by_award_cols[] = {
-    {"STT", REPORT_COL_INTEGER, 1},         {"Hình thức khen thưởng", REPORT_COL_TEXT, 5},
-    {"Số lượng", REPORT_COL_INTEGER, 2},
+    {"STT", REPORT_COL_INTEGER, 1},          {"Hình thức khen thưởng", REPORT_COL_TEXT, 5},
+    {"Số lượng", REPORT_COL_INTEGER, 2},     {"Tập thể", REPORT_COL_INTEGER, 2},
+    {"Lãnh đạo Sở", REPORT_COL_INTEGER, 2},  {"Lãnh đạo phòng, đơn vị", REPORT_COL_INTEGER, 2},
+    {"Người lao động trực tiếp", REPORT_COL_INTEGER, 2},
 };
 
 static const struct report_column exemplar_cols[] = {
@@ -279,35 +281,6 @@ static void units_table(builder *b, const json_t *f)
     table(b, "Kết quả của các phòng, đơn vị", "Đơn vị", unit_cols, 8, &c);
 }
 
-static void awards_tables(builder *b, const json_t *f)
-{
-    const json_t *aw = json_object_get(f, "awards");
-    cells c = {0};
-    const char *key;
-    json_t *v;
-    size_t i = 0;
-    json_object_foreach((json_t *)json_object_get(aw, "by_award"), key, v) {
-        cell(b->a, &c, arena_printf(b->a, "%zu", ++i));
-        cell(b->a, &c, report_award_label(key));
-        cell(b->a, &c, arena_printf(b->a, "%lld", (long long)json_integer_value(v)));
-    }
-    cell(b->a, &c, NULL);
-    cell(b->a, &c, "Tổng cộng");
-    cell(b->a, &c, num(b->a, aw, "total"));
-    table(b, "Khen thưởng theo hình thức", "Khen thưởng theo hình thức", by_award_cols, 3, &c);
-
-    cells l = {0};
-    json_array_foreach(json_object_get(aw, "items"), i, v) {
-        cell(b->a, &l, arena_printf(b->a, "%zu", i + 1));
-        cell(b->a, &l, str(v, "subject_name"));
-        cell(b->a, &l, str(v, "unit_name"));
-        cell(b->a, &l, report_award_label(str(v, "award")));
-        cell(b->a, &l, str(v, "decision_no"));
-        cell(b->a, &l, str(v, "decided_on"));
-    }
-    table(b, "Danh sách tập thể, cá nhân được khen thưởng", "Danh sách khen thưởng", award_cols, 6, &l);
-}
-
 /* A column header short enough for a table of every award. */
 static const char *award_short(const char *code)
 {
@@ -320,6 +293,76 @@ static const char *award_short(const char *code)
         if (strcmp(map[i][0], code) == 0)
             return map[i][1];
     return code;
+}
+
+/* The awards as an office's report counts them: by award and subject; by
+ * unit (one column per award, a wide table); then the names of those
+ * granted at the higher level (few). */
+static void awards_tables(builder *b, const json_t *f)
+{
+    const json_t *aw = json_object_get(f, "awards");
+    const json_t *rows = json_object_get(aw, "by_award_subject");
+    cells c = {0};
+    size_t i;
+    json_t *v;
+    json_array_foreach(rows, i, v) {
+        cell(b->a, &c, arena_printf(b->a, "%zu", i + 1));
+        cell(b->a, &c, report_award_label(str(v, "award")));
+        cell(b->a, &c, num(b->a, v, "total"));
+        cell(b->a, &c, num(b->a, v, "collective"));
+        cell(b->a, &c, num(b->a, v, "leader_agency"));
+        cell(b->a, &c, num(b->a, v, "leader_unit"));
+        cell(b->a, &c, num(b->a, v, "worker"));
+    }
+    const json_t *bl = json_object_get(aw, "by_leader_level");
+    cell(b->a, &c, NULL);
+    cell(b->a, &c, "Tổng cộng");
+    cell(b->a, &c, num(b->a, aw, "total"));
+    cell(b->a, &c, num(b->a, bl, "collective"));
+    cell(b->a, &c, num(b->a, bl, "agency"));
+    cell(b->a, &c, num(b->a, bl, "unit"));
+    cell(b->a, &c, num(b->a, bl, "none"));
+    table(b, "Khen thưởng theo hình thức và đối tượng", "Khen thưởng theo hình thức", by_award_cols, 7, &c);
+
+    const json_t *units = json_object_get(aw, "by_unit");
+    size_t na = json_array_size(rows), k;
+    if (json_array_size(units) > 0) {
+        size_t nc = na + 3;
+        struct report_column *uc = arena_alloc(b->a, nc * sizeof *uc);
+        uc[0] = (struct report_column){"STT", REPORT_COL_INTEGER, 1};
+        uc[1] = (struct report_column){"Đơn vị", REPORT_COL_TEXT, 6};
+        json_array_foreach(rows, k, v) uc[2 + k] = (struct report_column){award_short(str(v, "award")),
+                                                                          REPORT_COL_INTEGER, 2};
+        uc[nc - 1] = (struct report_column){"Tổng cộng", REPORT_COL_INTEGER, 2};
+        cells u = {0};
+        json_t *x;
+        json_array_foreach(units, i, x) {
+            cell(b->a, &u, arena_printf(b->a, "%zu", i + 1));
+            cell(b->a, &u, str(x, "name"));
+            json_array_foreach(rows, k, v) cell(b->a, &u, num(b->a, json_object_get(x, "counts"), str(v, "award")));
+            cell(b->a, &u, num(b->a, x, "total"));
+        }
+        cell(b->a, &u, NULL);
+        cell(b->a, &u, "Tổng cộng");
+        json_array_foreach(rows, k, v) cell(b->a, &u, num(b->a, v, "total"));
+        cell(b->a, &u, num(b->a, aw, "total"));
+        table(b, "Khen thưởng theo phòng, đơn vị", "Khen thưởng theo đơn vị", uc, nc, &u);
+    }
+
+    const json_t *named = json_object_get(aw, "named");
+    if (json_array_size(named) == 0)
+        return;
+    cells l = {0};
+    json_array_foreach(named, i, v) {
+        cell(b->a, &l, arena_printf(b->a, "%zu", i + 1));
+        cell(b->a, &l, str(v, "subject_name"));
+        cell(b->a, &l, str(v, "unit_name"));
+        cell(b->a, &l, report_award_label(str(v, "award")));
+        cell(b->a, &l, str(v, "decision_no"));
+        cell(b->a, &l, str(v, "decided_on"));
+    }
+    table(b, "Danh sách tập thể, cá nhân được khen thưởng cấp tỉnh trở lên", "Danh sách khen thưởng", award_cols, 6,
+          &l);
 }
 
 /* The statistics table: one column per award, then the total. */
@@ -408,10 +451,14 @@ int report_render_doc(arena *a, const json_t *r, struct report_doc *doc)
     doc->agency = report_upper(a, str(agency, "name"));
     doc->number = json_string_value(json_object_get(r, "number"));
     doc->place = json_string_value(json_object_get(agency, "place"));
+    /* The date of issue chosen at approval; before 0019, the approval's day;
+     * a draft's, its generation's. */
+    const char *dated = json_string_value(json_object_get(r, "dated"));
     const char *when = json_string_value(json_object_get(r, "approved_at"));
     if (!when)
         when = json_string_value(json_object_get(r, "generated_at"));
-    if (vn_date(when, &doc->year, &doc->month, &doc->day) != 0)
+    if (dated ? !text_date_parse(dated, &doc->year, &doc->month, &doc->day)
+              : vn_date(when, &doc->year, &doc->month, &doc->day) != 0)
         return -1;
     doc->title = "BÁO CÁO";
     const char *kind = str(r, "kind");

@@ -3,12 +3,14 @@
  * as a printable HTML page.
  *
  * The heading comes from the figures: the agency's parent_body and name
- * (upper case), its place; the number; the date is the approval's (in
- * Vietnam's time), or for a draft the generation's. The subject names the
- * kind and the campaign ("Sơ kết 6 tháng đầu năm 2025 phong trào …").
- * Section I holds the figures (paragraphs and tables: targets, units,
- * awards by award and subject, the awards themselves; for
- * award_statistics the statistics table), then one section per narrative
+ * (upper case), its place; the number; the date is the date of issue
+ * (dated), else the approval's (in Vietnam's time), or for a draft the
+ * generation's. The subject names the kind and the campaign ("Sơ kết 6
+ * tháng đầu năm 2025 phong trào …"). Section I holds the figures
+ * (paragraphs and tables: targets, units, awards by award and subject,
+ * awards by unit, the awards granted at the higher level with their names,
+ * exemplary models; for award_statistics the statistics table first), then
+ * one section per narrative
  * the office wrote (ưu điểm, hạn chế, bài học kinh nghiệm, phương hướng,
  * kiến nghị), each paragraph a line of its text. "Nơi nhận:" lists the
  * agency's destinations for the kind and "Lưu: VT, TĐKT."; the signer is

@@ -93,8 +93,11 @@ static void close_if_body_unread(FCGX_Request *fr)
 static void write_response(FCGX_Request *fr, const response *res)
 {
     FCGX_FPrintF(fr->out, "Status: %d %s\r\n", res->status, http_reason(res->status));
-    if (res->content_type)
-        FCGX_FPrintF(fr->out, "Content-Type: %s; charset=utf-8\r\n", res->content_type);
+    if (res->content_type) {
+        char type[256];
+        http_content_type_line(res->content_type, type, sizeof type);
+        FCGX_FPrintF(fr->out, "Content-Type: %s\r\n", type);
+    }
     if (res->status != 304 && res->status != 204) {
         /* libfcgi's printf knows no %zu: it wrote "Content-Length: " and
          * swallowed the rest of the line, so nginx saw no length and lost

@@ -1,24 +1,26 @@
 /* api/reports.c — reports to the Khối thi đua (reports.md): a draft
  * generated from the data as of a date (report_figures.h), its narrative
  * sections edited by the office, regenerated while a draft (answering what
- * changed), approved by the director with its number: then its content is
- * frozen as canonical JSON (jcs.h) with its SHA-256, the PDF and the
- * workbook are rendered and stored (report_files), and one delivery per
- * active destination of the agency that takes the kind is queued, all in
- * the approval's transaction. The database refuses any later change
- * (migration 0015's trigger), answered 409.
+ * changed), approved by the director with its number and date of issue
+ * (dated): then its content is frozen as canonical JSON (jcs.h) with its
+ * SHA-256 and one delivery per active destination of the agency that takes
+ * the kind is queued, in one short transaction that renders nothing. The
+ * database refuses any later change (migrations 0015, 0019), answered 409.
  *
  * GET /reports/{id} answers the JSON, or with Accept (or ?format=, since a
  * route pattern cannot end in ".pdf": router.c matches {id} as a whole
  * segment) the print view (text/html), the PDF or the workbook: a draft's
- * rendered on the fly, an approved report's as stored.
+ * rendered on the fly; an approved report's rendered from its frozen
+ * content and stored by the first who asks (report_files_ensure, also the
+ * deliverer's), then the stored bytes.
  *
  * The frozen content, whose canonical JSON the sha256 is of, is the
  * report object without "state", "sha256" and "changes": the members id,
  * campaign_id, kind, number, as_of, period_from, period_to, sections,
- * figures, replaces_id, approved_at, approved_by, generated_at. A report
- * of a schedule also answers due_on and late (report_make.h), outside the
- * frozen content.
+ * figures, replaces_id, approved_at, approved_by, generated_at, dated. A
+ * report of a schedule also answers due_on and late (report_make.h),
+ * outside the frozen content. ?explain= lists the awards a cell of the
+ * statistics counted, from the refs kept beside the content (award_refs).
  *
  * Generating and approving are report_make.h's, shared with `thidua
  * report run` (report_run.h). */
@@ -59,17 +61,23 @@ static const field_def patch_fields[] = {
 
 static const field_def approve_fields[] = {
     {"number", FT_STRING, F_REQUIRED, 1, 60, NULL, "Số văn bản, vd. 12/BC-SNV (không trùng trong phong trào)"},
+    {"dated", FT_DATE, F_NULLABLE, 0, 0, NULL,
+     "Ngày ban hành in trên văn bản (\"Sóc Trăng, ngày 08 tháng 7 năm 2025\"): không trước ngày tính số liệu, không"
+     " sau hôm nay; mặc định hôm nay"},
     {0},
 };
+enum { A_NUMBER, A_DATED, A_COUNT };
 
 static const field_def get_query[] = {
+    {"limit", FT_INT, 0, 1, 10000, NULL, "explain: số khen thưởng tối đa liệt kê (mặc định 1000)"},
+    {"offset", FT_INT, 0, 0, 100000000000LL, NULL, "explain: bỏ qua bấy nhiêu khen thưởng đầu (mặc định 0)"},
     {"format", FT_ENUM, 0, 0, 0, formats,
      "json, html (bản in), pdf hoặc xlsx; thay cho Accept (đường dẫn /reports/{id}.pdf không biểu diễn được)"},
     {"explain", FT_STRING, 0, 3, 100, NULL,
      "Thống kê khen thưởng: \"hàng,cột\" (vd. worker.thuong_xuyen,LDTT; total) liệt kê các khen thưởng ô đó đếm"},
     {0},
 };
-enum { Q_FORMAT, Q_EXPLAIN };
+enum { Q_LIMIT, Q_OFFSET, Q_FORMAT, Q_EXPLAIN };
 
 static const char not_found[] = "Không có báo cáo này.";
 static const char not_draft[] = "Báo cáo đã được duyệt: nội dung không thay đổi được nữa (sửa thì lập báo cáo mới thay thế).";
@@ -85,18 +93,55 @@ static const db_stmt STMT_LIST = {
 static const db_stmt STMT_GET = {
     "reports_get", "SELECT coalesce(r.content, " REPORT_OBJ("r") ")::text, r.state, r.sha256, r.figures_before::text,"
                    " " REPORT_DEADLINE("r") "::text FROM reports r WHERE r.id = $1"};
+/* An approved report as GET answers it, made as text in SQL: its frozen
+ * content with state, sha256, changes (none) and a schedule's due_on and
+ * late spliced in, so that a large report is never parsed and printed
+ * again by the worker. No row for a draft. */
+static const db_stmt STMT_GET_FROZEN = {
+    "reports_get_frozen",
+    "SELECT left(r.content::text, -1) || ', \"state\": ' || to_jsonb(r.state)::text || ', \"sha256\": '"
+    " || to_jsonb(r.sha256)::text || ', \"changes\": []'"
+    " || coalesce(', ' || nullif(substr(x.dl::text, 2, length(x.dl::text) - 2), ''), '') || '}'"
+    " FROM reports r CROSS JOIN LATERAL (SELECT " REPORT_DEADLINE("r") " AS dl) x"
+    " WHERE r.id = $1 AND r.state <> 'draft'"};
 static const db_stmt STMT_SCOPE = SCOPE_VIA_CAMPAIGN("reports_scope", "reports");
 static const db_stmt STMT_CAMPAIGN = {"reports_campaign", "SELECT year FROM campaigns WHERE id = $1"};
 static const db_stmt STMT_REPLACES = {
     "reports_replaces", "SELECT 1 FROM reports WHERE id = $1 AND campaign_id = $2 AND state <> 'draft'"};
 static const db_stmt STMT_LOCK = {
-    "reports_lock", "SELECT state, kind, campaign_id, as_of, period_from, period_to FROM reports WHERE id = $1 FOR UPDATE"};
+    "reports_lock", "SELECT state, kind, campaign_id, as_of, period_from, period_to, " REPORT_TODAY "::text"
+                    " FROM reports WHERE id = $1 FOR UPDATE"};
 static const db_stmt STMT_SECTIONS = {
     "reports_sections",
     "UPDATE reports SET sections = jsonb_strip_nulls(sections || $2::jsonb) WHERE id = $1 RETURNING id"};
 static const db_stmt STMT_REGENERATE = {
     "reports_regenerate",
-    "UPDATE reports SET figures_before = figures, figures = $2::jsonb, generated_at = now() WHERE id = $1 RETURNING id"};
+    "UPDATE reports SET figures_before = figures, figures = $2::jsonb, award_refs = $3::text[], generated_at = now()"
+    " WHERE id = $1 RETURNING id"};
+/* The awards a cell of the statistics counted ($2 row: a row's key, a
+ * subject or total; $3 col: an award or total), from the refs the figures
+ * counted (award_refs), as they are now; a page ($4 limit, $5 offset) and
+ * how many in all. */
+static const db_stmt STMT_EXPLAIN = {
+    "reports_explain",
+    "WITH aw AS (SELECT g.ref, g.award, g.subject_type, coalesce(g.staff_id, g.unit_subject) AS subject_id,"
+    "   coalesce(s.full_name, su.name) AS subject_name, uu.name AS unit_name, s.leader_level, g.achievement,"
+    "   g.decision_no, g.decided_on, g.way, g.level, g.campaign_id, s.given_name, s.full_name,"
+    "   " REPORT_SUBJECT_SQL("g", "s") " AS subject"
+    /* a join, not = ANY (a subquery's array is searched row by row) */
+    "   FROM award_grants g JOIN (SELECT unnest(award_refs) AS ref FROM reports WHERE id = $1) k ON k.ref = g.ref"
+    "   LEFT JOIN staff s ON s.id = g.staff_id LEFT JOIN units su ON su.id = g.unit_subject"
+    "   LEFT JOIN units uu ON uu.id = coalesce(s.unit_id, g.unit_subject)),"
+    " cell AS (SELECT * FROM aw WHERE ($2 = 'total' OR aw.subject = $2 OR aw.subject || '.' || aw.achievement = $2)"
+    "   AND ($3 = 'total' OR aw.award = $3))"
+    " SELECT (SELECT count(*) FROM cell), coalesce((SELECT json_agg(json_build_object('ref', x.ref, 'award', x.award,"
+    "   'subject_type', x.subject_type, 'subject_id', x.subject_id, 'subject_name', x.subject_name,"
+    "   'unit_name', x.unit_name, 'leader_level', x.leader_level, 'achievement', x.achievement,"
+    "   'decision_no', x.decision_no, 'decided_on', x.decided_on, 'way', x.way, 'level', x.level,"
+    "   'campaign_id', x.campaign_id) ORDER BY x.ord) FROM (SELECT cell.*, row_number() OVER (ORDER BY"
+    "   cell.subject_type, cell.award, cell.given_name COLLATE vi, cell.full_name COLLATE vi,"
+    "   cell.subject_name COLLATE vi, cell.subject_id, cell.decided_on, cell.ref) AS ord FROM cell"
+    "   ORDER BY ord LIMIT $4::bigint OFFSET $5::bigint) x), '[]')::text"};
 static const db_stmt STMT_FILE_GET = {
     "reports_file_get", "SELECT encode(bytes, 'hex') FROM report_files WHERE report_id = $1 AND format = $2"};
 /* ------------------------------------------------------------------ reading */
@@ -234,9 +279,9 @@ static void explain(request *req, response *res, json_t *rep, const char *spec)
     const char *comma = strchr(spec, ',');
     const char *row = comma ? arena_strndup(req->mem, spec, (size_t)(comma - spec)) : NULL;
     const char *col = comma ? comma + 1 : NULL;
-    json_t *items = row ? report_figures_explain(json_object_get(rep, "figures"), row, col) : NULL;
-    if (!items) {
-        bool statistics = json_object_get(json_object_get(rep, "figures"), "statistics") != NULL;
+    const json_t *figures = json_object_get(rep, "figures");
+    if (!row || !report_figures_explain_valid(figures, row, col)) {
+        bool statistics = json_object_get(figures, "statistics") != NULL;
         json_decref(rep);
         http_field_error(res, 400, "explain",
                          statistics
@@ -245,15 +290,56 @@ static void explain(request *req, response *res, json_t *rep, const char *spec)
                              : "Chỉ báo cáo thống kê khen thưởng (award_statistics) có ô để giải thích");
         return;
     }
-    json_t *body = json_pack("{s:s, s:s, s:I, s:o}", "row", row, "col", col, "count",
-                             (json_int_t)json_array_size(items), "items", items);
+    long long counted = report_figures_cell(figures, row, col);
     json_decref(rep);
+    const char *limit = api_query(req, Q_LIMIT), *offset = api_query(req, Q_OFFSET);
+    const char *p[] = {api_itoa(req, req->path_ids[0]), row, col, limit ? limit : "1000", offset ? offset : "0"};
+    db_result *r = db_run(req->db, &STMT_EXPLAIN, 5, p);
+    if (!r) {
+        api_db_error(req, res);
+        return;
+    }
+    json_t *items = json_loads(db_value(r, 0, 1), 0, NULL);
+    long long count = db_int(r, 0, 0);
+    db_free(r);
+    if (!items) {
+        http_problem(res, 500, "Lỗi máy chủ.");
+        return;
+    }
+    /* count: the awards of the cell found now among those the figures
+     * counted; counted: the cell's figure (they differ only when one of
+     * them was deleted or its subject changed since). */
+    json_t *body = json_pack("{s:s, s:s, s:I, s:I, s:o}", "row", row, "col", col, "count", (json_int_t)count,
+                             "counted", (json_int_t)counted, "items", items);
     answer_json(res, 200, body);
+}
+
+/* Answers an approved report from STMT_GET_FROZEN: 1 when answered (or
+ * failed with res filled), 0 when id is a draft (nothing answered). */
+static int answer_frozen(request *req, response *res, int status, const char *id)
+{
+    const char *p[] = {id};
+    db_result *r = db_run(req->db, &STMT_GET_FROZEN, 1, p);
+    if (!r) {
+        api_db_error(req, res);
+        return 1;
+    }
+    if (db_rows(r) == 0) {
+        db_free(r);
+        return 0;
+    }
+    http_json_arena(res, status, arena_strdup(res->mem, db_value(r, 0, 0)));
+    db_free(r);
+    return 1;
 }
 
 static void get(request *req, response *res)
 {
     const char *id = api_itoa(req, req->path_ids[0]);
+    if (!api_query(req, Q_EXPLAIN) && strcmp(wanted(req), "json") == 0 && answer_frozen(req, res, 200, id)) {
+        http_set_header(res, "Vary", "Accept");
+        return;
+    }
     json_t *rep = load(req, res, id);
     if (!rep)
         return;
@@ -280,6 +366,17 @@ static void get(request *req, response *res)
     }
     if (!draft) {
         json_decref(rep);
+        /* Rendered and stored by the first who asks (this GET, or the
+         * deliverer), then always the stored bytes. */
+        rm_rc rc = report_files_ensure(req->db, req->path_ids[0], NULL, NULL);
+        if (rc == RM_DB) {
+            api_db_error(req, res);
+            return;
+        }
+        if (rc != RM_OK) {
+            http_problem(res, 500, report_make_message(rc));
+            return;
+        }
         stored_file(req, res, id, format);
         return;
     }
@@ -303,10 +400,10 @@ static void list(request *req, response *res)
 /* Generates the figures in the open transaction: the text, or NULL with
  * res filled and the transaction rolled back. */
 static const char *figures_text(request *req, response *res, long long campaign, const char *kind,
-                                const report_period *p)
+                                const report_period *p, const char **refs)
 {
     const char *text = NULL;
-    rm_rc rc = report_make_figures(req->db, req->mem, campaign, kind, p, &text);
+    rm_rc rc = report_make_figures(req->db, req->mem, campaign, kind, p, &text, refs);
     if (rc != RM_OK) {
         make_error(req, res, rc, api_db_error);
         return NULL;
@@ -316,6 +413,8 @@ static const char *figures_text(request *req, response *res, long long campaign,
 
 static void answer_report(request *req, response *res, int status, long long id)
 {
+    if (answer_frozen(req, res, status, api_itoa(req, id)))
+        return;
     json_t *rep = load(req, res, api_itoa(req, id));
     if (rep)
         answer_json(res, status, rep);
@@ -494,11 +593,12 @@ static void regenerate(request *req, response *res)
     report_period per = {arena_strdup(req->mem, db_value(cur, 0, 3)), arena_strdup(req->mem, db_value(cur, 0, 4)),
                          arena_strdup(req->mem, db_value(cur, 0, 5))};
     db_free(cur);
-    const char *figures = figures_text(req, res, campaign, kind, &per);
+    const char *refs = NULL;
+    const char *figures = figures_text(req, res, campaign, kind, &per, &refs);
     if (!figures)
         return;
-    const char *p[] = {id, figures};
-    db_result *r = db_run(req->db, &STMT_REGENERATE, 2, p);
+    const char *p[] = {id, figures, refs};
+    db_result *r = db_run(req->db, &STMT_REGENERATE, 3, p);
     if (!r) {
         write_error(req, res);
         return;
@@ -510,15 +610,32 @@ static void regenerate(request *req, response *res)
 
 static void approve(request *req, response *res)
 {
-    field_val v[1];
+    field_val v[A_COUNT];
     if (api_body(req, res, approve_fields, v, false) != 0)
         return;
     const char *id = api_itoa(req, req->path_ids[0]);
     db_result *cur = lock_draft(req, res, id);
     if (!cur)
         return;
+    const char *dated = v[A_DATED].present && !v[A_DATED].null ? v[A_DATED].s : NULL;
+    /* ISO dates compare as text: not before the figures' day, not after
+     * today (Vietnam's); without dated, today, which must not be before
+     * the figures' day either (a report is not issued before its as_of). */
+    const char *day = dated ? dated : db_value(cur, 0, 6);
+    const char *problem = strcmp(day, db_value(cur, 0, 3)) < 0 ? "Ngày ban hành không được trước ngày tính số liệu"
+                          : strcmp(day, db_value(cur, 0, 6)) > 0 ? "Ngày ban hành không được sau hôm nay"
+                                                                 : NULL;
+    if (problem)
+        problem = arena_printf(req->mem, "%s (%s).", problem,
+                               strcmp(day, db_value(cur, 0, 3)) < 0 ? db_value(cur, 0, 3) : db_value(cur, 0, 6));
     db_free(cur);
-    rm_rc rc = report_make_approve(req->db, req->mem, req->path_ids[0], v[0].s, req->user ? req->user->id : 0);
+    if (problem) {
+        db_rollback(req->db);
+        http_field_error(res, 422, "dated", problem);
+        return;
+    }
+    rm_rc rc = report_make_approve_dated(req->db, req->mem, req->path_ids[0], v[A_NUMBER].s,
+                                         req->user ? req->user->id : 0, dated);
     if (rc != RM_OK) {
         make_error(req, res, rc, write_error);
         return;
@@ -546,7 +663,8 @@ const route reports_routes[] = {
     {"POST", "/api/v1/reports/{id}/regenerate", regenerate, ACCESS_OFFICE, BODY_NONE,
      "Tính lại số liệu của dự thảo; changes nêu các số liệu đã thay đổi", NULL, 0, NULL, &report_scope},
     {"POST", "/api/v1/reports/{id}/approve", approve, ACCESS_DIRECTOR, BODY_JSON,
-     "Duyệt báo cáo với số văn bản: nội dung cố định (sha256), lưu PDF và XLSX, xếp hàng gửi đến các nơi nhận",
+     "Duyệt báo cáo với số văn bản và ngày ban hành: nội dung cố định (sha256), xếp hàng gửi đến các nơi nhận;"
+     " PDF và XLSX được trình bày từ nội dung cố định khi cần lần đầu",
      approve_fields, 0, NULL, &report_scope},
     {0},
 };

@@ -1,6 +1,7 @@
 /* The demo's reports (sql/demo/README.md, step 4 of deploy/demo.sh),
  * loaded as `make run` loads them, through the API of the running server:
- * the mid-year report of TD2025 approved as 45/BC-SNV with its sections,
+ * the mid-year report of TD2025 approved as 45/BC-SNV dated 2025-07-08
+ * ("Sóc Trăng, ngày 08 tháng 7 năm 2025") with its sections,
  * its SHA-256 that of its canonical content, its stored PDF the one served
  * (Quốc hiệu, "Số: 45/BC-SNV", the agency's heading and place), one
  * delivery to the demo's e-mail destination; the year-end report a draft
@@ -49,6 +50,7 @@ static void mid_year_approved_and_verified(void **state)
     assert_true(strcmp(st, "approved") == 0 || strcmp(st, "delivered") == 0);
     assert_string_equal(t_json_str(r->json, "number"), "45/BC-SNV");
     assert_string_equal(t_json_str(r->json, "as_of"), "2025-06-30");
+    assert_string_equal(t_json_str(r->json, "dated"), "2025-07-08"); /* the date of issue, in July 2025 */
     json_t *sections = json_object_get(r->json, "sections");
     assert_non_null(strstr(t_json_str(sections, "strengths"), "Kế hoạch số 25/KH-SNV"));
     assert_non_null(t_json_str(sections, "next_steps"));
@@ -58,7 +60,7 @@ static void mid_year_approved_and_verified(void **state)
     assert_string_equal(t_json_str(r->json, "sha256"), mine);
     t_free(r);
 
-    /* The PDF served is the one stored at the approval. */
+    /* The PDF served is the one stored (by the first who asked for it). */
     r = t_getf(office, "/api/v1/reports/%lld?format=pdf", id);
     t_assert_status(r, 200);
     char got[65];
@@ -76,7 +78,7 @@ static void mid_year_approved_and_verified(void **state)
     assert_non_null(strstr(text, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
     assert_non_null(strstr(text, "UBND TỈNH SÓC TRĂNG"));
     assert_non_null(strstr(text, "Số: 45/BC-SNV"));
-    assert_non_null(strstr(text, "Sóc Trăng, ngày"));
+    assert_non_null(strstr(text, "Sóc Trăng, ngày 08 tháng 7 năm 2025"));
     free(text);
 
     /* Queued (or already sent) to the demo's e-mail destination. */

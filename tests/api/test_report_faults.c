@@ -1,10 +1,13 @@
 /* Reports under faults (issue 12, "Bad input and faults"), the part that
  * is deterministic:
  * - an approval whose worker is killed (SIGKILL) in the middle of it,
- *   after the report row was updated and the PDF rendered (its INSERT into
- *   report_files held on a lock this test takes), leaves a draft with no
- *   number, no digest, no report_files and no deliveries; a second
- *   approval succeeds;
+ *   after the report row was updated (its INSERT into report_deliveries
+ *   held on a lock this test takes), leaves a draft with no number, no
+ *   digest, no report_files and no deliveries; a second approval succeeds,
+ *   and stores no file (approval renders nothing);
+ * - the first GET of the PDF, whose worker is killed after rendering it
+ *   (its INSERT into report_files held on a lock), stores nothing; the
+ *   next GET renders and stores it;
  * - `thidua report deliver` killed mid-send (the receiver holds the
  *   request) leaves the delivery leased: not taken again while the lease
  *   lasts, taken again once it ends, the same key, stored once;
@@ -251,13 +254,13 @@ static void approval_killed_midway_leaves_a_draft(void **state)
     t_assert_status(r, 200);
     t_free(r);
 
-    /* The approval's INSERT into report_files waits on this lock: by then
-     * the report row is updated (approved, number, digest, content) and the
-     * PDF rendered, in the approval's open transaction. */
+    /* The approval's INSERT into report_deliveries waits on this lock: by
+     * then the report row is updated (approved, number, digest, content),
+     * in the approval's open transaction. */
     locker = pg();
     watch = pg();
     pg_ok(locker, "BEGIN");
-    pg_ok(locker, "LOCK TABLE report_files IN SHARE MODE");
+    pg_ok(locker, "LOCK TABLE report_deliveries IN SHARE MODE");
     int fds[2];
     assert_int_equal(pipe(fds), 0);
     pid_t child = approve_in_child(report, "41/BC-SNV", fds[1]);
@@ -265,12 +268,12 @@ static void approval_killed_midway_leaves_a_draft(void **state)
     bool waiting = false;
     for (int i = 0; i < 600 && !waiting; i++) {
         waiting = pg_long(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                                 " AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO report_files%'") > 0;
+                                 " AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO report_deliveries%'") > 0;
         if (!waiting)
             ps_sleep_ms(100);
     }
     if (!waiting)
-        fail_msg("the approval did not come to wait on report_files");
+        fail_msg("the approval did not come to wait on report_deliveries");
     /* the approval got that far: its transaction holds the report row updated */
     assert_true(pg_long(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                                " AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL") > 0);
@@ -297,7 +300,7 @@ static void approval_killed_midway_leaves_a_draft(void **state)
     for (int i = 0; i < 600 && !gone; i++) {
         gone = pg_long(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                               " AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
-                              " AND query ILIKE '%report_files%'") == 0;
+                              " AND query ILIKE '%report_deliveries%'") == 0;
         if (!gone)
             ps_sleep_ms(100);
     }
@@ -338,16 +341,72 @@ static void approval_killed_midway_leaves_a_draft(void **state)
     assert_string_equal(t_json_str(r->json, "number"), "41/BC-SNV");
     assert_int_equal(strlen(t_json_str(r->json, "sha256")), 64);
     t_free(r);
-    assert_int_equal(count_of("SELECT count(*) FROM report_files WHERE report_id = $1 AND sha256 = encode(sha256(bytes),"
-                              " 'hex') AND length(bytes) > 0",
-                              report),
-                     2);
+    assert_int_equal(count_of("SELECT count(*) FROM report_files WHERE report_id = $1", report), 0);
     assert_int_equal(count_of("SELECT count(*) FROM report_deliveries WHERE report_id = $1 AND state = 'queued'", report),
                      2);
+
+    /* The first GET of the PDF renders it; killed before its INSERT into
+     * report_files (held on a lock), it stores nothing. */
+    locker = pg();
+    watch = pg();
+    pg_ok(locker, "BEGIN");
+    pg_ok(locker, "LOCK TABLE report_files IN SHARE MODE");
+    fflush(NULL);
+    pid_t getter = fork();
+    if (getter < 0)
+        fail_msg("fork");
+    if (getter == 0) {
+        t_resp *g = t_getf(W.viewer, "/api/v1/reports/%lld?format=pdf", report);
+        _exit(g->status == 200 ? 0 : 1);
+    }
+    waiting = false;
+    for (int i = 0; i < 600 && !waiting; i++) {
+        waiting = pg_long(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                 " AND wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO report_files%'") > 0;
+        if (!waiting)
+            ps_sleep_ms(100);
+    }
+    if (!waiting)
+        fail_msg("the first GET did not come to wait on report_files");
+    n = workers(kids, 64);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(kill(kids[i], SIGKILL), 0);
+    int gst = 0;
+    assert_int_equal(waitpid(getter, &gst, 0), getter);
+    assert_false(WIFEXITED(gst) && WEXITSTATUS(gst) == 0);
+    pg_ok(locker, "ROLLBACK");
+    PQfinish(locker);
+    locker = NULL;
+    gone = false;
+    for (int i = 0; i < 600 && !gone; i++) {
+        gone = pg_long(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                              " AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+                              " AND query ILIKE '%report_files%'") == 0;
+        if (!gone)
+            ps_sleep_ms(100);
+    }
+    PQfinish(watch);
+    watch = NULL;
+    assert_true(gone);
+    assert_int_equal(count_of("SELECT count(*) FROM report_files WHERE report_id = $1", report), 0);
+    up = false;
+    for (int i = 0; i < 600 && !up; i++) {
+        r = t_get("/api/v1/health", NULL);
+        up = r->status == 200;
+        t_free(r);
+        if (!up)
+            ps_sleep_ms(100);
+    }
+    assert_true(up);
+    /* The next GET renders and stores both, digests matching. */
     r = t_getf(W.viewer, "/api/v1/reports/%lld?format=pdf", report);
     t_assert_status(r, 200);
     assert_true(r->len > 4 && memcmp(r->body, "%PDF", 4) == 0);
     t_free(r);
+    assert_int_equal(count_of("SELECT count(*) FROM report_files WHERE report_id = $1 AND sha256 = encode(sha256(bytes),"
+                              " 'hex') AND length(bytes) > 0",
+                              report),
+                     2);
     /* and not a third time */
     r = t_post(path, W.director, "{\"number\":\"42/BC-SNV\"}");
     t_assert_problem(r, 409, NULL);

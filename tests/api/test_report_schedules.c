@@ -393,6 +393,11 @@ static void auto_approve(void **state)
     assert_int_equal(strlen(t_json_str(r->json, "sha256")), 64);
     assert_true(json_is_false(json_object_get(r->json, "late")));
     t_free(r);
+    /* approval renders nothing; the first to ask stores both files */
+    assert_int_equal(sql_int1("SELECT count(*) FROM report_files WHERE report_id = $1", rep), 0);
+    r = t_getf(office, "/api/v1/reports/%lld?format=xlsx", rep);
+    t_assert_status(r, 200);
+    t_free(r);
     assert_int_equal(sql_int1("SELECT count(*) FROM report_files WHERE report_id = $1", rep), 2);
     assert_int_equal(sql_int1("SELECT count(*) FROM reports WHERE id = $1 AND approved_by IS NULL", rep), 1);
     /* to the schedule's destination only, not the agency's other one

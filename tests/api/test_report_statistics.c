@@ -138,7 +138,8 @@ static json_t *explain(const char *spec, size_t want)
     t_resp *r = t_getf(viewer, "/api/v1/reports/%lld?explain=%s", report_id, spec);
     t_assert_status(r, 200);
     json_t *items = json_incref(json_object_get(r->json, "items"));
-    if (json_array_size(items) != want || t_json_int(r->json, "count") != (long long)want)
+    if (json_array_size(items) != want || t_json_int(r->json, "count") != (long long)want ||
+        t_json_int(r->json, "counted") != (long long)want)
         fail_msg("explain %s: want %zu, got %s", spec, want, r->body);
     t_free(r);
     return items;
@@ -166,6 +167,12 @@ static void cells_explained(void **state)
     json_decref(explain("total,GIAY_KHEN", 1));
     json_decref(explain("total,total", 8));
     json_decref(explain("collective.dot_xuat,LDTT", 0));
+    /* A page of the list; count says how many in all. */
+    t_resp *pg = t_getf(viewer, "/api/v1/reports/%lld?explain=total,total&limit=3&offset=6", report_id);
+    t_assert_status(pg, 200);
+    assert_int_equal(t_json_int(pg->json, "count"), 8);
+    assert_int_equal(json_array_size(json_object_get(pg->json, "items")), 2);
+    t_free(pg);
     const char *bad[] = {"bogus,LDTT", "worker.dot_xuat,CSTD_TOAN_QUOC", "worker.dot_xuat", "ab"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         t_resp *r = t_getf(viewer, "/api/v1/reports/%lld?explain=%s", report_id, bad[i]);
@@ -223,10 +230,13 @@ static void frozen_statistics(void **state)
     snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' - | tr -s ' \\n' ' '", pdf);
     char *text = rx_run(cmd);
     const char *words[] = {"Số: 07/BC-SNV", "Thống kê khen thưởng năm 2025", "01/12/2024", "30/11/2025",
-                           "SỐ LIỆU KHEN THƯỞNG", "Lê Thị Ánh", "Trần Thị Đạo"};
+                           "SỐ LIỆU KHEN THƯỞNG", "Khen thưởng theo phòng, đơn vị",
+                           "Trần Thị Đạo"}; /* named: granted by the province */
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (!strstr(text, words[i]))
             fail_msg("the statistics PDF lacks \"%s\"", words[i]);
+    /* Counted, not named: an award of the agency's own level. */
+    assert_null(strstr(text, "Lê Thị Ánh"));
     free(text);
 }
 

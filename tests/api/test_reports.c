@@ -77,8 +77,11 @@ static void setup_world(void)
         else
             snprintf(name, sizeof name, "%s %c", names[i % NAMES], 'A' + i / NAMES);
         long long s = rx_person(i % 2 ? d2 : d1, code, name, leader[i < 2 ? i : 2]);
-        if (i < 40)
+        if (i < 40) {
             rx_title(camp, "staff", s, "LDTT", "15/QĐ-SNV", "2025-06-20", "thuong_xuyen");
+            /* Granted by the province: named in the report (the LĐTT are counted only). */
+            rx_title(camp, "staff", s, "CSTD_TINH", "115/QĐ-UBND", "2025-06-20", "thuong_xuyen");
+        }
     }
     rx_title(camp, "unit", d1, "TTLDTT", "16/QĐ-SNV", "2025-06-20", "thuong_xuyen");
     /* An exemplary model published to the portal in May (and one still queued: not counted). */
@@ -144,12 +147,47 @@ static void draft_edit_regenerate(void **state)
     /* 2 of 3 is 66.666…: below 66.67 compared exactly, though it rounds to it. */
     assert_string_equal(t_json_str(t, "status"), "at_risk");
     const json_t *aw = json_object_get(f, "awards");
-    assert_int_equal(t_json_int(aw, "total"), 41);
+    assert_int_equal(t_json_int(aw, "total"), 81);
     assert_int_equal(t_json_int(json_object_get(aw, "by_award"), "LDTT"), 40);
-    assert_int_equal(t_json_int(json_object_get(aw, "by_leader_level"), "agency"), 1);
-    assert_int_equal(t_json_int(json_object_get(aw, "by_leader_level"), "unit"), 1);
-    assert_int_equal(t_json_int(json_object_get(aw, "by_leader_level"), "none"), 38);
+    assert_int_equal(t_json_int(json_object_get(aw, "by_award"), "CSTD_TINH"), 40);
+    assert_int_equal(t_json_int(json_object_get(aw, "by_leader_level"), "agency"), 2);
+    assert_int_equal(t_json_int(json_object_get(aw, "by_leader_level"), "unit"), 2);
+    assert_int_equal(t_json_int(json_object_get(aw, "by_leader_level"), "none"), 76);
     assert_int_equal(t_json_int(json_object_get(aw, "by_leader_level"), "collective"), 1);
+    /* Counts, not people: award × subject, award by unit; names only of the
+     * 40 granted by the province. */
+    assert_null(json_object_get(aw, "items"));
+    const json_t *bas = json_object_get(aw, "by_award_subject");
+    assert_int_equal(json_array_size(bas), 3); /* LDTT, CSTD_TINH, TTLDTT in the award order */
+    assert_string_equal(t_json_str(json_array_get(bas, 0), "award"), "LDTT");
+    assert_int_equal(t_json_int(json_array_get(bas, 0), "leader_agency"), 1);
+    assert_int_equal(t_json_int(json_array_get(bas, 0), "leader_unit"), 1);
+    assert_int_equal(t_json_int(json_array_get(bas, 0), "worker"), 38);
+    assert_int_equal(t_json_int(json_array_get(bas, 0), "total"), 40);
+    assert_string_equal(t_json_str(json_array_get(bas, 2), "award"), "TTLDTT");
+    assert_int_equal(t_json_int(json_array_get(bas, 2), "collective"), 1);
+    const json_t *bu = json_object_get(aw, "by_unit");
+    assert_int_equal(json_array_size(bu), 2);
+    long long unit_sum = 0;
+    for (size_t k = 0; k < 2; k++) {
+        const json_t *u = json_array_get(bu, k);
+        unit_sum += t_json_int(u, "total");
+        /* d1: 20 people with LĐTT and CSTĐ tỉnh, and the TTLĐTT of d1 itself */
+        if (t_json_int(u, "unit_id") == d1) {
+            assert_int_equal(t_json_int(json_object_get(u, "counts"), "LDTT"), 20);
+            assert_int_equal(t_json_int(json_object_get(u, "counts"), "TTLDTT"), 1);
+            assert_int_equal(t_json_int(u, "total"), 41);
+        }
+    }
+    assert_int_equal(unit_sum, 81);
+    const json_t *named = json_object_get(aw, "named");
+    assert_int_equal(json_array_size(named), 40);
+    size_t k;
+    json_t *it;
+    json_array_foreach(named, k, it) {
+        assert_string_equal(t_json_str(it, "award"), "CSTD_TINH");
+        assert_string_equal(t_json_str(it, "level"), "higher");
+    }
     assert_int_equal(t_json_int(json_object_get(f, "tasks"), "due"), 3);
     assert_int_equal(t_json_int(json_object_get(f, "tasks"), "completed_on_time"), 2);
     assert_int_equal(json_array_size(json_object_get(f, "units")), 2);
@@ -182,7 +220,7 @@ static void draft_edit_regenerate(void **state)
     const char *p[] = {rx_num(tasks[2])};
     free(t_sql("UPDATE tasks SET completed_on = '2025-05-30' WHERE id = $1::bigint", 1, p));
     long long s = rx_person(d2, "R99", "Lữ Mẫn Điền", "none");
-    rx_title(camp, "staff", s, "LDTT", "17/QĐ-SNV", "2025-06-25", "dot_xuat");
+    rx_title(camp, "staff", s, "CSTD_TINH", "117/QĐ-UBND", "2025-06-25", "dot_xuat");
     r = report_post(office, report_id, "regenerate", NULL);
     t_assert_status(r, 200);
     assert_string_equal(t_json_str(target(r->json, "TASKS"), "value"), "100");
@@ -193,8 +231,8 @@ static void draft_edit_regenerate(void **state)
     assert_string_equal(t_json_str(c, "after"), "100");
     c = change_at(r->json, "awards.total");
     assert_non_null(c);
-    assert_int_equal(json_integer_value(json_object_get(c, "before")), 41);
-    assert_int_equal(json_integer_value(json_object_get(c, "after")), 42);
+    assert_int_equal(json_integer_value(json_object_get(c, "before")), 81);
+    assert_int_equal(json_integer_value(json_object_get(c, "after")), 82);
     assert_null(change_at(r->json, "tasks.due")); /* what did not change is not listed */
     /* The narrative survives a regeneration. */
     assert_string_equal(t_json_str(json_object_get(r->json, "sections"), "proposals"), "Kiến nghị tỉnh.");
@@ -314,6 +352,7 @@ static void check_xlsx(const char *xlsx, const json_t *report)
     char *wb = rx_run(cmd);
     assert_non_null(strstr(wb, "name=\"Chỉ tiêu\""));
     assert_non_null(strstr(wb, "name=\"Đơn vị\""));
+    assert_non_null(strstr(wb, "name=\"Khen thưởng theo đơn vị\""));
     assert_non_null(strstr(wb, "name=\"Danh sách khen thưởng\""));
     free(wb);
     /* Targets: numerator and denominator are numbers. */
@@ -333,14 +372,21 @@ static void check_xlsx(const char *xlsx, const json_t *report)
     snprintf(v, sizeof v, "<v>%lld</v>", t_json_int(json_object_get(aw, "by_award"), "LDTT"));
     assert_number_cell(s3, "C3", v);
     snprintf(v, sizeof v, "<v>%lld</v>", t_json_int(aw, "total"));
-    assert_number_cell(s3, "C5", v); /* LDTT, TTLDTT, then the total */
+    assert_number_cell(s3, "C6", v); /* LDTT, CSTD_TINH, TTLDTT, then the total */
+    assert_number_cell(s3, "G3", "<v>38</v>"); /* LĐTT of workers */
     assert_non_null(strstr(s3, "<pane ")); /* frozen header */
     free(s3);
-    /* The list: the decision's date as a date serial (2025-06-20 is 45828). */
+    /* By unit: the total row's total (row 3, 4: the units; 5: the total; columns STT, unit, 3 awards, total). */
     snprintf(cmd, sizeof cmd, "unzip -p '%s' xl/worksheets/sheet4.xml", xlsx);
     char *s4 = rx_run(cmd);
-    assert_number_cell(s4, "F3", "<v>45828</v>");
+    snprintf(v, sizeof v, "<v>%lld</v>", t_json_int(aw, "total"));
+    assert_number_cell(s4, "F5", v);
     free(s4);
+    /* The list: the decision's date as a date serial (2025-06-20 is 45828). */
+    snprintf(cmd, sizeof cmd, "unzip -p '%s' xl/worksheets/sheet5.xml", xlsx);
+    char *s5 = rx_run(cmd);
+    assert_number_cell(s5, "F3", "<v>45828</v>");
+    free(s5);
 }
 
 static void approve_freezes(void **state)
@@ -353,8 +399,26 @@ static void approve_freezes(void **state)
     r = report_post(director, report_id, "approve", "{\"number\":\"\"}");
     t_assert_problem(r, 422, "number");
     t_free(r);
-    r = report_post(director, report_id, "approve", "{\"number\":\"5/BC-SNV\"}");
+    /* The date of issue: not before the figures' day (June 30), not after today. */
+    const char *bad_dated[] = {"{\"number\":\"5/BC-SNV\",\"dated\":\"2025-06-29\"}",
+                               "{\"number\":\"5/BC-SNV\",\"dated\":\"2999-01-01\"}",
+                               "{\"number\":\"5/BC-SNV\",\"dated\":\"2025-07-32\"}",
+                               "{\"number\":\"5/BC-SNV\",\"dated\":\"08/07/2025\"}"};
+    for (size_t i = 0; i < sizeof bad_dated / sizeof bad_dated[0]; i++) {
+        r = report_post(director, report_id, "approve", bad_dated[i]);
+        t_assert_problem(r, 422, "dated");
+        t_free(r);
+    }
+    char *tomorrow = t_sql("SELECT ((now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + 1)::text", 0, NULL);
+    char body[128];
+    snprintf(body, sizeof body, "{\"number\":\"5/BC-SNV\",\"dated\":\"%s\"}", tomorrow);
+    r = report_post(director, report_id, "approve", body);
+    t_assert_problem(r, 422, "dated");
+    t_free(r);
+    free(tomorrow);
+    r = report_post(director, report_id, "approve", "{\"number\":\"5/BC-SNV\",\"dated\":\"2025-07-08\"}");
     t_assert_status(r, 200);
+    assert_string_equal(t_json_str(r->json, "dated"), "2025-07-08");
     assert_string_equal(t_json_str(r->json, "state"), "approved");
     assert_string_equal(t_json_str(r->json, "number"), "5/BC-SNV");
     assert_string_equal(t_json_str(r->json, "approved_by"), "Trần Thị Ngọc Ánh");
@@ -376,11 +440,26 @@ static void approve_freezes(void **state)
     t_free(r);
     free(approved);
 
-    /* Stored in the same transaction: two files, one delivery (the active
-     * destination that takes mid-year reports). */
+    /* The approval froze the content and queued one delivery (the active
+     * destination that takes mid-year reports) and rendered nothing: the
+     * files are made by whoever needs them first. */
     const char *p[] = {rx_num(report_id)};
-    assert_int_equal(t_sql_int("SELECT count(*) FROM report_files WHERE report_id = $1", 1, p), 2);
+    assert_int_equal(t_sql_int("SELECT count(*) FROM report_files WHERE report_id = $1", 1, p), 0);
     assert_int_equal(t_sql_int("SELECT count(*) FROM report_deliveries WHERE report_id = $1", 1, p), 1);
+    /* The audit names the frozen content by its digest, without copying the
+     * figures or the content (megabytes for a large agency) before and after. */
+    assert_int_equal(t_sql_int("SELECT count(*) FROM audit_log WHERE entity = 'reports' AND entity_id = $1"
+                               " AND after ->> 'state' = 'approved' AND after ->> 'sha256' IS NOT NULL",
+                               1, p),
+                     1);
+    assert_int_equal(t_sql_int("SELECT count(*) FROM audit_log WHERE entity = 'reports' AND entity_id = $1"
+                               " AND (before ?| ARRAY['figures', 'content', 'award_refs']"
+                               " OR after ?| ARRAY['figures', 'content', 'award_refs'])",
+                               1, p),
+                     0);
+    char *dated = t_sql("SELECT dated::text FROM reports WHERE id = $1::bigint", 1, p);
+    assert_string_equal(dated, "2025-07-08");
+    free(dated);
 
     /* Frozen: 409 for every change. */
     r = report_patch(office, report_id, "{\"sections\":{\"strengths\":\"Sửa sau khi duyệt.\"}}");
@@ -397,35 +476,53 @@ static void approve_freezes(void **state)
     assert_string_equal(t_json_str(json_object_get(r->json, "sections"), "proposals"), "Kiến nghị tỉnh.");
     t_free(r);
 
-    /* The PDF answered is the one stored at approval. */
+    /* The first GETs of the PDF, two at once: one renders and stores it,
+     * the other waits and answers the stored bytes; both the same, one row. */
     char path[96];
     snprintf(path, sizeof path, "/api/v1/reports/%lld", report_id);
+    char cmd[2048];
+    const char *twin[2] = {rx_artifact("report-mid-year-a.pdf"), rx_artifact("report-mid-year-b.pdf")};
+    snprintf(cmd, sizeof cmd,
+             "curl -sf -H 'Authorization: Bearer %s' -o '%s' '%s%s?format=pdf' & "
+             "curl -sf -H 'Authorization: Bearer %s' -o '%s' '%s%s?format=pdf' & wait; cmp '%s' '%s' && echo same",
+             viewer, twin[0], t_url(), path, viewer, twin[1], t_url(), path, twin[0], twin[1]);
+    char *same = rx_run(cmd);
+    assert_string_equal(same, "same\n");
+    free(same);
+    assert_int_equal(t_sql_int("SELECT count(*) FROM report_files WHERE report_id = $1 AND format = 'pdf'", 1, p), 1);
+    /* A later GET answers the stored bytes, with their digest. */
     r = t_get_with(path, viewer, "Accept: application/pdf");
     t_assert_status(r, 200);
+    assert_string_equal(t_header(r, "Content-Type"), "application/pdf"); /* binary: no charset */
     char got[65];
     rx_sha256(r->body, r->len, got);
     char *stored = t_sql("SELECT sha256 FROM report_files WHERE report_id = $1 AND format = 'pdf'", 1, p);
     assert_string_equal(got, stored);
     free(stored);
+    stored = t_sql("SELECT encode(sha256(bytes), 'hex') FROM report_files WHERE report_id = $1 AND format = 'pdf'", 1, p);
+    assert_string_equal(got, stored);
+    free(stored);
     const char *pdf = rx_artifact("report-mid-year.pdf");
     rx_write(pdf, r->body, r->len);
+    snprintf(cmd, sizeof cmd, "cmp '%s' '%s' && echo same", pdf, twin[0]);
+    same = rx_run(cmd);
+    assert_string_equal(same, "same\n");
+    free(same);
     t_free(r);
-    /* The approval's date in Vietnam's time. */
-    char *line = t_sql("SELECT 'Sóc Trăng, ngày ' || to_char(d, 'DD') || ' tháng ' ||"
-                       " CASE WHEN extract(month FROM d) < 3 THEN to_char(d, 'MM') ELSE to_char(d, 'FMMM') END ||"
-                       " ' năm ' || to_char(d, 'YYYY') FROM (SELECT (approved_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date"
-                       " AS d FROM reports WHERE id = $1::bigint) x",
-                       1, p);
-    check_pdf(pdf, line);
-    free(line);
-    char cmd[2048];
+    /* The date of issue chosen at approval. */
+    check_pdf(pdf, "Sóc Trăng, ngày 08 tháng 7 năm 2025");
     snprintf(cmd, sizeof cmd, "pdftoppm -png -r 70 -f 1 -l 2 '%s' '%s'", pdf, rx_artifact("report-mid-year"));
     free(rx_run(cmd));
 
     /* ?format=xlsx, as Accept would. */
     r = t_getf(viewer, "/api/v1/reports/%lld?format=xlsx", report_id);
     t_assert_status(r, 200);
-    assert_non_null(strstr(t_header(r, "Content-Type"), "spreadsheetml"));
+    assert_string_equal(t_header(r, "Content-Type"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert_int_equal(t_sql_int("SELECT count(*) FROM report_files WHERE report_id = $1", 1, p), 2);
+    char *xsha = t_sql("SELECT sha256 FROM report_files WHERE report_id = $1 AND format = 'xlsx'", 1, p);
+    rx_sha256(r->body, r->len, got);
+    assert_string_equal(got, xsha);
+    free(xsha);
     const char *xlsx = rx_artifact("report-mid-year.xlsx");
     rx_write(xlsx, r->body, r->len);
     t_free(r);
@@ -519,6 +616,14 @@ static void numbers_and_bodies(void **state)
         t_assert_problem(r, bad[i].status, bad[i].field);
         t_free(r);
     }
+    /* Figures as of a day to come: not issued before it (dated defaults to today). */
+    r = post_report(office, camp, "{\"kind\":\"mid_year\",\"as_of\":\"2999-06-30\"}");
+    t_assert_status(r, 201);
+    long long future = t_json_int(r->json, "id");
+    t_free(r);
+    r = report_post(director, future, "approve", "{\"number\":\"9/BC-SNV\"}");
+    t_assert_problem(r, 422, "dated");
+    t_free(r);
     /* An as_of not round: mid-year figures as of May 31. */
     r = post_report(office, camp, "{\"kind\":\"mid_year\",\"as_of\":\"2025-05-31\"}");
     t_assert_status(r, 201);

@@ -15,8 +15,12 @@
 #             the per-unit table among them, computed and stored);
 #   pdf, xlsx GET /reports/{id}?format=pdf|xlsx (a draft is rendered on the
 #             fly: load the JSON, lay out, render);
-#   approve   POST /reports/{id}/approve (freeze, SHA-256, render both and
-#             store them, in one transaction);
+#   approve   POST /reports/{id}/approve (freeze, SHA-256, queue the
+#             deliveries: one short transaction, nothing rendered);
+#   store     the first GET /reports/{id}?format=pdf of the approved report
+#             (report_files_ensure: render both from the frozen content and
+#             store them, what the deliverer does when it comes first);
+#   stored    the next GET of the PDF (the stored bytes);
 # each timed by curl (time_total), with the worker restarted (SIGTERM; the
 # master replaces it) before each step so that the step's peak resident
 # memory is /proc/<worker>/status VmHWM after it, against the fresh
@@ -184,22 +188,31 @@ for n in "${size_list[@]}"; do
   t_xlsx=$t
   xlsx_mb=$(mib "$size") m_xlsx=$peak_mb
   [ "$code" = 200 ] || t_xlsx="HTTP$code"
-  say "$n staff: approval (render both and store, one transaction)"
+  say "$n staff: approval (freeze and queue, one short transaction)"
   step "approve-$n.json" POST "/api/v1/reports/$rep/approve" "{\"number\":\"$stamp-$n/BC-BENCH\"}"
   t_app=$t
   [ "$code" = 200 ] || { say "POST /reports/$rep/approve: HTTP $code: $(head -c 300 "$work/approve-$n.json")"; t_app="HTTP$code"; }
   m_app=$peak_mb
-  rows+=("$(printf '%-9s %7s %9s %8s %9s %6s %8s %9s %8s %9s   %s / %s / %s' "$n" "$units" \
+  say "$n staff: first GET of the approved PDF (render both, store)"
+  step "store-$n.pdf" GET "/api/v1/reports/$rep?format=pdf"
+  t_store=$t m_store=$peak_mb
+  [ "$code" = 200 ] || t_store="HTTP$code"
+  step "stored-$n.pdf" GET "/api/v1/reports/$rep?format=pdf"
+  t_stored=$t
+  [ "$code" = 200 ] || t_stored="HTTP$code"
+  rows+=("$(printf '%-9s %7s %9s %8s %9s %6s %8s %9s %8s %9s %8s %8s   %s / %s / %s / %s' "$n" "$units" \
     "$t_gen" "$json_mb" "$t_pdf$(over "$t_pdf")" "${pages:-?}" "$pdf_mb" "$t_xlsx$(over "$t_xlsx")" "$xlsx_mb" \
-    "$t_app$(over "$t_app")" "$m_pdf" "$m_xlsx" "$m_app")")
+    "$t_app$(over "$t_app")" "$t_store$(over "$t_store")" "$t_stored" "$m_pdf" "$m_xlsx" "$m_app" "$m_store")")
 done
 
 echo
 echo "report bench: a $kind report per size through nginx, one worker (bin/thidua) restarted before each step;"
 echo "  $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-printf '%-9s %7s %9s %8s %9s %6s %8s %9s %8s %9s   %s\n' staff units "generate" "JSON MB" "pdf s" pages "PDF MB" \
-  "xlsx s" "XLSX MB" "approve s" "worker peak RSS MiB: pdf / xlsx / approve"
+printf '%-9s %7s %9s %8s %9s %6s %8s %9s %8s %9s %8s %8s   %s\n' staff units "generate" "JSON MB" "pdf s" pages \
+  "PDF MB" "xlsx s" "XLSX MB" "approve s" "store s" "stored s" "worker peak RSS MiB: pdf / xlsx / approve / store"
 printf '%s\n' "${rows[@]}"
 echo "generate: POST /campaigns/{id}/reports (s); pdf, xlsx: GET /reports/{id}?format= of the draft (rendered);"
-echo "approve: POST /reports/{id}/approve (freeze, render both, store); peak RSS: the worker's VmHWM after the step"
+echo "approve: POST /reports/{id}/approve (freeze, SHA-256, queue; renders nothing); store: the first GET of the"
+echo "  approved PDF (render both, store: report_files_ensure); stored: the next GET (the stored bytes);"
+echo "  peak RSS: the worker's VmHWM after the step"
 echo "  (a fresh worker after GET /health: ${baseline:-?} MiB); ! over 60 s, the stack's nginx would answer 503"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make faults`, after run.sh: a report's approval killed mid-render leaves
-# nothing half-stored (issue 12). Exits 1 when it does.
+# `make faults`, after run.sh: a report's first rendering killed midway
+# leaves nothing half-stored (issue 12). Exits 1 when it does.
 #
 # The faults stack (deploy/stack.sh faults, bin/thidua, PostgreSQL with its
 # durable defaults; started fresh unless FAULTS_REPORT_REUSE=1 and it has
@@ -9,19 +9,20 @@
 # table of some 30 pages), with one e-mail destination taking year-end
 # reports (nothing delivers it: a queued delivery is what an approval
 # leaves). A year_end draft is generated and its PDF and workbook rendered
-# once to time the render (R seconds). Then FAULTS_REPORT_KILLS (4) times:
-# POST /reports/{id}/approve; once its transaction has updated the report
-# (PostgreSQL shows the approval's backend idle in transaction while the
-# worker renders), wait a fraction of R (0, 1/4, 1/2, 3/4...), check that
-# the transaction is still open, and SIGKILL every worker of the master
-# (the one rendering among them; the master replaces them). After each
-# kill: the answer was not 200, the report is a draft with no number,
-# digest, content or approver, and it has no report_files and no
-# deliveries. At the end one approval goes through: approved, two files
-# whose digests match their bytes, one queued delivery.
-# Environment: FAULTS_REPORT_STAFF, FAULTS_REPORT_KILLS, FAULTS_WORKERS
-# (2), THIDUA_HTTP_PORT / THIDUA_PG_PORT (the faults stack's),
-# FAULTS_KEEP=1 (leave the stack running), FAULTS_REPORT_REUSE=1.
+# once to time the render (R seconds). An approval freezes the content and
+# queues the delivery in one short transaction, rendering nothing (its
+# kill midway is test_report_faults.c's); the PDF and the workbook are
+# rendered and stored by the first who asks (report_files_ensure: a
+# transaction holding the report's advisory lock while it renders). Then
+# FAULTS_REPORT_KILLS (4) times: the report approved, GET ?format=pdf;
+# once that GET holds the render's lock, wait a fraction of R (0, 1/5,
+# 2/5...), check that it still holds it, and SIGKILL every worker of the
+# master (the one rendering among them; the master replaces them). After
+# each kill: the answer was not 200, the report is approved with its
+# digest and its one queued delivery, and has no report_files (both files
+# are stored in one transaction: none or both). At the end one GET goes
+# through: two files whose digests match their bytes, the same bytes
+# answered again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -106,24 +107,34 @@ xlsx_s=$(curl -s -o "$work/draft.xlsx" -w '%{time_total}' -H "$auth" "$base/api/
 pages=$(pdfinfo "$work/draft.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
 say "report $report: the draft's PDF (${pages:-?} pages) in $render_s s, its workbook in $xlsx_s s"
 
-# The approval's transaction, open: its backend has updated the report and
-# waits for the worker (idle in transaction) or works (active).
-open_approval() {
-  sql -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
-            AND backend_xid IS NOT NULL AND state IN ('idle in transaction', 'active')
-            AND (query ILIKE '%UPDATE reports SET state = ''approved''%' OR query ILIKE '%report_files%')"
+# approve: the report approved (one short transaction); sets approve_s
+approve() {
+  local t0 status
+  t0=$(date +%s.%N)
+  status=$(curl -s -o "$work/approve-$report.json" -w '%{http_code}' -X POST -H "$auth" \
+    -H 'Content-Type: application/json' -d "{\"number\":\"$stamp-$report/BC-TDKT\"}" \
+    "$base/api/v1/reports/$report/approve")
+  approve_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+  [ "$status" = 200 ] || die "POST /reports/$report/approve: $status $(head -c 400 "$work/approve-$report.json")"
 }
-# outcome: "draft" (nothing stored), "whole" (approved with its digest,
-# both files and its delivery: the approval committed before the kill), or
-# what was found half-stored
+# The first rendering's transaction, open: it holds the report's advisory
+# lock (report_make.c: 1919251302, the id) while it renders.
+open_render() {
+  sql -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1919251302
+            AND objid = ($report % 2147483647) AND granted"
+}
+# outcome: "none" (approved, its delivery, no file), "whole" (both files,
+# digests matching: the render committed before the kill), or what was
+# found half-stored
 outcome() {
   sql -c "SELECT CASE
-            WHEN state = 'draft' AND number IS NULL AND sha256 IS NULL AND content IS NULL AND approved_at IS NULL
-                 AND approved_by IS NULL AND f = 0 AND d = 0 THEN 'draft'
-            WHEN state = 'approved' AND sha256 IS NOT NULL AND content IS NOT NULL AND f = 2 AND d = 1 THEN 'whole'
+            WHEN state = 'approved' AND sha256 IS NOT NULL AND content IS NOT NULL AND f = 0 AND d = 1 THEN 'none'
+            WHEN state = 'approved' AND sha256 IS NOT NULL AND f = 2 AND g = 2 AND d = 1 THEN 'whole'
             ELSE concat_ws(' ', 'state ' || state, 'number ' || number, 'sha256 ' || sha256, f || ' files',
                            d || ' deliveries') END
             FROM (SELECT r.*, (SELECT count(*) FROM report_files WHERE report_id = r.id) AS f,
+                         (SELECT count(*) FROM report_files WHERE report_id = r.id
+                            AND sha256 = encode(sha256(bytes), 'hex')) AS g,
                          (SELECT count(*) FROM report_deliveries WHERE report_id = r.id) AS d
                     FROM reports r WHERE r.id = $report) x"
 }
@@ -136,30 +147,32 @@ wait_healthy() {
 }
 
 # The kills land at 0, 1/5, 2/5... of the draft's PDF time after the
-# approval's UPDATE: the PDF is rendered first, the workbook after it.
+# render took the lock: the PDF is rendered first, the workbook after it.
 stamp=$(date +%s) # numbers unique in the campaign, also on a reused stack
 bad=0
 done_kills=0
 missed=0
 lines=()
 i=0
+approve
+approvals=("$approve_s")
 while [ "$done_kills" -lt "$kills" ]; do
   i=$((i + 1))
-  [ "$i" -le $((kills * 3)) ] || die "could not kill an approval mid-render ($missed missed)"
+  [ "$i" -le $((kills * 3)) ] || die "could not kill a first rendering midway ($missed missed)"
   delay=$(awk -v k="$done_kills" -v n="$kills" -v r="$render_s" -v m="$missed" \
     'BEGIN {printf "%.2f", k / (n + 1) * r / (m + 1)}')
-  curl -s -o "$work/approve-$i.json" -w '%{http_code}' -X POST -H "$auth" -H 'Content-Type: application/json' \
-    -d "{\"number\":\"$stamp-$i/BC-TDKT\"}" "$base/api/v1/reports/$report/approve" > "$work/approve-$i.status" &
+  curl -s -o "$work/get-$i.pdf" -w '%{http_code}' -H "$auth" "$base/api/v1/reports/$report?format=pdf" \
+    > "$work/get-$i.status" &
   approver_pid=$!
   opened=0
   for _ in $(seq 1 600); do
-    if [ "$(open_approval)" -gt 0 ]; then opened=1; break; fi
+    if [ "$(open_render)" -gt 0 ]; then opened=1; break; fi
     sleep 0.05
   done
-  [ "$opened" = 1 ] || die "the approval's transaction was never seen open"
+  [ "$opened" = 1 ] || die "the first rendering's transaction was never seen open"
   sleep "$delay"
   late=0
-  [ "$(open_approval)" -gt 0 ] || late=1
+  [ "$(open_render)" -gt 0 ] || late=1
   killed=""
   if [ "$late" = 0 ]; then
     killed=$(ps -o pid= --ppid "$master" | tr -d ' ' | tr '\n' ' ')
@@ -168,22 +181,25 @@ while [ "$done_kills" -lt "$kills" ]; do
   fi
   wait "$approver_pid" || true
   approver_pid=""
-  status=$(cat "$work/approve-$i.status")
-  for _ in $(seq 1 600); do [ "$(open_approval)" -eq 0 ] && break; sleep 0.1; done
+  status=$(cat "$work/get-$i.status")
+  for _ in $(seq 1 600); do [ "$(open_render)" -eq 0 ] && break; sleep 0.1; done
   wait_healthy
   what=$(outcome)
   case $what in
-    draft)
-      [ -n "$killed" ] || die "the approval answered $status by itself: $(head -c 400 "$work/approve-$i.json")"
+    none)
+      [ -n "$killed" ] || die "the GET answered $status by itself and stored nothing"
+      [ "$status" != 200 ] || die "a killed GET answered 200"
       done_kills=$((done_kills + 1))
-      lines+=("kill $done_kills at +$delay s into the approval's render (workers $killed): answer $status;\
- the report is a draft, nothing stored") ;;
+      lines+=("kill $done_kills at +$delay s into the first rendering (workers $killed): answer $status;\
+ approved, its delivery queued, no file stored") ;;
     whole)
-      # the approval ended (or committed) before the kill: whole, not a
-      # fault; again with a new draft, sooner
+      # the render committed before the kill: whole, not a fault; again
+      # with a new report, sooner
       missed=$((missed + 1))
-      say "  too late at +$delay s (answer $status): approved whole; again with a new draft"
-      new_report ;;
+      say "  too late at +$delay s (answer $status): stored whole; again with a new report"
+      new_report
+      approve
+      approvals+=("$approve_s") ;;
     *)
       done_kills=$((done_kills + 1))
       bad=1
@@ -191,11 +207,12 @@ while [ "$done_kills" -lt "$kills" ]; do
   esac
 done
 
-say "the approval, whole"
+say "the first rendering, whole"
 t0=$(date +%s.%N)
-status=$(curl -s -o "$work/approve-final.json" -w '%{http_code}' -X POST -H "$auth" -H 'Content-Type: application/json' \
-  -d "{\"number\":\"$stamp-$((i + 1))/BC-TDKT\"}" "$base/api/v1/reports/$report/approve")
-approve_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+status=$(curl -s -o "$work/final.pdf" -w '%{http_code}' -H "$auth" "$base/api/v1/reports/$report?format=pdf")
+store_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
+again=$(curl -s -o "$work/again.pdf" -w '%{http_code}' -H "$auth" "$base/api/v1/reports/$report?format=pdf")
+cmp -s "$work/final.pdf" "$work/again.pdf" && same=same || same=DIFFERENT
 final=$(sql -c "SELECT r.state || ' ' || (SELECT count(*) FROM report_files f WHERE f.report_id = r.id
                   AND f.sha256 = encode(sha256(f.bytes), 'hex')) || ' '
                 || (SELECT count(*) FROM report_deliveries d WHERE d.report_id = r.id AND d.destination_id = $dest
@@ -206,14 +223,15 @@ restarts=$(curl -s "$base/metrics" | awk '$1 == "thidua_worker_restarts_total" {
 echo
 echo "report faults: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); bin/thidua with $workers workers;" \
      "an agency of $staff staff"
-echo "  year_end report $report: draft PDF ${pages:-?} pages in $render_s s, workbook in $xlsx_s s"
+echo "  year_end report $report: draft PDF ${pages:-?} pages in $render_s s, workbook in $xlsx_s s;" \
+     "approvals (render nothing) in ${approvals[*]} s"
 printf '  %s\n' "${lines[@]}"
-[ "$missed" = 0 ] || echo "  ($missed kills came too late: the approval had committed, whole; tried again sooner on a new draft)"
-echo "  then approved whole in $approve_s s: answer $status; state, files with matching digests, queued deliveries: $final" \
-     "(want approved 2 1); $restarts worker restarts"
-if [ "$status" != 200 ] || [ "$final" != "approved 2 1" ]; then
-  say "FAIL: the approval after the kills did not go through whole ($status, $final)"
+[ "$missed" = 0 ] || echo "  ($missed kills came too late: the render had committed, whole; tried again sooner on a new report)"
+echo "  then rendered and stored whole in $store_s s: answer $status, again $again ($same bytes); state, files with" \
+     "matching digests, queued deliveries: $final (want approved 2 1); $restarts worker restarts"
+if [ "$status" != 200 ] || [ "$again" != 200 ] || [ "$same" != same ] || [ "$final" != "approved 2 1" ]; then
+  say "FAIL: the rendering after the kills did not go through whole ($status $again $same, $final)"
   bad=1
 fi
-[ "$bad" = 0 ] || say "FAIL: an approval killed mid-render left something stored (var/faults/faults-reports/)"
+[ "$bad" = 0 ] || say "FAIL: a rendering killed midway left something stored (var/faults/faults-reports/)"
 exit "$bad"

@@ -465,6 +465,31 @@ static void reason_phrases(void **state)
     assert_string_equal(http_reason(599), "Unknown");
 }
 
+static void charset_only_on_text_and_json(void **state)
+{
+    (void)state;
+    char b[128];
+    http_content_type_line("application/pdf", b, sizeof b);
+    assert_string_equal(b, "application/pdf");
+    http_content_type_line("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b, sizeof b);
+    assert_string_equal(b, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    http_content_type_line("application/octet-stream", b, sizeof b);
+    assert_string_equal(b, "application/octet-stream");
+    http_content_type_line("application/json", b, sizeof b);
+    assert_string_equal(b, "application/json; charset=utf-8");
+    http_content_type_line("application/problem+json", b, sizeof b);
+    assert_string_equal(b, "application/problem+json; charset=utf-8");
+    http_content_type_line("application/jsonx", b, sizeof b);
+    assert_string_equal(b, "application/jsonx");
+    http_content_type_line("text/csv", b, sizeof b);
+    assert_string_equal(b, "text/csv; charset=utf-8");
+    http_content_type_line("text/plain; version=0.0.4", b, sizeof b);
+    assert_string_equal(b, "text/plain; version=0.0.4; charset=utf-8");
+    /* named already: not twice */
+    http_content_type_line("text/html; charset=utf-8", b, sizeof b);
+    assert_string_equal(b, "text/html; charset=utf-8");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -484,6 +509,7 @@ int main(void)
         cmocka_unit_test_teardown(body_of_unknown_length_grows, teardown),
         cmocka_unit_test_teardown(body_at_and_over_the_limit, teardown),
         cmocka_unit_test_teardown(reason_phrases, teardown),
+        cmocka_unit_test(charset_only_on_text_and_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

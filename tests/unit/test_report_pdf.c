@@ -485,10 +485,135 @@ static void short_labels_whole(void **state)
         if (strstr(text, labels[i]) == NULL)
             fail_msg("\"%s\" is not on one line:\n%s", labels[i], text);
     free(text);
-    /* And within the margins: the narrow columns are not pushed out. */
+    /* And within the margins of its page (portrait or, this wide, landscape):
+     * the narrow columns are not pushed out. */
     char *html = run("pdftotext -bbox %s/report-statistics.pdf -", ARTIFACTS);
+    double page_w = 0;
+    for (const char *p = html; (p = strstr(p, "<")) != NULL; p++) {
+        if (strncmp(p, "<page ", 6) == 0)
+            page_w = attr(p, "width=\"");
+        else if (strncmp(p, "<word ", 6) == 0)
+            assert_true(attr(p, "xMax=\"") < page_w - 15 * MM + 0.5);
+    }
+    free(html);
+}
+
+/* A table too wide for the portrait text width goes on landscape A4 pages
+ * (842 x 595 pt), its header row on each; the text before and after it, and
+ * the signature, stay on portrait pages; the page numbers run on. */
+static void wide_table_landscape(void **state)
+{
+    (void)state;
+    enum { NC = 14, NR = 40 };
+    static const struct report_column cols[NC] = {
+        {"STT", REPORT_COL_INTEGER, 1},           {"Đơn vị", REPORT_COL_TEXT, 6},
+        {"Lao động tiên tiến", REPORT_COL_INTEGER, 2}, {"Chiến sĩ thi đua cơ sở", REPORT_COL_INTEGER, 2},
+        {"Chiến sĩ thi đua cấp tỉnh", REPORT_COL_INTEGER, 2}, {"Chiến sĩ thi đua toàn quốc", REPORT_COL_INTEGER, 2},
+        {"Bằng khen UBND tỉnh", REPORT_COL_INTEGER, 2}, {"Giấy khen của Giám đốc", REPORT_COL_INTEGER, 2},
+        {"Tập thể lao động tiên tiến", REPORT_COL_INTEGER, 2}, {"Tập thể lao động xuất sắc", REPORT_COL_INTEGER, 2},
+        {"Cờ thi đua của UBND tỉnh", REPORT_COL_INTEGER, 2}, {"Huân chương Lao động", REPORT_COL_INTEGER, 2},
+        {"Bằng khen Thủ tướng", REPORT_COL_INTEGER, 2}, {"Tổng cộng", REPORT_COL_INTEGER, 2},
+    };
+    static char names[NR][64];
+    static const char *cells[NR * NC];
+    for (size_t row = 0; row < NR; row++) {
+        snprintf(names[row], sizeof names[row], "Phòng Nghiệp vụ số %zu", row + 1);
+        const char **c = &cells[row * NC];
+        c[0] = row % 2 ? "7" : "13";
+        c[1] = names[row];
+        for (size_t k = 2; k < NC; k++)
+            c[k] = k % 3 ? "4" : "1.207";
+        c[NC - 1] = "12345";
+    }
+    for (size_t i = 0; i < NR * NC; i++)
+        if (cells[i] && strcmp(cells[i], "1.207") == 0)
+            cells[i] = "1207";
+    static const struct report_column narrow_cols[3] = {
+        {"STT", REPORT_COL_INTEGER, 1}, {"Hình thức", REPORT_COL_TEXT, 5}, {"Số lượng", REPORT_COL_INTEGER, 2}};
+    static const char *const narrow_cells[6] = {"1", "Lao động tiên tiến", "731", "2", "Giấy khen", "98"};
+    struct report_table tables[2] = {
+        {.caption = "Bảng 1. Khen thưởng theo hình thức", .columns = narrow_cols, .ncolumns = 3,
+         .cells = narrow_cells, .nrows = 2},
+        {.caption = "Bảng 2. Khen thưởng theo phòng, đơn vị", .columns = cols, .ncolumns = NC, .cells = cells,
+         .nrows = NR},
+    };
+    static const char *const before[1] = {"Đoạn văn trước các bảng."};
+    static const char *const after[1] = {"Đoạn văn sau bảng rộng, trên trang dọc."};
+    struct report_section secs[2] = {{"KẾT QUẢ", before, 1, tables, 2}, {"PHƯƠNG HƯỚNG", after, 1, NULL, 0}};
+    struct report_doc doc = sample_doc();
+    doc.sections = secs;
+    doc.nsections = 2;
+    unsigned char *out;
+    size_t len;
+    char err[256];
+    assert_int_equal(report_pdf_render(&doc, &out, &len, err, sizeof err), REPORT_OK);
+    FILE *f = fopen(ARTIFACTS "/report-landscape.pdf", "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(out, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    free(out);
+
+    char *info = run("pdfinfo %s/report-landscape.pdf", ARTIFACTS);
+    char *pg = strstr(info, "Pages:");
+    assert_non_null(pg);
+    int n = (int)strtol(pg + strlen("Pages:"), NULL, 10);
+    free(info);
+    assert_true(n >= 4); /* portrait, two landscape pages of 40 rows at least, portrait */
+    char *text = run("pdftotext -layout -enc UTF-8 %s/report-landscape.pdf -", ARTIFACTS);
+    int np;
+    char **pages = text_pages(text, &np);
+    assert_int_equal(np, n);
+    int wide_first = page_of(pages, np, "Bảng 2. Khen thưởng theo phòng, đơn vị");
+    int wide_last = page_of(pages, np, "Phòng Nghiệp vụ số 40");
+    int after_page = page_of(pages, np, "Đoạn văn sau bảng rộng");
+    assert_true(wide_first >= 2);
+    assert_true(wide_last > wide_first);
+    assert_int_equal(after_page, wide_last + 1);
+    assert_int_equal(page_of(pages, np, "Bảng 1. Khen thưởng theo hình thức"), 1);
+    /* the header row on every landscape page; page numbers run on */
+    for (int k = wide_first; k <= wide_last; k++) {
+        if (!strstr(pages[k - 1], "STT") || !strstr(pages[k - 1], "chương"))
+            fail_msg("landscape page %d lacks the header row", k);
+        char want[8], first[64];
+        snprintf(want, sizeof want, "%d", k);
+        first_line(pages[k - 1], first, sizeof first);
+        assert_string_equal(first, want);
+    }
+    free(text);
+    /* The sizes from the PDF itself (pdfinfo -box): portrait 595 x 842,
+     * the wide table's pages 842 x 595. */
+    char *boxes = run("pdfinfo -f 1 -l %d -box %s/report-landscape.pdf", n, ARTIFACTS);
+    for (int k = 1; k <= n; k++) {
+        char needle[48];
+        snprintf(needle, sizeof needle, "Page %4d size: ", k);
+        const char *line = strstr(boxes, needle);
+        if (!line)
+            fail_msg("pdfinfo says nothing of page %d:\n%s", k, boxes);
+        line += strlen(needle);
+        line += strspn(line, " ");
+        int landscape = k >= wide_first && k <= wide_last;
+        const char *want = landscape ? "841.89 x 595.28 pts" : "595.28 x 841.89 pts";
+        if (strncmp(line, want, strlen(want)) != 0)
+            fail_msg("page %d: want %s, got %.40s", k, want, line);
+        snprintf(needle, sizeof needle, "Page %4d MediaBox: ", k);
+        line = strstr(boxes, needle);
+        assert_non_null(line);
+        line += strlen(needle);
+        double x0, y0, x1, y1;
+        char *e;
+        x0 = strtod(line, &e);
+        y0 = strtod(e, &e);
+        x1 = strtod(e, &e);
+        y1 = strtod(e, &e);
+        assert_true(x0 == 0 && y0 == 0);
+        assert_true(landscape ? x1 > 841 && x1 < 842.5 && y1 > 595 && y1 < 595.5
+                              : x1 > 595 && x1 < 595.5 && y1 > 841 && y1 < 842.5);
+    }
+    free(boxes);
+    /* And within its margins: no word beyond the landscape page's right margin. */
+    char *html = run("pdftotext -f %d -l %d -bbox %s/report-landscape.pdf -", wide_first, wide_last, ARTIFACTS);
     for (const char *p = html; (p = strstr(p, "<word ")) != NULL; p++)
-        assert_true(attr(p, "xMax=\"") < 595.28 - 15 * MM + 0.5);
+        assert_true(attr(p, "xMax=\"") < 841.89 - 15 * MM + 0.5);
     free(html);
 }
 
@@ -540,6 +665,7 @@ int main(void)
         cmocka_unit_test(dated_lines),
         cmocka_unit_test(caption_kept_with_table),
         cmocka_unit_test(short_labels_whole),
+        cmocka_unit_test(wide_table_landscape),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
