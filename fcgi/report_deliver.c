@@ -14,6 +14,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "push.h"
+#include "report_make.h"
 
 
 /* ------------------------------------------------------------ pure helpers */
@@ -292,10 +293,11 @@ static int load_file(deliverer *p, const char *report, const char *format, unsig
 
 /* THE ONE PLACE where a delivery's files are loaded: the report's PDF and
  * workbook, then the delivery's details (whose JSON names the files'
- * digests and sizes, so they are read after the files exist). At merge
- * time, when the approval no longer renders in its transaction, the call
- * that makes sure they exist goes first here:
- *     report_files_ensure(p->o->d, <report id>)   (report_make.h)
+ * digests and sizes, so they are read after the files exist). Approval
+ * renders nothing: the first who needs the PDF and the workbook renders
+ * them from the frozen content and stores them (report_files_ensure), a
+ * deliverer as a GET. A render that fails leaves no file, and the
+ * attempt then fails with its reason below.
  * 0 with *pdf and *xlsx (NULL when the report has no such file) and c
  * filled; -1 on a database error (the lease runs out and the delivery is
  * attempted again). */
@@ -311,8 +313,14 @@ static int load_delivery(deliverer *p, delivery *c, unsigned char **pdf, size_t 
     }
     char report[24];
     copy(report, sizeof report, db_value(r, 0, 0));
+    long long report_id = db_int(r, 0, 0);
     db_free(r);
-    /* MERGE: report_files_ensure(p->o->d, report) here (repscale). */
+    rm_rc made = report_files_ensure(p->o->d, report_id, NULL, NULL);
+    if (made == RM_DB)
+        return -1;
+    if (made != RM_OK)
+        log_error("delivery %s: the PDF and the workbook of report %s could not be made: %s", c->id, report,
+                  report_make_message(made));
     if (load_file(p, report, "pdf", pdf, pdf_len) < 0 || load_file(p, report, "xlsx", xlsx, xlsx_len) < 0 ||
         details(p, c) != 0) {
         free(*pdf);

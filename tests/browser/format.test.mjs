@@ -4,6 +4,7 @@ import {
   formatDate, formatDecimal, formatFraction, formatInteger, formatMonth, formatPercent, parseDate,
   ratingLabel, statusWord, titleLabel, todayInVietnam,
 } from '../../nginx/www/js/format.js';
+import { changeText } from '../../nginx/www/js/reports-text.js';
 import { assertEqual, run, test } from './webdriver.mjs';
 
 test('percent with a decimal comma and a space before %', () => {
@@ -60,6 +61,14 @@ test('fractions, statuses, ratings and titles in Vietnamese', () => {
   assertEqual(ratingLabel('HTTNV'), 'Hoàn thành tốt nhiệm vụ', 'rating');
   assertEqual(ratingLabel(null), 'Chưa xếp loại', 'no rating');
   assertEqual(titleLabel('TTLDXS'), 'Tập thể lao động xuất sắc', 'collective title');
+});
+
+test('a report change in words: the award counts by unit and by subject', () => {
+  assertEqual(changeText({ path: 'awards.by_unit', before: 3, after: 4 }), 'Khen thưởng › theo đơn vị: 3 → 4', 'by_unit');
+  assertEqual(changeText({ path: 'awards.by_award_subject', before: 1, after: 2 }),
+    'Khen thưởng › theo hình thức và đối tượng: 1 → 2', 'by_award_subject');
+  assertEqual(changeText({ path: 'awards.named', before: 0, after: 1 }),
+    'Khen thưởng › danh sách khen thưởng cấp trên: 0 → 1', 'named');
 });
 
 run('format');

@@ -87,6 +87,8 @@ const WORDS = {
   by_award: 'theo hình thức', by_leader_level: 'theo đối tượng', by_state: 'theo trạng thái', published: 'số gương đã công bố',
   items: 'danh sách', staff: 'cá nhân', unit: 'tập thể', none: 'người lao động', agency: 'lãnh đạo Sở', collective: 'tập thể',
   rows: 'hàng', columns: 'cột', totals: 'tổng',
+  by_award_subject: 'theo hình thức và đối tượng', by_unit: 'theo đơn vị', named: 'danh sách khen thưởng cấp trên',
+  counts: 'số được khen', leader_agency: 'lãnh đạo Sở', leader_unit: 'lãnh đạo phòng, đơn vị', worker: 'người lao động',
 };
 
 const NOMINATION_STATES = {
