@@ -82,20 +82,8 @@ master=$(cat "$var/run/thidua.pid")
 # ---------------------------------------------------------------- data
 declare -A campaign
 IFS=, read -r -a size_list <<<"$sizes"
-for n in "${size_list[@]}"; do
-  code=B$n
-  q="SELECT c.id FROM campaigns c JOIN units a ON a.id = c.agency_id WHERE a.code = '$code' AND a.kind = 'agency'"
-  c=$(sql -c "$q")
-  if [ -z "$c" ]; then
-    say "generating an agency of $n staff (tests/bench/generate.sql)"
-    start=$SECONDS
-    sql -v n="$n" -v code="$code" -f tests/bench/generate.sql >/dev/null
-    sql -c "VACUUM ANALYZE" >/dev/null
-    say "  generated in $((SECONDS - start)) s"
-    c=$(sql -c "$q")
-  fi
-  campaign[$n]=$c
-done
+. tests/bench/agencies.sh
+bench_agencies
 
 echo "bench-pass" | bin/thidua --config "$THIDUA_CONFIG_FILE" user add benchviewer --role admin \
   --name "Nguyễn Văn Đo" >/dev/null

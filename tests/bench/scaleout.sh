@@ -82,19 +82,8 @@ rsql() { psql "$replica_db" -X -v ON_ERROR_STOP=1 -Atq "$@"; }
 # ---------------------------------------------------------------- data
 declare -A campaign
 IFS=, read -r -a size_list <<<"$sizes"
-for n in "${size_list[@]}"; do
-  code=B$n
-  c=$(sql -c "SELECT c.id FROM campaigns c JOIN units a ON a.id = c.agency_id WHERE a.code = '$code' AND a.kind = 'agency'")
-  if [ -z "$c" ]; then
-    say "generating an agency of $n staff (tests/bench/generate.sql)"
-    start=$SECONDS
-    sql -v n="$n" -v code="$code" -f tests/bench/generate.sql >/dev/null
-    sql -c "VACUUM ANALYZE" >/dev/null
-    say "  generated in $((SECONDS - start)) s"
-    c=$(sql -c "SELECT c.id FROM campaigns c JOIN units a ON a.id = c.agency_id WHERE a.code = '$code' AND a.kind = 'agency'")
-  fi
-  campaign[$n]=$c
-done
+. tests/bench/agencies.sh
+bench_agencies
 
 # ---------------------------------------------------------------- replica
 # deploy/stack.sh's own (THIDUA_REPLICA=1): a base backup with -R into
