@@ -271,9 +271,16 @@ int worker_run(const config *cfg, int unix_fd, int tcp_fd)
             /* FCGX_Accept_r first finishes the previous request, closing
              * the connection unless kept: keep this new one. */
             fr.keepConnection = 1;
+            /* A connection once taken from the listener is answered: a
+             * SIGTERM (the drain of a reload) waits while its request is
+             * read, else the read fails with EINTR and nginx, its request
+             * already sent, answers 502. Only a kept connection, waiting
+             * for a next request that may never come, stays interruptible. */
+            sigprocmask(SIG_BLOCK, &term, NULL);
         }
         int rc = FCGX_Accept_r(&fr);
         if (rc < 0) {
+            sigprocmask(SIG_UNBLOCK, &term, NULL);
             if (fr.ipcFd >= 0) {
                 close(fr.ipcFd);
                 fr.ipcFd = -1;
