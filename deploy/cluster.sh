@@ -49,34 +49,11 @@ pg_base=${THIDUA_PG_PORT:-24432}
 fcgi_base=${THIDUA_FCGI_PORT:-$((http_port + 10))}
 bin=${THIDUA_BIN:-$root/bin/thidua}
 workers=${THIDUA_WORKERS:-2}
-# shellcheck disable=SC2012 # the versions' directories: plain names
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
-if [ "$(id -u)" -eq 0 ]; then
-  svc_user=thidua
-  web_group=www-data
-  user_line="user www-data;"
-  as_svc() { runuser -u "$svc_user" -- "$@"; }
-else
-  svc_user=$(id -un)
-  web_group=$(id -gn)
-  user_line=""
-  as_svc() { "$@"; }
-fi
+. "$root/deploy/common.sh"
 
 say() { printf 'thidua[cluster]: %s\n' "$*"; }
 die() { say "$*" >&2; exit 1; }
-
-wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
-  local secs=$1 what=$2
-  shift 2
-  for _ in $(seq 1 $((secs * 10))); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 0.1
-  done
-  say "timed out waiting for $what"
-  return 1
-}
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -255,18 +232,6 @@ start_nginx() {
 }
 
 # ---------------------------------------------------------------- commands
-ensure_reachable() {
-  [ "$(id -u)" -eq 0 ] || return 0
-  local d=$1
-  while [ "$d" != "/" ]; do
-    if [ $((0$(stat -c %a "$d") & 1)) -eq 0 ]; then
-      say "granting search permission (o+x) on $d so the services can reach the project"
-      chmod o+x "$d"
-    fi
-    d=$(dirname "$d")
-  done
-}
-
 start() {
   [ -x "$bin" ] || die "$bin is missing: run make first"
   [ -n "$pg_bin" ] || die "no PostgreSQL server (deploy/install-deps.sh)"
@@ -480,18 +445,6 @@ rejoin() {
   reload_serve 1
   reload_serve 2
   say "node$r is a replica of node$p again; the workers read from it (old data directories: var/cluster/node*.fenced-*)"
-}
-
-stop_pidfile() {
-  local f=$1 pid
-  [ -f "$f" ] || return 0
-  pid=$(cat "$f")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 400); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$f"
 }
 
 stop() {

@@ -63,21 +63,8 @@ fcgi_port=${THIDUA_FCGI_PORT:-$((http_port + $([ "$stack" = scale ] && echo 20 |
 replica_port=$((pg_port + 1))
 bin=${THIDUA_BIN:-$root/bin/thidua}
 
-# Who runs the services: PostgreSQL refuses root, and the workers must not
-# run as root either.
-if [ "$(id -u)" -eq 0 ]; then
-  svc_user=thidua
-  web_group=www-data
-  user_line="user www-data;"
-  as_svc() { runuser -u "$svc_user" -- "$@"; }
-else
-  svc_user=$(id -un)
-  web_group=$(id -gn)
-  user_line=""
-  as_svc() { "$@"; }
-fi
+. "$root/deploy/common.sh"
 
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 # Three roles in the private cluster (sql/migrations/0007_least_privilege.sql):
 # the service user, its superuser, sets up roles and the database (and is
 # the tests' THIDUA_TEST_DB); thidua_owner owns the schema and runs
@@ -103,31 +90,6 @@ if [ "$replica" = 1 ] && [ "$own_cluster" != 1 ]; then
 fi
 
 say() { printf 'thidua[%s]: %s\n' "$stack" "$*"; }
-
-# The unprivileged users must reach var/ and nginx/www/ through every
-# parent directory (a clone under a private temporary directory, say).
-ensure_reachable() {
-  [ "$(id -u)" -eq 0 ] || return 0
-  local d=$1
-  while [ "$d" != "/" ]; do
-    if [ $((0$(stat -c %a "$d") & 1)) -eq 0 ]; then
-      say "granting search permission (o+x) on $d so the services can reach the project"
-      chmod o+x "$d"
-    fi
-    d=$(dirname "$d")
-  done
-}
-
-wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
-  local secs=$1 what=$2
-  shift 2
-  for _ in $(seq 1 $((secs * 10))); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 0.1
-  done
-  say "timed out waiting for $what"
-  return 1
-}
 
 start_postgres() {
   [ "$own_cluster" = 1 ] || { say "using THIDUA_DATABASE_URL"; return 0; }
@@ -512,19 +474,6 @@ start() {
     say "demo logins (invented people and data): admin, office, vanphong (unit head), council, council2..4, director, viewer — password: thidua-demo"
     say "stop with: make stop"
   fi
-}
-
-stop_pidfile() { # stop_pidfile FILE NAME
-  local f=$1
-  [ -f "$f" ] || return 0
-  local pid
-  pid=$(cat "$f")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 400); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$f"
 }
 
 stop() {
